@@ -1,0 +1,47 @@
+using System.Security.Cryptography;
+using System.Text;
+using Integrity.Domain.Events;
+
+namespace Integrity.Domain.Wire;
+
+/// <summary>
+/// Replaces a clear identifier by HMAC-SHA256(key, kind ":" normalized value), truncated to 128 bits, lowercase hex.
+/// Keyed so that hashes cannot be reversed by hashing a phone-number list; the kind is in the input so a phone and
+/// a tax id with the same digits do not collide. 128 bits keep collisions negligible at marketplace scale.
+/// </summary>
+public sealed class IdentifierHasher
+{
+    private const int OutputBytes = 16;
+    private readonly byte[] _key;
+
+    public IdentifierHasher(ReadOnlySpan<byte> key)
+    {
+        if (key.Length < 16) throw new ArgumentException("The identifier hashing key must be at least 16 bytes.", nameof(key));
+        _key = key.ToArray();
+    }
+
+    /// <summary>Hashes a clear value, or returns null when nothing is left after normalization.</summary>
+    public string? Hash(IdentifierKind kind, string clear)
+    {
+        var normalized = IdentifierNormalizer.Normalize(kind, clear);
+        if (normalized.Length == 0) return null;
+        var input = Encoding.UTF8.GetBytes($"{KindTag(kind)}:{normalized}");
+        Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
+        HMACSHA256.HashData(_key, input, mac);
+        return Convert.ToHexStringLower(mac[..OutputBytes]);
+    }
+
+    /// <summary>Stable tags: part of every stored hash, so they never change even if the enum is renamed.</summary>
+    private static string KindTag(IdentifierKind kind) => kind switch
+    {
+        IdentifierKind.BankAccount => "bank",
+        IdentifierKind.Phone => "phone",
+        IdentifierKind.Email => "email",
+        IdentifierKind.Address => "address",
+        IdentifierKind.Device => "device",
+        IdentifierKind.TaxId => "tax",
+        IdentifierKind.Ip => "ip",
+        IdentifierKind.Payment => "payment",
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
+    };
+}

@@ -1,0 +1,32 @@
+using Integrity.Azurite;
+
+namespace Integrity.Host.Hosting;
+
+/// <summary>
+/// The embedded default: when no storage is configured, start a local Azurite on loopback with a data folder
+/// and point the configuration at it. Disposing stops only the Azurite started here.
+/// </summary>
+public static class EmbeddedStorage
+{
+    private sealed class Nothing : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+
+    public static async Task<IAsyncDisposable> StartIfUnconfiguredAsync(ConfigurationManager configuration)
+    {
+        var key = $"{StorageOptions.Section}:{nameof(StorageOptions.ConnectionString)}";
+        if (!string.IsNullOrWhiteSpace(configuration[key]))
+        {
+            return new Nothing();
+        }
+
+        var dataDirectory = configuration["Azurite:DataDirectory"] ?? Path.Combine(Environment.CurrentDirectory, ".azurite");
+        using var loggerFactory = LoggerFactory.Create(logging => logging.AddSimpleConsole(o => o.SingleLine = true));
+        var azurite = await LocalAzurite.StartAsync(
+            new LocalAzuriteOptions { DataDirectory = dataDirectory, ToolDirectory = configuration["Azurite:ToolDirectory"] },
+            loggerFactory.CreateLogger("Integrity.EmbeddedAzurite"));
+        configuration[key] = azurite.ConnectionString;
+        return azurite;
+    }
+}

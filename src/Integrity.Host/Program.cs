@@ -1,0 +1,13 @@
+using Integrity.Host.Apis;
+using Integrity.Host.Hosting;
+
+var builder = WebApplication.CreateBuilder(args);
+await using var embeddedStorage = await EmbeddedStorage.StartIfUnconfiguredAsync(builder.Configuration);
+builder.AddIntegrityEngine();
+
+var app = builder.Build();
+app.MapHealthApi();
+await app.RunAsync();
+
+/// <summary>Entry point, visible to the test host factory.</summary>
+public partial class Program;
