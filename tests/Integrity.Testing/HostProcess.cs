@@ -1,0 +1,151 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace Integrity.Testing;
+
+/// <summary>
+/// The real Integrity host as a separate process on a free loopback port, as an operator runs it.
+/// Stops (or kills) only the process it started.
+/// </summary>
+public sealed partial class HostProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+
+    private HostProcess(Process process, Uri baseAddress)
+    {
+        _process = process;
+        BaseAddress = baseAddress;
+    }
+
+    public Uri BaseAddress { get; }
+
+    public int ProcessId => _process.Id;
+
+    public bool HasExited => _process.HasExited;
+
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    /// <summary>Starts Integrity.Host.dll (copied next to the test assembly) with the given configuration.</summary>
+    public static HostProcess Start(IReadOnlyDictionary<string, string> configuration, string workingDirectory)
+    {
+        var port = FreePort();
+        var hostDll = Path.Combine(AppContext.BaseDirectory, "Integrity.Host.dll");
+        var startInfo = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        startInfo.ArgumentList.Add(hostDll);
+        startInfo.Environment["Urls"] = $"http://127.0.0.1:{port}";
+        startInfo.Environment["Logging__Console__FormatterName"] = "simple";
+        startInfo.Environment["Azurite__ToolDirectory"] = RepositoryRoot.Combine("tools", "azurite");
+        foreach (var (key, value) in configuration)
+        {
+            startInfo.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+
+        var process = Process.Start(startInfo) ?? throw new InvalidOperationException("Could not start the host.");
+        var host = new HostProcess(process, new Uri($"http://127.0.0.1:{port}"));
+        process.OutputDataReceived += (_, e) => host.Capture(e.Data);
+        process.ErrorDataReceived += (_, e) => host.Capture(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return host;
+    }
+
+    /// <summary>Waits until GET /health answers 200.</summary>
+    public async Task WaitHealthyAsync(TimeSpan timeout)
+    {
+        using var http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
+        var waited = Stopwatch.StartNew();
+        while (waited.Elapsed < timeout)
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"The host exited with code {_process.ExitCode}:\n{Output}");
+            }
+
+            try
+            {
+                using var response = await http.GetAsync(new Uri("/health", UriKind.Relative));
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+            catch (TaskCanceledException)
+            {
+            }
+
+            await Task.Delay(200);
+        }
+
+        throw new TimeoutException($"The host was not healthy within {timeout.TotalSeconds:0}s:\n{Output}");
+    }
+
+    /// <summary>The PID of the embedded Azurite, read from the host's own log line.</summary>
+    public int? EmbeddedAzuritePid()
+    {
+        var match = AzuritePidPattern().Match(Output);
+        return match.Success ? int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : null;
+    }
+
+    /// <summary>SIGKILL, like a crash or an operator's kill -9.</summary>
+    public async Task KillAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: false);
+            await _process.WaitForExitAsync();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await KillAsync();
+        _process.Dispose();
+    }
+
+    private void Capture(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_output)
+        {
+            _output.AppendLine(line);
+        }
+    }
+
+    private static int FreePort()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+
+    [GeneratedRegex(@"Azurite started \(pid (\d+)\)")]
+    private static partial Regex AzuritePidPattern();
+}
