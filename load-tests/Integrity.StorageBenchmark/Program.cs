@@ -1,0 +1,90 @@
+// Measures grain-state writes per second through IGrainStorage against a local Azurite,
+// at concurrency 1 (the baseline) and 32, and prints the ratio. Every loop is bounded in count and time.
+using System.Diagnostics;
+using System.Globalization;
+using Integrity.Azurite;
+using Integrity.Storage.AzureTables.GrainStorage;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+
+var seconds = args.Length > 0 ? double.Parse(args[0], CultureInfo.InvariantCulture) : 10;
+var maxWrites = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 200_000;
+int[] concurrencies = [1, 32];
+
+await using var azurite = await LocalAzurite.StartAsync(new LocalAzuriteOptions());
+var storage = new TableGrainStorage(
+    "bench",
+    new TableGrainStorageOptions { ConnectionString = azurite.ConnectionString, TableName = "benchstate" },
+    Options.Create(new ClusterOptions { ServiceId = "bench", ClusterId = "bench" }),
+    NullLogger<TableGrainStorage>.Instance);
+await storage.InitializeAsync(CancellationToken.None);
+
+Console.WriteLine($"Azurite (in memory) pid {azurite.ProcessId}; {seconds:0.#}s per run, at most {maxWrites:N0} writes per run");
+Console.WriteLine("| concurrency | writes | writes/s | p50 ms | p99 ms | vs concurrency 1 |");
+Console.WriteLine("|---|---|---|---|---|---|");
+double? baseline = null;
+foreach (var concurrency in concurrencies)
+{
+    var result = await WriteBench.RunAsync(storage, concurrency, TimeSpan.FromSeconds(seconds), maxWrites);
+    baseline ??= result.PerSecond;
+    Console.WriteLine(FormattableString.Invariant(
+        $"| {concurrency} | {result.Writes:N0} | {result.PerSecond:N0} | {result.P50:0.00} | {result.P99:0.00} | {result.PerSecond / baseline.Value:0.00}x |"));
+}
+
+internal static class WriteBench
+{
+    public sealed record Result(int Writes, double PerSecond, double P50, double P99);
+
+    public static async Task<Result> RunAsync(TableGrainStorage storage, int concurrency, TimeSpan duration, int maxWrites)
+    {
+        var latencies = new List<double>[concurrency];
+        var issued = 0;
+        var clock = Stopwatch.StartNew();
+        var workers = Enumerable.Range(0, concurrency).Select(async worker =>
+        {
+            var mine = latencies[worker] = [];
+            // Each worker owns a few grains and keeps their ETags, as activations do.
+            var grains = Enumerable.Range(0, 8).Select(i => (Id: GrainId.Create("bench", $"c{concurrency}-w{worker}-g{i}"), State: new BenchState())).ToArray();
+            for (var n = 0; clock.Elapsed < duration && Interlocked.Increment(ref issued) <= maxWrites; n++)
+            {
+                var (id, state) = grains[n % grains.Length];
+                state.State.Counter++;
+                var started = Stopwatch.GetTimestamp();
+                await storage.WriteStateAsync("state", id, state);
+                mine.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            }
+        }).ToArray();
+        await Task.WhenAll(workers);
+        var elapsed = clock.Elapsed.TotalSeconds;
+        var all = latencies.SelectMany(l => l).Order().ToArray();
+        return new Result(all.Length, all.Length / elapsed, Percentile(all, 0.50), Percentile(all, 0.99));
+    }
+
+    private static double Percentile(double[] sorted, double q) => sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, (int)(q * sorted.Length))];
+}
+
+internal sealed class BenchState : IGrainState<BenchPayload>
+{
+    private BenchPayload _state = new();
+
+    [System.Diagnostics.CodeAnalysis.AllowNull]
+    public BenchPayload State
+    {
+        get => _state;
+        set => _state = value ?? new();
+    }
+
+    public string? ETag { get; set; }
+
+    public bool RecordExists { get; set; }
+}
+
+internal sealed class BenchPayload
+{
+    public long Counter { get; set; }
+
+    public string Seller { get; set; } = "seller-000123";
+
+    public double[] Scores { get; set; } = [0.1, 0.4, 0.7, 0.2];
+}
