@@ -1,5 +1,6 @@
 using System.Globalization;
 using Azure.Data.Tables;
+using Integrity.Contracts;
 
 namespace Integrity.Storage.AzureTables.Audit;
 
@@ -18,7 +19,7 @@ internal static class AuditRows
 
     public static string TimeBound(DateTimeOffset at) => at.UtcTicks.ToString("D19", CultureInfo.InvariantCulture);
 
-    public static TableEntity ToRow(string partitionKey, AuditEntry entry) => new(partitionKey, RowKey(entry.OccurredAt, entry.EntryId))
+    public static TableEntity ToRow(string partitionKey, AuditRecord entry) => new(partitionKey, RowKey(entry.OccurredAt, entry.EntryId))
     {
         ["EntityKind"] = entry.EntityKind,
         ["EntityId"] = entry.EntityId,
@@ -33,7 +34,7 @@ internal static class AuditRows
         ["Details"] = entry.Details,
     };
 
-    public static AuditEntry FromRow(TableEntity row) => new(
+    public static AuditRecord FromRow(TableEntity row) => new(
         row.GetString("EntityKind"),
         row.GetString("EntityId"),
         row.GetString("EntryId"),

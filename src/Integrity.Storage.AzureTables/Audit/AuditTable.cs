@@ -1,5 +1,7 @@
 using Azure;
 using Azure.Data.Tables;
+using Integrity.Contracts;
+using Integrity.Contracts.Services;
 
 namespace Integrity.Storage.AzureTables.Audit;
 
@@ -8,7 +10,7 @@ namespace Integrity.Storage.AzureTables.Audit;
 /// (everything in a time range). Appends are written as entity-group transactions of up to 100 rows per partition,
 /// and are idempotent: re-appending an entry (a replayed event) upserts the same row.
 /// </summary>
-public sealed class AuditTable(TableServiceClient service, string tablePrefix = "Audit")
+public sealed class AuditTable(TableServiceClient service, string tablePrefix = "Audit") : IAuditLog
 {
     private const int MaxBatch = 100;
 
@@ -21,7 +23,7 @@ public sealed class AuditTable(TableServiceClient service, string tablePrefix = 
         await _byTime.CreateIfNotExistsAsync(cancellationToken);
     }
 
-    public async Task AppendAsync(IReadOnlyCollection<AuditEntry> entries, CancellationToken cancellationToken = default)
+    public async Task AppendAsync(IReadOnlyCollection<AuditRecord> entries, CancellationToken cancellationToken = default)
     {
         if (entries.Count == 0)
         {
@@ -34,7 +36,7 @@ public sealed class AuditTable(TableServiceClient service, string tablePrefix = 
     }
 
     /// <summary>An entity's history, oldest first, optionally from a time on.</summary>
-    public async Task<IReadOnlyList<AuditEntry>> ReadEntityAsync(string kind, string id, DateTimeOffset? from = null, int max = 500, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<AuditRecord>> ReadEntityAsync(string kind, string id, DateTimeOffset? from = null, int max = 500, CancellationToken cancellationToken = default)
     {
         var partition = AuditRows.EntityPartition(kind, id);
         var filter = from is { } f
@@ -44,9 +46,9 @@ public sealed class AuditTable(TableServiceClient service, string tablePrefix = 
     }
 
     /// <summary>Everything recorded in [from, to), oldest first, hour partition by hour partition.</summary>
-    public async Task<IReadOnlyList<AuditEntry>> ReadRangeAsync(DateTimeOffset from, DateTimeOffset to, int max = 500, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<AuditRecord>> ReadRangeAsync(DateTimeOffset from, DateTimeOffset to, int max = 500, CancellationToken cancellationToken = default)
     {
-        var result = new List<AuditEntry>();
+        var result = new List<AuditRecord>();
         for (var hour = new DateTimeOffset(from.UtcDateTime.Date.AddHours(from.UtcDateTime.Hour), TimeSpan.Zero); hour < to && result.Count < max; hour = hour.AddHours(1))
         {
             var filter = TableClient.CreateQueryFilter(
@@ -57,9 +59,9 @@ public sealed class AuditTable(TableServiceClient service, string tablePrefix = 
         return result;
     }
 
-    private static async Task<IReadOnlyList<AuditEntry>> QueryAsync(TableClient table, string filter, int max, CancellationToken cancellationToken)
+    private static async Task<IReadOnlyList<AuditRecord>> QueryAsync(TableClient table, string filter, int max, CancellationToken cancellationToken)
     {
-        var result = new List<AuditEntry>();
+        var result = new List<AuditRecord>();
         await foreach (var row in table.QueryAsync<TableEntity>(filter, maxPerPage: Math.Min(max, 1000), cancellationToken: cancellationToken))
         {
             result.Add(AuditRows.FromRow(row));
@@ -72,7 +74,7 @@ public sealed class AuditTable(TableServiceClient service, string tablePrefix = 
         return result;
     }
 
-    private static async Task WriteGroupedAsync(TableClient table, IEnumerable<AuditEntry> entries, Func<AuditEntry, string> partitionOf, CancellationToken cancellationToken)
+    private static async Task WriteGroupedAsync(TableClient table, IEnumerable<AuditRecord> entries, Func<AuditRecord, string> partitionOf, CancellationToken cancellationToken)
     {
         var batches = entries
             .Select(e => AuditRows.ToRow(partitionOf(e), e))

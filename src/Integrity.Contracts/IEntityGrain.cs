@@ -1,0 +1,29 @@
+namespace Integrity.Contracts;
+
+/// <summary>
+/// What the journal consumer needs of every entity grain: apply a batch (idempotent by event id) and write the
+/// state durably on request, so the consumer may move its checkpoint past the events the state covers.
+/// </summary>
+public interface IEntityGrain : IGrainWithStringKey
+{
+    Task<ApplyOutcome> ApplyAsync(EventBatch batch);
+
+    /// <summary>Writes the state if anything changed since the last write; completes when it is durable.</summary>
+    Task FlushAsync();
+}
+
+/// <summary>One journal partition's consumer: routes each row's events to entity grains, in order, and checkpoints.</summary>
+public interface IPartitionConsumerGrain : IGrainWithStringKey
+{
+    /// <summary>Highest sequence dispatched, and highest durably checkpointed.</summary>
+    Task<ConsumerProgress> GetProgressAsync();
+}
+
+[GenerateSerializer, Immutable, Alias("integrity.ConsumerProgress")]
+public sealed record ConsumerProgress(
+    [property: Id(0)] int Partition,
+    [property: Id(1)] long Dispatched,
+    [property: Id(2)] long Checkpointed,
+    [property: Id(3)] long EventsApplied,
+    [property: Id(4)] long Duplicates,
+    [property: Id(5)] long Rejected);

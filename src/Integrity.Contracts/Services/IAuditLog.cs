@@ -1,0 +1,12 @@
+namespace Integrity.Contracts.Services;
+
+/// <summary>The append-only audit trail (Azure Table storage in production).</summary>
+public interface IAuditLog
+{
+    /// <summary>Appends durably; appending the same entry id again replaces it with the same content.</summary>
+    Task AppendAsync(IReadOnlyCollection<AuditRecord> records, CancellationToken cancellationToken = default);
+
+    Task<IReadOnlyList<AuditRecord>> ReadEntityAsync(string kind, string id, DateTimeOffset? from = null, int max = 500, CancellationToken cancellationToken = default);
+
+    Task<IReadOnlyList<AuditRecord>> ReadRangeAsync(DateTimeOffset from, DateTimeOffset to, int max = 500, CancellationToken cancellationToken = default);
+}

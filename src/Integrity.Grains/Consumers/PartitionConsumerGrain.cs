@@ -1,0 +1,175 @@
+using Integrity.Contracts;
+using Integrity.Contracts.Services;
+using Integrity.Domain.Events;
+using Integrity.Grains.Decisions;
+using Integrity.Grains.Routing;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Streams;
+using Orleans.Concurrency;
+using Orleans.Streams.Core;
+
+namespace Integrity.Grains.Consumers;
+
+/// <summary>
+/// Consumes one journal partition: each row's events go to their entity grains (in phases, in order), and every
+/// <see cref="PartitionConsumerOptions.CheckpointInterval"/> the grains touched since the last checkpoint write
+/// their state, pending decisions reach the audit table, and only then the checkpoint moves. A crash therefore
+/// replays from the checkpoint, and grains drop what they had already applied (idempotent by event id).
+/// </summary>
+[ImplicitStreamSubscription(StreamNames.JournalNamespace)]
+[Reentrant]
+public sealed partial class PartitionConsumerGrain(
+    IJournalCheckpointStore checkpoints,
+    IDeadLetterSink deadLetters,
+    IDecisionSink decisions,
+    IOptions<PartitionConsumerOptions> options,
+    TimeProvider time,
+    ILogger<PartitionConsumerGrain> logger) : Grain, IPartitionConsumerGrain, IStreamSubscriptionObserver, IAsyncObserver<JournalSlice>
+{
+    private readonly PartitionConsumerOptions _options = options.Value;
+    private readonly SemaphoreSlim _dispatching = new(1, 1);
+    private HashSet<EntityRef> _dirty = [];
+    private int _partition;
+    private long _dispatched;
+    private long _checkpointed;
+    private long _applied;
+    private long _duplicates;
+    private long _rejected;
+    private bool _checkpointing;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _partition = StreamNames.PartitionOf(this.GetPrimaryKeyString());
+        _checkpointed = _dispatched = await checkpoints.ReadAsync(_partition, cancellationToken);
+        this.RegisterGrainTimer(CheckpointAsync, new GrainTimerCreationOptions(_options.CheckpointInterval, _options.CheckpointInterval) { Interleave = true });
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        await CheckpointAsync(cancellationToken);
+    }
+
+    public Task OnSubscribed(IStreamSubscriptionHandleFactory handleFactory) => handleFactory.Create<JournalSlice>().ResumeAsync(this);
+
+    public async Task OnNextAsync(JournalSlice item, StreamSequenceToken? token = null)
+    {
+        // Reentrant for the checkpoint timer only: rows are still dispatched one at a time, in order.
+        await _dispatching.WaitAsync();
+        try
+        {
+            if (item.Sequence <= _dispatched)
+            {
+                return; // redelivered by the stream after a restart or a retry
+            }
+
+            await DispatchWithRetryAsync(item);
+            _dispatched = item.Sequence;
+        }
+        finally
+        {
+            _dispatching.Release();
+        }
+    }
+
+    public Task OnCompletedAsync() => Task.CompletedTask;
+
+    public Task OnErrorAsync(Exception ex)
+    {
+        LogStreamError(logger, _partition, ex.Message);
+        return Task.CompletedTask;
+    }
+
+    public Task<ConsumerProgress> GetProgressAsync() =>
+        Task.FromResult(new ConsumerProgress(_partition, _dispatched, _checkpointed, _applied, _duplicates, _rejected));
+
+    private async Task DispatchWithRetryAsync(JournalSlice slice)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await DispatchAsync(slice);
+                return;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // Nothing is skipped: the partition waits and retries. Grains drop events they already applied.
+                LogDispatchRetry(logger, _partition, slice.Sequence, attempt, e.Message);
+                await Task.Delay(_options.RetryDelay * Math.Min(attempt, 10));
+            }
+        }
+    }
+
+    private async Task DispatchAsync(JournalSlice slice)
+    {
+        var rejected = new List<ConsumerDeadLetter>();
+        foreach (var phase in EventRouting.Plan(slice.Events))
+        {
+            foreach (var (entity, _) in phase)
+            {
+                _dirty.Add(entity);
+            }
+
+            var outcomes = await Task.WhenAll(phase.Select(p => EventRouting.Grain(GrainFactory, p.Entity).ApplyAsync(p.Batch)));
+            foreach (var outcome in outcomes)
+            {
+                _applied += outcome.Applied;
+                _duplicates += outcome.Duplicates;
+                rejected.AddRange(outcome.Rejected.Select(r => Letter(slice, r)));
+            }
+        }
+
+        if (rejected.Count > 0)
+        {
+            var unique = rejected.DistinctBy(r => (r.EventId, r.Code)).ToList();
+            _rejected += unique.Count;
+            await deadLetters.AppendAsync(unique);
+        }
+    }
+
+    private ConsumerDeadLetter Letter(JournalSlice slice, RejectedEvent r)
+    {
+        var type = slice.Events.FirstOrDefault(e => e.EventId == r.EventId)?.TypeName ?? "unknown";
+        return new ConsumerDeadLetter(_partition, slice.Sequence, r.EventId, type, r.Code, r.Reason, time.GetUtcNow());
+    }
+
+    private async Task CheckpointAsync(CancellationToken cancellationToken)
+    {
+        if (_checkpointing || _dispatched == _checkpointed)
+        {
+            return;
+        }
+
+        _checkpointing = true;
+        var upTo = _dispatched;
+        var dirty = _dirty;
+        _dirty = [];
+        try
+        {
+            await Task.WhenAll(dirty.Select(e => EventRouting.Grain(GrainFactory, e).FlushAsync()));
+            await decisions.FlushAsync(cancellationToken);
+            await checkpoints.AdvanceAsync(_partition, upTo, time.GetUtcNow(), cancellationToken);
+            _checkpointed = upTo;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Keep them dirty; the next checkpoint writes them again and only then moves on.
+            _dirty.UnionWith(dirty);
+            LogCheckpointFailed(logger, _partition, upTo, e.Message);
+        }
+        finally
+        {
+            _checkpointing = false;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Partition {Partition}: dispatch of row {Sequence} failed (attempt {Attempt}), retrying: {Error}")]
+    private static partial void LogDispatchRetry(ILogger logger, int partition, long sequence, int attempt, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Partition {Partition}: checkpoint at {Sequence} failed, will retry: {Error}")]
+    private static partial void LogCheckpointFailed(ILogger logger, int partition, long sequence, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Partition {Partition}: stream error {Error}")]
+    private static partial void LogStreamError(ILogger logger, int partition, string error);
+}

@@ -1,0 +1,124 @@
+using System.Threading.Channels;
+using Integrity.Contracts;
+using Integrity.Contracts.Services;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Integrity.Grains.Decisions;
+
+/// <summary>
+/// Collects audit records from all grains of this silo, appends them to the audit log in batches (one storage
+/// transaction per partition instead of one write per decision), then publishes them on the decisions stream.
+/// A failed append is retried, never dropped; <see cref="FlushAsync"/> waits for everything handed in so far.
+/// </summary>
+public sealed partial class AuditingDecisionSink(IAuditLog audit, IClusterClient client, ILogger<AuditingDecisionSink> logger)
+    : BackgroundService, IDecisionSink
+{
+    private const int MaxBatch = 1000;
+
+    private readonly Channel<AuditRecord> _queue = Channel.CreateUnbounded<AuditRecord>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Lock _progressLock = new();
+    private readonly List<(long Target, TaskCompletionSource Done)> _waiters = [];
+    private long _handedIn;
+    private long _written;
+
+    public void Publish(AuditRecord record)
+    {
+        Interlocked.Increment(ref _handedIn);
+        _queue.Writer.TryWrite(record);
+    }
+
+    public Task FlushAsync(CancellationToken cancellationToken = default)
+    {
+        lock (_progressLock)
+        {
+            var target = Interlocked.Read(ref _handedIn);
+            if (_written >= target)
+            {
+                return Task.CompletedTask;
+            }
+
+            var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _waiters.Add((target, done));
+            return done.Task.WaitAsync(cancellationToken);
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var batch = new List<AuditRecord>(MaxBatch);
+        try
+        {
+            while (await _queue.Reader.WaitToReadAsync(stoppingToken))
+            {
+                while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var record))
+                {
+                    batch.Add(record);
+                }
+
+                await WriteWithRetryAsync(batch, stoppingToken);
+                await PublishLiveAsync(batch);
+                Completed(batch.Count);
+                batch.Clear();
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down: whatever is not written is re-derived by replay from the journal checkpoint.
+        }
+    }
+
+    private async Task WriteWithRetryAsync(List<AuditRecord> batch, CancellationToken stoppingToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await audit.AppendAsync(batch, stoppingToken);
+                return;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                LogAppendRetry(logger, batch.Count, attempt, e.Message);
+                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(5000, 200 * attempt)), stoppingToken);
+            }
+        }
+    }
+
+    private async Task PublishLiveAsync(List<AuditRecord> batch)
+    {
+        try
+        {
+            var stream = client.GetStreamProvider(StreamNames.DecisionsProvider)
+                .GetStream<AuditRecord>(StreamId.Create(StreamNames.DecisionsNamespace, StreamNames.DecisionsKey));
+            await stream.OnNextBatchAsync(batch);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Live subscribers miss these; the audit table still has them.
+            LogPublishFailed(logger, batch.Count, e.Message);
+        }
+    }
+
+    private void Completed(int count)
+    {
+        lock (_progressLock)
+        {
+            _written += count;
+            for (var i = _waiters.Count - 1; i >= 0; i--)
+            {
+                if (_waiters[i].Target <= _written)
+                {
+                    _waiters[i].Done.TrySetResult();
+                    _waiters.RemoveAt(i);
+                }
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Audit append of {Count} records failed (attempt {Attempt}), retrying: {Error}")]
+    private static partial void LogAppendRetry(ILogger logger, int count, int attempt, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Publishing {Count} decisions on the live stream failed: {Error}")]
+    private static partial void LogPublishFailed(ILogger logger, int count, string error);
+}
