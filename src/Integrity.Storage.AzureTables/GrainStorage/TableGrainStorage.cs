@@ -20,7 +20,7 @@ public sealed partial class TableGrainStorage : IGrainStorage, ILifecyclePartici
     private readonly TableGrainStorageOptions _options;
     private readonly string _serviceId;
     private readonly ILogger<TableGrainStorage> _logger;
-    private readonly TableClient _table;
+    private readonly Lazy<TableClient> _client;
 
     public TableGrainStorage(string name, TableGrainStorageOptions options, IOptions<ClusterOptions> clusterOptions, ILogger<TableGrainStorage> logger)
     {
@@ -28,15 +28,18 @@ public sealed partial class TableGrainStorage : IGrainStorage, ILifecyclePartici
         _options = options;
         _serviceId = clusterOptions.Value.ServiceId;
         _logger = logger;
-        _table = new TableServiceClient(options.ConnectionString, CreateClientOptions(options)).GetTableClient(options.TableName);
+        // Created on first use so that invalid options reach the validator's clear message instead of failing here.
+        _client = new(() => new TableServiceClient(options.ConnectionString, CreateClientOptions(options)).GetTableClient(options.TableName));
     }
 
     public string TableName => _options.TableName;
 
+    private TableClient Table => _client.Value;
+
     public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         var (partitionKey, rowKey) = Keys(stateName, grainId);
-        var response = await Call(stateName, grainId, "read", () => _table.GetEntityIfExistsAsync<TableEntity>(partitionKey, rowKey));
+        var response = await Call(stateName, grainId, "read", () => Table.GetEntityIfExistsAsync<TableEntity>(partitionKey, rowKey));
         if (!response.HasValue || response.Value is not { } entity)
         {
             grainState.State = Activator.CreateInstance<T>();
@@ -88,7 +91,7 @@ public sealed partial class TableGrainStorage : IGrainStorage, ILifecyclePartici
         {
             try
             {
-                await _table.CreateIfNotExistsAsync(cancellationToken);
+                await Table.CreateIfNotExistsAsync(cancellationToken);
                 LogTableReady(_logger, _name, _options.TableName);
                 return;
             }
@@ -111,8 +114,8 @@ public sealed partial class TableGrainStorage : IGrainStorage, ILifecyclePartici
     {
         // No ETag: the caller believes no row exists, so insert (409 if one does). Otherwise replace only that version.
         var response = await Call(stateName, grainId, "write", () => etag is null
-            ? _table.AddEntityAsync(entity)
-            : _table.UpdateEntityAsync(entity, new ETag(etag), TableUpdateMode.Replace), etag);
+            ? Table.AddEntityAsync(entity)
+            : Table.UpdateEntityAsync(entity, new ETag(etag), TableUpdateMode.Replace), etag);
         return response.Headers.ETag?.ToString() ?? throw new TableStorageUnavailableException($"Table '{_options.TableName}' returned no ETag writing '{stateName}' of {grainId}.");
     }
 
@@ -121,7 +124,7 @@ public sealed partial class TableGrainStorage : IGrainStorage, ILifecyclePartici
         if (etag is null)
         {
             // Nothing is known to exist; a row that does exist was written by someone else.
-            var existing = await Call(stateName, grainId, "clear", () => _table.GetEntityIfExistsAsync<TableEntity>(partitionKey, rowKey, ["PartitionKey"]));
+            var existing = await Call(stateName, grainId, "clear", () => Table.GetEntityIfExistsAsync<TableEntity>(partitionKey, rowKey, ["PartitionKey"]));
             if (existing.HasValue)
             {
                 throw Inconsistent("clear", stateName, grainId, null, null);
@@ -130,7 +133,7 @@ public sealed partial class TableGrainStorage : IGrainStorage, ILifecyclePartici
             return;
         }
 
-        await Call(stateName, grainId, "clear", () => _table.DeleteEntityAsync(partitionKey, rowKey, new ETag(etag)), etag);
+        await Call(stateName, grainId, "clear", () => Table.DeleteEntityAsync(partitionKey, rowKey, new ETag(etag)), etag);
     }
 
     private async Task<TResult> Call<TResult>(string stateName, GrainId grainId, string operation, Func<Task<TResult>> call, string? etag = null)
