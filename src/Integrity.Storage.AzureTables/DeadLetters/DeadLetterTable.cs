@@ -1,0 +1,180 @@
+using System.Globalization;
+using System.Text;
+using Azure;
+using Azure.Data.Tables;
+using Integrity.Contracts.Services;
+
+namespace Integrity.Storage.AzureTables.DeadLetters;
+
+/// <summary>
+/// Rejected lines and poison events. PartitionKey the UTC day (<c>yyyyMMdd</c>), RowKey
+/// <c>{ticks:D19}_{requestId}_{line:D6}</c> (by time, then request, then line). Appends are entity-group
+/// transactions per day partition, and idempotent (a replayed dead letter replaces its own row).
+/// </summary>
+public sealed class DeadLetterTable(TableServiceClient service, string tableName = "DeadLetters") : IDeadLetterSink
+{
+    /// <summary>Most UTF-8 bytes of a raw line that are kept.</summary>
+    public const int MaxRawBytes = 32 * 1024;
+
+    private const int MaxReasonLength = 2048;
+    private const int MaxBatch = 100;
+
+    // Strings are UTF-16 in the payload (and quotes may be escaped), so budget generously under the 4 MiB limit.
+    private const long MaxBatchPayloadChars = 1_500_000;
+
+    private readonly TableClient _table = service.GetTableClient(tableName);
+
+    public string TableName => tableName;
+
+    public Task CreateIfNotExistsAsync(CancellationToken cancellationToken = default) => _table.CreateIfNotExistsAsync(cancellationToken);
+
+    public async Task AppendAsync(IEnumerable<DeadLetter> letters, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(letters);
+        foreach (var day in letters.Select(ToRow).GroupBy(r => r.PartitionKey))
+        {
+            foreach (var batch in Batches(day.DistinctBy(r => r.RowKey)))
+            {
+                await _table.SubmitTransactionAsync(
+                    batch.Select(r => new TableTransactionAction(TableTransactionActionType.UpsertReplace, r, ETag.All)),
+                    cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>The dead letters of one UTC day in time order, optionally of one request only.</summary>
+    public async Task<IReadOnlyList<DeadLetter>> ReadDayAsync(DateOnly day, string? requestId = null, int max = 1000, CancellationToken cancellationToken = default)
+    {
+        var partition = day.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
+        var filter = requestId is null
+            ? TableClient.CreateQueryFilter($"PartitionKey eq {partition}")
+            : TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RequestId eq {requestId}");
+        var result = new List<DeadLetter>();
+        await foreach (var row in _table.QueryAsync<TableEntity>(filter, maxPerPage: Math.Min(max, 1000), cancellationToken: cancellationToken))
+        {
+            result.Add(FromRow(row));
+            if (result.Count >= max)
+            {
+                break;
+            }
+        }
+
+        return result;
+    }
+
+    Task IDeadLetterSink.AppendAsync(IReadOnlyList<ConsumerDeadLetter> letters, CancellationToken cancellationToken) =>
+        AppendAsync(
+            letters.Select((l, i) => new DeadLetter
+            {
+                At = l.At,
+                Source = DeadLetterSources.Consumer,
+                RequestId = $"p{l.Partition:D3}-{l.Sequence}",
+                Line = i + 1,
+                Code = l.Code,
+                Reason = l.Reason,
+                EventId = l.EventId,
+                EventType = l.EventType,
+                Partition = l.Partition,
+                Sequence = l.Sequence,
+            }),
+            cancellationToken);
+
+    /// <summary>Cuts a line to at most <paramref name="maxBytes"/> of UTF-8 without splitting a character.</summary>
+    public static string TruncateUtf8(string text, int maxBytes = MaxRawBytes)
+    {
+        if (Encoding.UTF8.GetMaxByteCount(text.Length) <= maxBytes || Encoding.UTF8.GetByteCount(text) <= maxBytes)
+        {
+            return text;
+        }
+
+        var bytes = 0;
+        var end = 0;
+        while (end < text.Length)
+        {
+            var width = char.IsHighSurrogate(text[end]) && end + 1 < text.Length ? 2 : 1;
+            var size = Encoding.UTF8.GetByteCount(text.AsSpan(end, width));
+            if (bytes + size > maxBytes)
+            {
+                break;
+            }
+
+            bytes += size;
+            end += width;
+        }
+
+        return text[..end];
+    }
+
+    private static IEnumerable<List<TableEntity>> Batches(IEnumerable<TableEntity> rows)
+    {
+        var batch = new List<TableEntity>();
+        long chars = 0;
+        foreach (var row in rows)
+        {
+            var size = 1024 + (row.GetString("Raw")?.Length ?? 0) * 2 + (row.GetString("Reason")?.Length ?? 0);
+            if (batch.Count == MaxBatch || (batch.Count > 0 && chars + size > MaxBatchPayloadChars))
+            {
+                yield return batch;
+                batch = [];
+                chars = 0;
+            }
+
+            batch.Add(row);
+            chars += size;
+        }
+
+        if (batch.Count > 0)
+        {
+            yield return batch;
+        }
+    }
+
+    private static TableEntity ToRow(DeadLetter letter)
+    {
+        var at = letter.At.ToUniversalTime();
+        var rowKey = TableNameRules.SanitizeKey(
+            $"{at.UtcTicks.ToString("D19", CultureInfo.InvariantCulture)}_{letter.RequestId}_{letter.Line.ToString("D6", CultureInfo.InvariantCulture)}");
+        var row = new TableEntity(at.ToString("yyyyMMdd", CultureInfo.InvariantCulture), rowKey)
+        {
+            ["At"] = at,
+            ["Source"] = letter.Source,
+            ["RequestId"] = letter.RequestId,
+            ["Line"] = letter.Line,
+            ["Code"] = letter.Code,
+            ["Reason"] = letter.Reason.Length <= MaxReasonLength ? letter.Reason : letter.Reason[..MaxReasonLength],
+            ["EventId"] = letter.EventId,
+            ["EventType"] = letter.EventType,
+            ["KeyRole"] = letter.KeyRole,
+            ["KeyHash"] = letter.KeyHashPrefix,
+            ["Partition"] = letter.Partition,
+            ["Sequence"] = letter.Sequence,
+        };
+        if (letter.RawLine is { } raw)
+        {
+            var kept = TruncateUtf8(raw);
+            row["Raw"] = kept;
+            row["RawBytes"] = letter.RawBytes ?? Encoding.UTF8.GetByteCount(raw);
+            row["RawTruncated"] = kept.Length < raw.Length || (letter.RawBytes is { } b && b > Encoding.UTF8.GetByteCount(kept));
+        }
+
+        return row;
+    }
+
+    private static DeadLetter FromRow(TableEntity row) => new()
+    {
+        At = row.GetDateTimeOffset("At") ?? default,
+        Source = row.GetString("Source") ?? "",
+        RequestId = row.GetString("RequestId") ?? "",
+        Line = row.GetInt32("Line") ?? 0,
+        Code = row.GetString("Code") ?? "",
+        Reason = row.GetString("Reason") ?? "",
+        EventId = row.GetString("EventId"),
+        EventType = row.GetString("EventType"),
+        RawLine = row.GetString("Raw"),
+        RawBytes = row.GetInt32("RawBytes"),
+        KeyRole = row.GetString("KeyRole"),
+        KeyHashPrefix = row.GetString("KeyHash"),
+        Partition = row.GetInt32("Partition"),
+        Sequence = row.GetInt64("Sequence"),
+    };
+}
