@@ -1,0 +1,74 @@
+using Integrity.Domain.Events;
+using Integrity.Domain.Policy;
+
+namespace Integrity.Domain.Enforcement;
+
+/// <summary>What an evaluation concluded: the assessment, and the decision if the step changed.</summary>
+public sealed record LadderOutcome(Assessment Assessment, Decision? Decision);
+
+/// <summary>
+/// Turns reasons into a score and a ladder step. Never steps down: lowering is an analyst's act
+/// (<see cref="Rules.AnalystActions"/>). Mutates the given enforcement state; callers pass a clone.
+/// </summary>
+internal static class LadderEngine
+{
+    /// <param name="scoreBoost">Added after combining (the seller credit record); its own reason is already in <paramref name="reasons"/>.</param>
+    /// <param name="floorLevel">A level the entity must reach regardless of score (e.g. linked to a closed seller).</param>
+    public static LadderOutcome Evaluate(
+        EnforcementState enforcement,
+        EntityKind kind,
+        string entityId,
+        IReadOnlyList<Reason> reasons,
+        string triggeringEventId,
+        DateTimeOffset now,
+        PolicyOptions policy,
+        double scoreBoost = 0,
+        int floorLevel = 0)
+    {
+        var counted = Acknowledge(enforcement, reasons);
+        var score = Scoring.Round(Scoring.Combine(counted) + scoreBoost);
+
+        if (enforcement.Override is { Until: { } until } && now >= until) enforcement.Override = null;
+
+        var from = enforcement.Level;
+        var target = Math.Max(Ladders.LevelFor(kind, score, policy), Math.Min(floorLevel, Ladders.TopLevel(kind)));
+        Decision? decision = null;
+        if (enforcement.Override is null && target > from)
+        {
+            var triggering = counted.Where(r => r.Weight > 0).SelectMany(r => r.EventIds).Append(triggeringEventId)
+                .Distinct(StringComparer.Ordinal).Take(Reason.MaxEventIds * 2).ToList();
+            decision = new Decision(
+                DecisionId: $"{kind.ToString().ToLowerInvariant()}/{entityId}/{target}/{triggeringEventId}",
+                EntityKind: kind,
+                EntityId: entityId,
+                From: Ladders.StepName(kind, from),
+                To: Ladders.StepName(kind, target),
+                FromLevel: from,
+                ToLevel: target,
+                Score: score,
+                Reasons: counted,
+                TriggeringEventIds: triggering,
+                PolicyVersion: policy.Version,
+                At: now);
+            enforcement.Level = target;
+            enforcement.AddHistory(new StepRecord(decision.DecisionId, from, target, DecisionOrigin.Automatic, now, counted.Select(r => r.Code).ToList()));
+        }
+
+        enforcement.Score = score;
+        enforcement.Reasons = [.. counted];
+        enforcement.AssessedAt = now;
+        return new LadderOutcome(AssessmentOf(enforcement, kind, entityId, policy.Version, now), decision);
+    }
+
+    public static Assessment AssessmentOf(EnforcementState enforcement, EntityKind kind, string entityId, string policyVersion, DateTimeOffset at) =>
+        new(kind, entityId, enforcement.Score, enforcement.Level, Ladders.StepName(kind, enforcement.Level), enforcement.Reasons, policyVersion, at);
+
+    /// <summary>Acknowledged codes count for nothing while active; once a code goes quiet its acknowledgement lapses.</summary>
+    private static List<Reason> Acknowledge(EnforcementState enforcement, IReadOnlyList<Reason> reasons)
+    {
+        enforcement.Acknowledged.RemoveAll(code => !reasons.Any(r => r.Code == code));
+        return reasons
+            .Select(r => enforcement.Acknowledged.Contains(r.Code) ? r with { Weight = 0, Acknowledged = true } : r)
+            .ToList();
+    }
+}

@@ -1,0 +1,46 @@
+using Integrity.Domain.Events;
+using Integrity.Domain.Policy;
+
+namespace Integrity.Domain.Enforcement;
+
+/// <summary>The three ladders as ordered levels (0 = None), so one engine serves listing, reviewer and seller.</summary>
+public static class Ladders
+{
+    public static string StepName(EntityKind kind, int level) => kind switch
+    {
+        EntityKind.Listing => ((ListingStep)level).ToString(),
+        EntityKind.Reviewer => ((ReviewerStep)level).ToString(),
+        EntityKind.Seller => ((SellerStep)level).ToString(),
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "No ladder for this entity kind."),
+    };
+
+    public static int TopLevel(EntityKind kind) => kind switch
+    {
+        EntityKind.Listing => (int)ListingStep.Removed,
+        EntityKind.Reviewer => (int)ReviewerStep.Restricted,
+        EntityKind.Seller => (int)SellerStep.Closed,
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "No ladder for this entity kind."),
+    };
+
+    /// <summary>Score thresholds of levels 1..top.</summary>
+    public static double[] Thresholds(EntityKind kind, PolicyOptions policy) => kind switch
+    {
+        EntityKind.Listing => policy.Listing.Thresholds(),
+        EntityKind.Reviewer => policy.Reviewer.Thresholds(),
+        EntityKind.Seller => policy.Seller.Thresholds(),
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "No ladder for this entity kind."),
+    };
+
+    /// <summary>The highest level whose threshold the score reaches.</summary>
+    public static int LevelFor(EntityKind kind, double score, PolicyOptions policy)
+    {
+        var thresholds = Thresholds(kind, policy);
+        var level = 0;
+        for (var i = 0; i < thresholds.Length; i++)
+        {
+            if (score >= thresholds[i]) level = i + 1;
+        }
+
+        return level;
+    }
+}

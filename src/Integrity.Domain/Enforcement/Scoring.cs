@@ -1,0 +1,21 @@
+namespace Integrity.Domain.Enforcement;
+
+public static class Scoring
+{
+    /// <summary>
+    /// Combines weights as independent evidence: 100 × (1 − Π(1 − w)). Stays within 0..100 whatever the number of
+    /// reasons, and a strong signal is not drowned by many weak ones.
+    /// </summary>
+    public static double Combine(IEnumerable<Reason> reasons)
+    {
+        var keep = 1.0;
+        foreach (var r in reasons)
+        {
+            keep *= 1 - Math.Clamp(r.Weight, 0, 1);
+        }
+
+        return Round(100 * (1 - keep));
+    }
+
+    public static double Round(double score) => Math.Round(Math.Clamp(score, 0, 100), 1);
+}

@@ -1,0 +1,51 @@
+using Integrity.Domain.Enforcement;
+using Integrity.Domain.Events;
+using Integrity.Domain.Policy;
+using Integrity.Domain.State;
+
+namespace Integrity.Domain.Rules;
+
+/// <summary>Signals evaluated for an entity, plus what the ladder must add (seller credit record, floor rules).</summary>
+internal sealed record Evaluation(IReadOnlyList<Reason> Reasons, double ScoreBoost = 0, int FloorLevel = 0);
+
+/// <summary>
+/// The shared apply pipeline: dedupe by event id → copy → record the facts → move the clock → evaluate → ladder.
+/// Copy first so a failure part-way leaves the caller's state as it was.
+/// </summary>
+internal static class EntityRunner
+{
+    public static ApplyResult<T> Apply<T>(T state, IntegrityEvent e, PolicyOptions policy, Action<T> record, Func<T, DateTimeOffset, PolicyOptions, Evaluation> evaluate)
+        where T : class, IEntityState<T>
+    {
+        var status = state.Applied.Check(e.EventId, e.OccurredAt);
+        if (status != ApplyStatus.Applied) return Unchanged(state, status, policy);
+
+        var next = state.Clone();
+        next.Applied.Record(e.EventId, e.OccurredAt);
+        next.Clock = BoundedLists.Later(next.Clock, e.OccurredAt);
+        record(next);
+        return Assess(next, e.EventId, next.Clock!.Value, policy, evaluate);
+    }
+
+    /// <summary>Applies a fact that is not an event (a notification between entities). It changes state only if <paramref name="record"/> says so.</summary>
+    public static ApplyResult<T> Observe<T>(T state, DateTimeOffset at, string triggeringId, PolicyOptions policy, Func<T, bool> record, Func<T, DateTimeOffset, PolicyOptions, Evaluation> evaluate)
+        where T : class, IEntityState<T>
+    {
+        var next = state.Clone();
+        if (!record(next)) return Unchanged(state, ApplyStatus.Duplicate, policy);
+        next.Clock = BoundedLists.Later(next.Clock, at);
+        return Assess(next, triggeringId, next.Clock!.Value, policy, evaluate);
+    }
+
+    public static ApplyResult<T> Assess<T>(T next, string triggeringId, DateTimeOffset now, PolicyOptions policy, Func<T, DateTimeOffset, PolicyOptions, Evaluation> evaluate)
+        where T : class, IEntityState<T>
+    {
+        var evaluation = evaluate(next, now, policy);
+        var outcome = LadderEngine.Evaluate(next.Enforcement, T.Kind, next.EntityId, evaluation.Reasons, triggeringId, now, policy, evaluation.ScoreBoost, evaluation.FloorLevel);
+        return new ApplyResult<T>(next, ApplyStatus.Applied, outcome.Assessment, outcome.Decision);
+    }
+
+    public static ApplyResult<T> Unchanged<T>(T state, ApplyStatus status, PolicyOptions policy)
+        where T : class, IEntityState<T> =>
+        new(state, status, LadderEngine.AssessmentOf(state.Enforcement, T.Kind, state.EntityId, policy.Version, state.Enforcement.AssessedAt ?? state.Clock ?? default), null);
+}

@@ -1,0 +1,130 @@
+using Integrity.Domain.Events;
+using Integrity.Domain.Helpers;
+using Integrity.Domain.Policy;
+using Integrity.Domain.Signals.Listing;
+using Integrity.Domain.State;
+using Integrity.Domain.Text;
+
+namespace Integrity.Domain.Rules;
+
+/// <summary>Pure functions the listing grain calls. None mutates its input state.</summary>
+public static class ListingRules
+{
+    public static ApplyResult<ListingState> Apply(ListingState state, IntegrityEvent e, ListingContext context, PolicyOptions policy) =>
+        EntityRunner.Apply(state, e, policy, next => Record(next, e, context, policy), Evaluate);
+
+    /// <summary>A reviewer of this listing changed level: re-weigh the listing's reviews. Unchanged if nothing new.</summary>
+    public static ApplyResult<ListingState> ObserveReviewerRisk(ListingState state, ReviewerRiskFact fact, PolicyOptions policy) =>
+        EntityRunner.Observe(state, fact.At, $"reviewer-risk/{fact.ReviewerId}/{fact.Level}", policy, next =>
+        {
+            var known = next.FlaggedReviewers.GetValueOrDefault(fact.ReviewerId);
+            if (known == fact.Level || !next.Reviews.Any(r => r.ReviewerId == fact.ReviewerId)) return false;
+            SetReviewerLevel(next, fact.ReviewerId, fact.Level);
+            return true;
+        }, Evaluate);
+
+    /// <summary>Re-evaluates at <paramref name="now"/> without new facts (policy reload, override expiry).</summary>
+    public static ApplyResult<ListingState> Reassess(ListingState state, DateTimeOffset now, PolicyOptions policy) =>
+        EntityRunner.Observe(state, now, $"reassess/{now:yyyyMMddTHHmmssfff}", policy, _ => true, Evaluate);
+
+    /// <summary>
+    /// What the listing knows about a review's neighbours, for the reviewer's context: accounts that reviewed this
+    /// listing within the lockstep window, and accounts whose text the review near-duplicates. Call with the state
+    /// before or after applying the review; the review itself is excluded.
+    /// </summary>
+    public static ReviewObservation ObserveReview(ListingState state, ReviewPosted review, PolicyOptions policy)
+    {
+        var window = policy.Rule(ReasonCodes.Lockstep).Window;
+        var others = state.Reviews.Where(r => r.ReviewerId != review.ReviewerId).ToList();
+        var co = others.Where(r => (r.At - review.OccurredAt).Duration() <= window).Select(r => r.ReviewerId).Distinct().ToList();
+        var hash = SimHash.Compute(review.Text);
+        var dups = TextFolding.Fold(review.Text).Length < policy.Text.NearDuplicateMinLength
+            ? []
+            : others.Where(r => r.TextLength >= policy.Text.NearDuplicateMinLength && SimHash.Distance(r.TextHash, hash) <= policy.Text.NearDuplicateMaxDistance)
+                .Select(r => r.ReviewerId).Distinct().ToList();
+        return new ReviewObservation(review.ReviewerId, co, dups);
+    }
+
+    private static Evaluation Evaluate(ListingState s, DateTimeOffset now, PolicyOptions policy) => new(ListingSignals.Evaluate(s, now, policy));
+
+    private static void Record(ListingState s, IntegrityEvent e, ListingContext context, PolicyOptions policy)
+    {
+        switch (e)
+        {
+            case ListingEvent listing:
+                RecordContent(s, listing);
+                break;
+            case ReviewPosted review:
+                RecordReview(s, review, context);
+                break;
+            case OrderPlaced order:
+                s.SellerId ??= order.SellerId;
+                s.Orders.Add(order.OccurredAt);
+                break;
+            case ComplaintFiled complaint:
+                BoundedLists.InsertByTime(s.Complaints, new ListingComplaint(complaint.EventId, complaint.Kind, complaint.OccurredAt), c => c.At, ListingState.MaxComplaints);
+                break;
+            case BrandReported report:
+                BoundedLists.InsertByTime(s.BrandReports, new ListingBrandReport(report.EventId, report.Kind, report.BrandId, report.OccurredAt), r => r.At, ListingState.MaxBrandReports);
+                break;
+        }
+
+        if (context.CategoryPrices is { } prices && prices.Currency == s.Currency) s.CategoryPrices = prices;
+        if (context.Brands is { } brands && s.SellerId is not null) s.Brand = CheckBrands(s, brands);
+    }
+
+    /// <summary>Listing events carry the whole content; an older one arriving late is recorded (for dedupe) but does not overwrite newer content.</summary>
+    private static void RecordContent(ListingState s, ListingEvent e)
+    {
+        if (s.ContentAt is { } current && e.OccurredAt < current) return;
+
+        if (s.ContentAt is not null && (s.Title != e.Title || s.CategoryId != e.CategoryId))
+        {
+            var reviewsBefore = s.Reviews.Count(r => r.At < e.OccurredAt);
+            var rewrite = new ListingRewrite(e.EventId, e.OccurredAt, s.Title, e.Title, s.CategoryId, e.CategoryId, reviewsBefore, BaitAndSwitchSignal.TitleOverlap(s.Title, e.Title));
+            BoundedLists.InsertByTime(s.Rewrites, rewrite, r => r.At, ListingState.MaxRewrites);
+        }
+
+        var contentChanged = s.Title != e.Title || s.Description != e.Description;
+        (s.SellerId, s.Title, s.Description, s.BrandId, s.CategoryId, s.Price, s.Currency) =
+            (e.SellerId, e.Title, e.Description, e.BrandId, e.CategoryId, e.Price, e.Currency);
+        (s.ContentAt, s.ContentEventId) = (e.OccurredAt, e.EventId);
+        if (contentChanged) s.Claims = [.. ClaimMatcher.Default.Find(e.Title, e.Description)];
+        if (s.CategoryPrices is { } prices && (prices.CategoryId != e.CategoryId || prices.Currency != e.Currency)) s.CategoryPrices = null;
+    }
+
+    private static void RecordReview(ListingState s, ReviewPosted e, ListingContext context)
+    {
+        s.SellerId ??= e.SellerId;
+        var review = new ListingReview(e.EventId, e.ReviewId, e.ReviewerId, e.Rating, e.OccurredAt, e.IsVerified, SimHash.Compute(e.Text), TextFolding.Fold(e.Text).Length);
+        BoundedLists.InsertByTime(s.Reviews, review, r => r.At, ListingState.MaxReviews);
+        s.RatingTotals[e.Rating - 1]++;
+        if (review.IsPositive) s.PositiveReviews.Add(e.OccurredAt);
+        if (review.IsNegative) s.NegativeReviews.Add(e.OccurredAt);
+        if (context.ReviewerLevel is { } level) SetReviewerLevel(s, e.ReviewerId, level);
+
+        // Forget levels of reviewers whose reviews have aged out of the bounded list.
+        foreach (var gone in s.FlaggedReviewers.Keys.Where(id => !s.Reviews.Any(r => r.ReviewerId == id)).ToList()) s.FlaggedReviewers.Remove(gone);
+    }
+
+    private static void SetReviewerLevel(ListingState s, string reviewerId, int level)
+    {
+        if (level > 0) s.FlaggedReviewers[reviewerId] = level;
+        else s.FlaggedReviewers.Remove(reviewerId);
+    }
+
+    /// <summary>The most telling brand check among the candidates: an unauthorized use beats an authorized one.</summary>
+    private static BrandCheck? CheckBrands(ListingState s, IReadOnlyList<BrandProfile> brands)
+    {
+        BrandCheck? best = null;
+        foreach (var brand in brands)
+        {
+            var keyword = brand.FindKeyword(s.Title, s.Description);
+            if (keyword is null && s.BrandId != brand.BrandId) continue;
+            var check = new BrandCheck(brand.BrandId, brand.Name, keyword, brand.MaySell(s.SellerId!), brand.ReferencePriceFor(s.CategoryId, s.Currency), brand.Currency);
+            if (best is null || (best.Authorized && !check.Authorized)) best = check;
+        }
+
+        return best;
+    }
+}

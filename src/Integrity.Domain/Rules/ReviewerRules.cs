@@ -1,0 +1,100 @@
+using Integrity.Domain.Events;
+using Integrity.Domain.Helpers;
+using Integrity.Domain.Policy;
+using Integrity.Domain.Signals.Reviewer;
+using Integrity.Domain.State;
+using Integrity.Domain.Text;
+
+namespace Integrity.Domain.Rules;
+
+/// <summary>Pure functions the reviewer (customer account) grain calls. None mutates its input state.</summary>
+public static class ReviewerRules
+{
+    /// <summary>Applies a review or an order event of this customer. For a review, pass the listing's <see cref="ReviewObservation"/> as context.</summary>
+    public static ApplyResult<ReviewerState> Apply(ReviewerState state, IntegrityEvent e, ReviewerContext context, PolicyOptions policy) =>
+        EntityRunner.Apply(state, e, policy, next => Record(next, e, context, policy), Evaluate);
+
+    /// <summary>Another account reviewed a listing this one reviewed, close in time (sent to the earlier reviewer). Unchanged if already known.</summary>
+    public static ApplyResult<ReviewerState> ObserveCoReview(ReviewerState state, CoReviewFact fact, PolicyOptions policy) =>
+        EntityRunner.Observe(state, fact.At, $"co-review/{fact.OtherReviewerId}/{fact.ListingId}", policy,
+            next => fact.OtherReviewerId != next.ReviewerId && AddCoReview(next, fact.OtherReviewerId, fact.ListingId, fact.At), Evaluate);
+
+    public static ApplyResult<ReviewerState> Reassess(ReviewerState state, DateTimeOffset now, PolicyOptions policy) =>
+        EntityRunner.Observe(state, now, $"reassess/{now:yyyyMMddTHHmmssfff}", policy, _ => true, Evaluate);
+
+    private static Evaluation Evaluate(ReviewerState s, DateTimeOffset now, PolicyOptions policy) => new(ReviewerSignals.Evaluate(s, now, policy));
+
+    private static void Record(ReviewerState s, IntegrityEvent e, ReviewerContext context, PolicyOptions policy)
+    {
+        switch (e)
+        {
+            case ReviewPosted review when review.ReviewerId == s.ReviewerId:
+                RecordReview(s, review, context, policy);
+                break;
+            case OrderEvent order when order.BuyerId == s.ReviewerId:
+                RecordOrder(s, order);
+                break;
+        }
+    }
+
+    private static void RecordReview(ReviewerState s, ReviewPosted e, ReviewerContext context, PolicyOptions policy)
+    {
+        var hash = SimHash.Compute(e.Text);
+        var length = TextFolding.Fold(e.Text).Length;
+        var review = new ReviewerReview(e.EventId, e.ReviewId, e.ListingId, e.SellerId, e.Rating, e.OccurredAt, e.IsVerified, hash, length);
+
+        if (length >= policy.Text.NearDuplicateMinLength)
+        {
+            var ownDuplicate = s.Reviews.Any(r => r.ListingId != e.ListingId && r.TextLength >= policy.Text.NearDuplicateMinLength
+                && SimHash.Distance(r.TextHash, hash) <= policy.Text.NearDuplicateMaxDistance);
+            if (ownDuplicate) AddHit(s, new DuplicateTextHit(e.EventId, e.ListingId, null, e.OccurredAt));
+            foreach (var other in context.DuplicateTextReviewerIds ?? []) AddHit(s, new DuplicateTextHit(e.EventId, e.ListingId, other, e.OccurredAt));
+        }
+
+        BoundedLists.InsertByTime(s.Reviews, review, r => r.At, ReviewerState.MaxReviews);
+        if (e.AccountCreatedAt is { } created) s.AccountCreatedAt = created;
+        if (s.FirstReviewAt is null || e.OccurredAt < s.FirstReviewAt) (s.FirstReviewAt, s.FirstReviewEventId) = (e.OccurredAt, e.EventId);
+        foreach (var other in context.CoReviewerIds ?? []) AddCoReview(s, other, e.ListingId, e.OccurredAt);
+    }
+
+    private static void AddHit(ReviewerState s, DuplicateTextHit hit)
+    {
+        if (s.DuplicateHits.Any(h => h.EventId == hit.EventId && h.OtherReviewerId == hit.OtherReviewerId)) return;
+        BoundedLists.InsertByTime(s.DuplicateHits, hit, h => h.At, ReviewerState.MaxDuplicateHits);
+    }
+
+    /// <summary>Order events update one record per order; a refund may arrive before the order it refunds.</summary>
+    private static void RecordOrder(ReviewerState s, OrderEvent e)
+    {
+        var i = s.Orders.FindIndex(o => o.OrderId == e.OrderId);
+        var order = i >= 0 ? s.Orders[i] : new ReviewerOrder(e.OrderId, e.ListingId, e.SellerId, null, null, null, e.EventId);
+        order = e switch
+        {
+            OrderPlaced => order with { PlacedAt = e.OccurredAt },
+            OrderRefunded => order with { RefundedAt = e.OccurredAt, LastEventId = e.EventId },
+            OrderCancelled => order with { CancelledAt = e.OccurredAt, LastEventId = e.EventId },
+            _ => order,
+        };
+        if (i >= 0) s.Orders[i] = order;
+        else BoundedLists.InsertByTime(s.Orders, order, o => o.PlacedAt ?? o.RefundedAt ?? o.CancelledAt ?? e.OccurredAt, ReviewerState.MaxOrders);
+    }
+
+    private static bool AddCoReview(ReviewerState s, string other, string listingId, DateTimeOffset at)
+    {
+        if (other == s.ReviewerId) return false;
+        if (!s.CoReviewers.TryGetValue(other, out var listings)) s.CoReviewers[other] = listings = [];
+        s.CoReviewerSeen[other] = BoundedLists.Later(s.CoReviewerSeen.GetValueOrDefault(other), at);
+        if (listings.Contains(listingId) || listings.Count >= ReviewerState.MaxSharedListings) return false;
+        listings.Add(listingId);
+
+        if (s.CoReviewers.Count > ReviewerState.MaxCoReviewers)
+        {
+            // Forget the partner with the weakest, oldest evidence.
+            var drop = s.CoReviewers.OrderBy(kv => kv.Value.Count).ThenBy(kv => s.CoReviewerSeen.GetValueOrDefault(kv.Key)).First().Key;
+            s.CoReviewers.Remove(drop);
+            s.CoReviewerSeen.Remove(drop);
+        }
+
+        return true;
+    }
+}

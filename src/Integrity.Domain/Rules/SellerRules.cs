@@ -1,0 +1,182 @@
+using System.Globalization;
+using Integrity.Domain.Enforcement;
+using Integrity.Domain.Events;
+using Integrity.Domain.Helpers;
+using Integrity.Domain.Policy;
+using Integrity.Domain.Signals.Seller;
+using Integrity.Domain.State;
+
+namespace Integrity.Domain.Rules;
+
+/// <summary>Pure functions the seller grain calls. None mutates its input state.</summary>
+public static class SellerRules
+{
+    public static ApplyResult<SellerState> Apply(SellerState state, IntegrityEvent e, SellerContext context, PolicyOptions policy) =>
+        WithCredit(EntityRunner.Apply(state, e, policy, next => Record(next, e, context), Evaluate), policy);
+
+    /// <summary>One of the seller's listings was assessed. Unchanged if its level and reasons are what the seller already knew.</summary>
+    public static ApplyResult<SellerState> ObserveListingOutcome(SellerState state, ListingOutcomeFact fact, PolicyOptions policy) =>
+        WithCredit(EntityRunner.Observe(state, fact.At, $"listing-outcome/{fact.ListingId}/{fact.Level}/{string.Join('+', fact.ReasonCodes)}", policy, next =>
+        {
+            var outcome = new ListingOutcome(fact.Level, fact.Score, [.. fact.ReasonCodes.Order(StringComparer.Ordinal)], fact.At);
+            if (next.Listings.TryGetValue(fact.ListingId, out var known) && (known.At > fact.At ||
+                (known.Level == outcome.Level && known.ReasonCodes.SequenceEqual(outcome.ReasonCodes)))) return false;
+            if (outcome.Level == 0 && outcome.ReasonCodes.Count == 0) next.Listings.Remove(fact.ListingId);
+            else next.Listings[fact.ListingId] = outcome;
+            Trim(next.Listings, SellerState.MaxListings, l => l.At);
+            return true;
+        }, Evaluate), policy);
+
+    /// <summary>A seller sharing identifiers with this one was linked or changed level. Unchanged if already known.</summary>
+    public static ApplyResult<SellerState> ObserveLinkedSeller(SellerState state, LinkedSellerFact fact, PolicyOptions policy) =>
+        WithCredit(EntityRunner.Observe(state, fact.At, $"linked-seller/{fact.SellerId}/{fact.Level}", policy, next => Link(next, fact), Evaluate), policy);
+
+    public static ApplyResult<SellerState> Reassess(SellerState state, DateTimeOffset now, PolicyOptions policy) =>
+        WithCredit(EntityRunner.Observe(state, now, $"reassess/{now:yyyyMMddTHHmmssfff}", policy, _ => true, Evaluate), policy);
+
+    /// <summary>
+    /// Seller signals, then the credit record: when the signals amount to an offense (score at Warning or above),
+    /// decayed points and prior offenses are added, so a repeat offender climbs faster than a first-timer.
+    /// </summary>
+    private static Evaluation Evaluate(SellerState s, DateTimeOffset now, PolicyOptions policy)
+    {
+        var reasons = SellerSignals.Evaluate(s, now, policy).ToList();
+        var counted = reasons.Where(r => !s.Enforcement.Acknowledged.Contains(r.Code)).ToList();
+        var floor = counted.Any(r => r.Code == ReasonCodes.LinkedToClosed) ? (int)SellerStep.PayoutsHeld : 0;
+        if (Scoring.Combine(counted) < policy.Seller.Warning) return new Evaluation(reasons, 0, floor);
+
+        var currentOffense = s.Enforcement.Level > 0 ? s.Credit.Offenses : s.Credit.Offenses + 1;
+        var points = s.Credit.DecayedPriorPoints(now, policy.Credit.HalfLife, currentOffense);
+        var priorOffenses = Math.Min(currentOffense - 1, policy.Credit.MaxPriorOffensesCounted);
+        var boost = (points * policy.Credit.ScorePerPoint) + (priorOffenses * policy.Credit.ScorePerPriorOffense);
+        if (boost <= 0) return new Evaluation(reasons, 0, floor);
+
+        var earned = s.Credit.Penalties.Where(p => p.Offense < currentOffense).Sum(p => p.Points);
+        reasons.Add(new Reason(
+            ReasonCodes.CreditRecord,
+            string.Create(CultureInfo.InvariantCulture,
+                $"{points:0.#} of {earned:0} penalty points left (half-life {policy.Credit.HalfLife.TotalDays:0.#}d) and {currentOffense - 1} prior offense{(currentOffense == 2 ? "" : "s")} add {boost:0.#} to the score"),
+            Math.Round(boost, 2),
+            0,
+            0,
+            s.Credit.Penalties.Where(p => p.Offense < currentOffense).Select(p => p.DecisionId).TakeLast(Reason.MaxEventIds).ToList()));
+        return new Evaluation(reasons, boost, floor);
+    }
+
+    /// <summary>Each step climbed adds its penalty points to the offense in progress (opening a new offense when leaving None).</summary>
+    internal static ApplyResult<SellerState> WithCredit(ApplyResult<SellerState> result, PolicyOptions policy)
+    {
+        if (result.Decision is not { IsStepUp: true } decision) return result;
+        AddPenalties(result.State, decision.FromLevel, decision.ToLevel, decision.DecisionId, decision.At, policy);
+        return result;
+    }
+
+    internal static void AddPenalties(SellerState s, int from, int to, string decisionId, DateTimeOffset at, PolicyOptions policy)
+    {
+        if (from == 0)
+        {
+            s.Credit.Offenses++;
+            s.Credit.LastOffenseAt = at;
+        }
+
+        var points = policy.Credit.PointsPerStep();
+        var total = Enumerable.Range(from + 1, Math.Max(0, to - from)).Sum(level => points[level - 1]);
+        s.Credit.Penalties.Add(new PenaltyEntry(at, total, s.Credit.Offenses, decisionId));
+        if (s.Credit.Penalties.Count > CreditRecord.MaxPenalties) s.Credit.Penalties.RemoveAt(0);
+    }
+
+    private static void Record(SellerState s, IntegrityEvent e, SellerContext context)
+    {
+        switch (e)
+        {
+            case SellerRegistered registered:
+                s.RegisteredAt = s.RegisteredAt is { } at && at < registered.OccurredAt ? at : registered.OccurredAt;
+                s.Name ??= registered.Name;
+                AddIdentifiers(s, registered.Identifiers);
+                break;
+            case SellerUpdated updated:
+                s.Name = updated.Name ?? s.Name;
+                AddIdentifiers(s, updated.Identifiers);
+                break;
+            case ListingCreated:
+                s.ListingsCreated.Add(e.OccurredAt);
+                break;
+            case OrderEvent order:
+                RecordOrder(s, order);
+                break;
+            case ComplaintFiled complaint:
+                BoundedLists.InsertByTime(s.Complaints, new SellerComplaint(complaint.EventId, complaint.Kind, complaint.ListingId, complaint.OccurredAt), c => c.At, SellerState.MaxComplaints);
+                break;
+            case BrandReported report when report.Kind != BrandReportKind.Defamation:
+                BoundedLists.InsertByTime(s.BrandReports, new SellerBrandReport(report.EventId, report.Kind, report.ListingId, report.OccurredAt), r => r.At, SellerState.MaxBrandReports);
+                break;
+        }
+
+        foreach (var linked in context.LinkedSellers ?? []) Link(s, linked);
+    }
+
+    private static void AddIdentifiers(SellerState s, IdentifierSet identifiers)
+    {
+        foreach (var id in identifiers.Present())
+        {
+            if (!s.Identifiers.Contains(id)) s.Identifiers.Add(id);
+        }
+
+        if (s.Identifiers.Count > SellerState.MaxIdentifiers) s.Identifiers.RemoveRange(0, s.Identifiers.Count - SellerState.MaxIdentifiers);
+    }
+
+    /// <summary>Order events update one record per order; a refund or cancellation may arrive before the order itself.</summary>
+    private static void RecordOrder(SellerState s, OrderEvent e)
+    {
+        var status = e switch
+        {
+            OrderRefunded => OrderStatus.Refunded,
+            OrderCancelled => OrderStatus.Cancelled,
+            OrderDelivered => OrderStatus.Delivered,
+            _ => OrderStatus.Placed,
+        };
+        var selfLinked = e.BuyerId == s.SellerId || e.BuyerIdentifiers().Any(s.Identifiers.Contains);
+        var i = s.Orders.FindIndex(o => o.OrderId == e.OrderId);
+        if (i < 0)
+        {
+            BoundedLists.InsertByTime(s.Orders, new SellerOrder(e.OrderId, e.BuyerId, e.ListingId, e.OccurredAt, status, selfLinked, e.EventId), o => o.At, SellerState.MaxOrders);
+            return;
+        }
+
+        var known = s.Orders[i];
+        s.Orders[i] = known with
+        {
+            // Refunded and cancelled are final; a late "delivered" or "placed" must not undo them.
+            Status = Rank(status) >= Rank(known.Status) ? status : known.Status,
+            At = e is OrderPlaced ? e.OccurredAt : known.At,
+            SelfLinked = known.SelfLinked || selfLinked,
+            EventId = status is OrderStatus.Refunded or OrderStatus.Cancelled ? e.EventId : known.EventId,
+        };
+    }
+
+    private static int Rank(OrderStatus status) => status switch
+    {
+        OrderStatus.Placed => 0,
+        OrderStatus.Delivered => 1,
+        _ => 2,
+    };
+
+    private static bool Link(SellerState s, LinkedSellerFact fact)
+    {
+        if (fact.SellerId == s.SellerId) return false;
+        var kinds = s.LinkedSellers.TryGetValue(fact.SellerId, out var known)
+            ? known.SharedKinds.Union(fact.SharedKinds).Order().ToList()
+            : fact.SharedKinds.Distinct().Order().ToList();
+        if (known is not null && known.Level == fact.Level && known.SharedKinds.SequenceEqual(kinds)) return false;
+        if (known is not null && known.At > fact.At && known.SharedKinds.SequenceEqual(kinds)) return false;
+        s.LinkedSellers[fact.SellerId] = new LinkedSeller(kinds, known is not null && known.At > fact.At ? known.Level : fact.Level, BoundedLists.Later(known?.At, fact.At));
+        Trim(s.LinkedSellers, SellerState.MaxLinkedSellers, l => l.At);
+        return true;
+    }
+
+    private static void Trim<T>(Dictionary<string, T> map, int max, Func<T, DateTimeOffset> at)
+    {
+        if (map.Count <= max) return;
+        foreach (var key in map.OrderBy(kv => at(kv.Value)).Take(map.Count - max).Select(kv => kv.Key).ToList()) map.Remove(key);
+    }
+}

@@ -1,0 +1,38 @@
+using Integrity.Domain.Enforcement;
+using Integrity.Domain.Policy;
+using Integrity.Domain.Primitives;
+using Integrity.Domain.State;
+
+namespace Integrity.Domain.Signals.Listing;
+
+/// <summary>
+/// Review bursts against the listing's own baseline, split by direction: a burst of praise inflates the listing
+/// (REVIEW_BURST, counts against it); a burst of 1-2 stars targets it (REVIEW_ATTACK, informational by default,
+/// because punishing the victim of a defamation campaign is exactly what the attackers want).
+/// </summary>
+public static class ReviewBurstSignal
+{
+    /// <summary>How far back the baseline looks, and how fast it forgets (≈ a 7-hour half-life at hourly windows).</summary>
+    public static readonly TimeSpan Lookback = TimeSpan.FromDays(7);
+
+    public const double Alpha = 0.1;
+
+    public static Reason? Burst(ListingState s, DateTimeOffset now, PolicyOptions policy) =>
+        Evaluate(ReasonCodes.ReviewBurst, s.PositiveReviews, "positive", r => r.IsPositive, s, now, policy);
+
+    public static Reason? Attack(ListingState s, DateTimeOffset now, PolicyOptions policy) =>
+        Evaluate(ReasonCodes.ReviewAttack, s.NegativeReviews, "1-2 star", r => r.IsNegative, s, now, policy);
+
+    private static Reason? Evaluate(string code, TimeBuckets counts, string label, Func<ListingReview, bool> matches, ListingState s, DateTimeOffset now, PolicyOptions policy)
+    {
+        var rule = policy.Rule(code);
+        if (!rule.Enabled) return null;
+        var b = RateBaselines.Evaluate(counts, now, rule.Window, Lookback, Alpha);
+        if (b.Current < rule.MinCount || b.ZScore < rule.Threshold) return null;
+
+        var window = SignalReason.Span(rule.Window);
+        var ids = s.Reviews.Where(r => matches(r) && r.At > now - rule.Window && r.At <= now).Select(r => r.EventId);
+        return SignalReason.Trip(code, rule, b.ZScore, rule.Threshold,
+            $"{b.Current:0} {label} reviews in {window} vs baseline {b.Mean:0.0}/{window} (z={b.ZScore:0.0})", ids);
+    }
+}

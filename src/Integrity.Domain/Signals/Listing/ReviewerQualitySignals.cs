@@ -1,0 +1,46 @@
+using Integrity.Domain.Enforcement;
+using Integrity.Domain.Policy;
+using Integrity.Domain.State;
+using Integrity.Domain.Text;
+
+namespace Integrity.Domain.Signals.Listing;
+
+/// <summary>Who is praising the listing: flagged reviewers, or several accounts posting the same text.</summary>
+public static class ReviewerQualitySignals
+{
+    /// <summary>Share of positive reviews from reviewers at DownWeighted or above (their level is reported back to the listing).</summary>
+    public static Reason? SuspiciousReviewers(ListingState s, DateTimeOffset now, PolicyOptions policy)
+    {
+        var rule = policy.Rule(ReasonCodes.SuspiciousReviewers);
+        if (!rule.Enabled) return null;
+        var positive = s.Reviews.Where(r => r.IsPositive && r.At > now - rule.Window && r.At <= now).ToList();
+        var flagged = positive.Where(r => s.FlaggedReviewers.GetValueOrDefault(r.ReviewerId) > 0).ToList();
+        if (flagged.Count < rule.MinCount || positive.Count == 0) return null;
+        var share = (double)flagged.Count / positive.Count;
+        if (share < rule.Threshold) return null;
+
+        return SignalReason.Trip(ReasonCodes.SuspiciousReviewers, rule, share, rule.Threshold,
+            $"{flagged.Count} of {positive.Count} positive reviews in {SignalReason.Span(rule.Window)} ({SignalReason.Percent(share)}) from flagged reviewers",
+            flagged.Select(r => r.EventId));
+    }
+
+    /// <summary>Share of positive reviews whose text near-duplicates another account's review of this listing (a shared script).</summary>
+    public static Reason? DuplicateText(ListingState s, DateTimeOffset now, PolicyOptions policy)
+    {
+        var rule = policy.Rule(ReasonCodes.DuplicateReviewText);
+        if (!rule.Enabled) return null;
+        var positive = s.Reviews.Where(r => r.IsPositive && r.At > now - rule.Window && r.At <= now).ToList();
+        var duplicated = positive
+            .Where(r => r.TextLength >= policy.Text.NearDuplicateMinLength && s.Reviews.Any(o =>
+                o.ReviewerId != r.ReviewerId && o.TextLength >= policy.Text.NearDuplicateMinLength &&
+                SimHash.Distance(o.TextHash, r.TextHash) <= policy.Text.NearDuplicateMaxDistance))
+            .ToList();
+        if (duplicated.Count < rule.MinCount || positive.Count == 0) return null;
+        var share = (double)duplicated.Count / positive.Count;
+        if (share < rule.Threshold) return null;
+
+        return SignalReason.Trip(ReasonCodes.DuplicateReviewText, rule, share, rule.Threshold,
+            $"{duplicated.Count} of {positive.Count} positive reviews in {SignalReason.Span(rule.Window)} ({SignalReason.Percent(share)}) near-duplicate another account's text",
+            duplicated.Select(r => r.EventId));
+    }
+}

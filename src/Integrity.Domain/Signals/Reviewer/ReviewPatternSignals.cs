@@ -1,0 +1,54 @@
+using Integrity.Domain.Enforcement;
+using Integrity.Domain.Policy;
+using Integrity.Domain.State;
+
+namespace Integrity.Domain.Signals.Reviewer;
+
+/// <summary>Signals from the account's own reviews: how many, how verified, how extreme, how concentrated.</summary>
+public static class ReviewPatternSignals
+{
+    public static Reason? Velocity(ReviewerState s, DateTimeOffset now, PolicyOptions policy)
+    {
+        var rule = policy.Rule(ReasonCodes.ReviewVelocity);
+        if (!rule.Enabled) return null;
+        var recent = InWindow(s, now, rule.Window);
+        if (recent.Count < Math.Max(1, rule.Threshold)) return null;
+        return SignalReason.Trip(ReasonCodes.ReviewVelocity, rule, recent.Count, rule.Threshold,
+            $"{recent.Count} reviews in {SignalReason.Span(rule.Window)} (threshold {rule.Threshold:0})", recent.Select(r => r.EventId));
+    }
+
+    public static Reason? UnverifiedShare(ReviewerState s, DateTimeOffset now, PolicyOptions policy) =>
+        Share(s, now, policy, ReasonCodes.UnverifiedShare, r => !r.Verified, "without a verified order");
+
+    public static Reason? ExtremeRatings(ReviewerState s, DateTimeOffset now, PolicyOptions policy) =>
+        Share(s, now, policy, ReasonCodes.ExtremeRatings, r => r.Rating is 1 or 5, "rated 1 or 5 stars");
+
+    public static Reason? SellerConcentration(ReviewerState s, DateTimeOffset now, PolicyOptions policy)
+    {
+        var rule = policy.Rule(ReasonCodes.SellerConcentration);
+        if (!rule.Enabled) return null;
+        var recent = InWindow(s, now, rule.Window);
+        if (recent.Count < Math.Max(1, rule.MinCount)) return null;
+        var top = recent.GroupBy(r => r.SellerId).OrderByDescending(g => g.Count()).First();
+        var share = (double)top.Count() / recent.Count;
+        if (share < rule.Threshold) return null;
+        return SignalReason.Trip(ReasonCodes.SellerConcentration, rule, share, rule.Threshold,
+            $"{top.Count()} of {recent.Count} reviews in {SignalReason.Span(rule.Window)} ({SignalReason.Percent(share)}) on seller {top.Key}", top.Select(r => r.EventId));
+    }
+
+    private static Reason? Share(ReviewerState s, DateTimeOffset now, PolicyOptions policy, string code, Func<ReviewerReview, bool> matches, string label)
+    {
+        var rule = policy.Rule(code);
+        if (!rule.Enabled) return null;
+        var recent = InWindow(s, now, rule.Window);
+        if (recent.Count < Math.Max(1, rule.MinCount)) return null;
+        var hits = recent.Where(matches).ToList();
+        var share = (double)hits.Count / recent.Count;
+        if (share < rule.Threshold) return null;
+        return SignalReason.Trip(code, rule, share, rule.Threshold,
+            $"{hits.Count} of {recent.Count} reviews in {SignalReason.Span(rule.Window)} ({SignalReason.Percent(share)}) {label}", hits.Select(r => r.EventId));
+    }
+
+    internal static List<ReviewerReview> InWindow(ReviewerState s, DateTimeOffset now, TimeSpan window) =>
+        s.Reviews.Where(r => r.At > now - window && r.At <= now).ToList();
+}

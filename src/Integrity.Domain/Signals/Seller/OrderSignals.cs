@@ -1,0 +1,75 @@
+using Integrity.Domain.Enforcement;
+using Integrity.Domain.Events;
+using Integrity.Domain.Policy;
+using Integrity.Domain.State;
+
+namespace Integrity.Domain.Signals.Seller;
+
+/// <summary>Brushing (fake orders to inflate sales) and complaints relative to sales.</summary>
+public static class OrderSignals
+{
+    /// <summary>A buyer with this many orders in the window is a repeat buyer.</summary>
+    public const int RepeatBuyerOrders = 3;
+
+    /// <summary>
+    /// Suspect orders: from a repeat buyer and then refunded or cancelled (money goes round in a circle), or shipped
+    /// or paid through the seller's own identifiers. A share of them, not a count, so big honest shops are not hit.
+    /// </summary>
+    public static Reason? Brushing(SellerState s, DateTimeOffset now, PolicyOptions policy)
+    {
+        var rule = policy.Rule(ReasonCodes.Brushing);
+        if (!rule.Enabled) return null;
+        var orders = Recent(s, now, rule.Window);
+        if (orders.Count < Math.Max(1, rule.MinCount)) return null;
+        var repeatBuyers = orders.GroupBy(o => o.BuyerId).Where(g => g.Count() >= RepeatBuyerOrders).Select(g => g.Key).ToHashSet(StringComparer.Ordinal);
+        var reversed = orders.Count(o => o.Status is OrderStatus.Refunded or OrderStatus.Cancelled);
+        var suspect = orders.Where(o => o.SelfLinked || (repeatBuyers.Contains(o.BuyerId) && o.Status is OrderStatus.Refunded or OrderStatus.Cancelled)).ToList();
+        var share = (double)suspect.Count / orders.Count;
+        if (share < rule.Threshold) return null;
+
+        return SignalReason.Trip(ReasonCodes.Brushing, rule, share, rule.Threshold,
+            $"{suspect.Count} of {orders.Count} orders in {SignalReason.Span(rule.Window)} ({SignalReason.Percent(share)}) suspect: {repeatBuyers.Count} buyers with {RepeatBuyerOrders}+ orders, {reversed} refunded or cancelled, {orders.Count(o => o.SelfLinked)} linked to the seller's own identifiers",
+            suspect.Select(o => o.EventId));
+    }
+
+    public static Reason? SelfLinkedOrders(SellerState s, DateTimeOffset now, PolicyOptions policy)
+    {
+        var rule = policy.Rule(ReasonCodes.SelfLinkedOrders);
+        if (!rule.Enabled) return null;
+        var linked = Recent(s, now, rule.Window).Where(o => o.SelfLinked).ToList();
+        if (linked.Count < Math.Max(1, rule.Threshold)) return null;
+        return SignalReason.Trip(ReasonCodes.SelfLinkedOrders, rule, linked.Count, rule.Threshold,
+            $"{linked.Count} orders in {SignalReason.Span(rule.Window)} from {linked.Select(o => o.BuyerId).Distinct().Count()} buyers whose ship-to, payment or contact matches the seller's own identifiers",
+            linked.Select(o => o.EventId));
+    }
+
+    public static Reason? ComplaintRate(SellerState s, DateTimeOffset now, PolicyOptions policy)
+    {
+        var rule = policy.Rule(ReasonCodes.SellerComplaintRate);
+        if (!rule.Enabled) return null;
+        var complaints = s.Complaints.Where(c => c.At > now - rule.Window && c.At <= now).ToList();
+        if (complaints.Count < Math.Max(1, rule.MinCount)) return null;
+        var orders = Recent(s, now, rule.Window).Count;
+        var rate = (double)complaints.Count / Math.Max(orders, 1);
+        if (rate < rule.Threshold) return null;
+        return SignalReason.Trip(ReasonCodes.SellerComplaintRate, rule, rate, rule.Threshold,
+            $"{complaints.Count} complaints on {orders} orders in {SignalReason.Span(rule.Window)} ({SignalReason.Percent(rate)}) across {complaints.Select(c => c.ListingId).Distinct().Count()} listings",
+            complaints.Select(c => c.EventId));
+    }
+
+    public static Reason? CounterfeitReports(SellerState s, DateTimeOffset now, PolicyOptions policy)
+    {
+        var rule = policy.Rule(ReasonCodes.CounterfeitReports);
+        if (!rule.Enabled) return null;
+        var reports = s.BrandReports.Where(r => r.Kind != BrandReportKind.Defamation && r.At > now - rule.Window && r.At <= now).Select(r => r.EventId).ToList();
+        var complaints = s.Complaints.Where(c => c.Kind == ComplaintKind.Counterfeit && c.At > now - rule.Window && c.At <= now).Select(c => c.EventId).ToList();
+        var total = reports.Count + complaints.Count;
+        if (total < Math.Max(1, rule.Threshold)) return null;
+        return SignalReason.Trip(ReasonCodes.CounterfeitReports, rule, total, rule.Threshold,
+            $"{reports.Count} brand-owner counterfeit/trademark reports and {complaints.Count} counterfeit complaints in {SignalReason.Span(rule.Window)}",
+            reports.Concat(complaints));
+    }
+
+    private static List<SellerOrder> Recent(SellerState s, DateTimeOffset now, TimeSpan window) =>
+        s.Orders.Where(o => o.At > now - window && o.At <= now).ToList();
+}

@@ -1,0 +1,26 @@
+using System.Globalization;
+using Integrity.Domain.Enforcement;
+using Integrity.Domain.Policy;
+
+namespace Integrity.Domain.Signals;
+
+/// <summary>Builds reasons with invariant number formatting (messages are audit text, not UI text).</summary>
+internal static class SignalReason
+{
+    public static Reason Trip(string code, SignalRule rule, double value, double threshold, FormattableString message, IEnumerable<string> eventIds) =>
+        new(code, message.ToString(CultureInfo.InvariantCulture), Math.Round(value, 4), threshold, rule.Weight, Latest(eventIds));
+
+    /// <summary>"1h", "24h", "7d": windows as analysts write them.</summary>
+    public static string Span(TimeSpan span) =>
+        span.TotalHours < 48 && span.TotalHours == Math.Floor(span.TotalHours) ? $"{span.TotalHours:0}h"
+        : span.TotalDays == Math.Floor(span.TotalDays) ? $"{span.TotalDays:0}d"
+        : span.ToString("c", CultureInfo.InvariantCulture);
+
+    public static string Percent(double share) => (share * 100).ToString("0", CultureInfo.InvariantCulture) + "%";
+
+    private static List<string> Latest(IEnumerable<string> ids)
+    {
+        var list = ids.Distinct(StringComparer.Ordinal).ToList();
+        return list.Count <= Reason.MaxEventIds ? list : list.GetRange(list.Count - Reason.MaxEventIds, Reason.MaxEventIds);
+    }
+}

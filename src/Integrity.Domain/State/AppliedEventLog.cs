@@ -1,0 +1,67 @@
+using System.Text.Json.Serialization;
+
+namespace Integrity.Domain.State;
+
+/// <summary>Whether an event may change state.</summary>
+public enum ApplyStatus
+{
+    Applied,
+
+    /// <summary>The id was applied before; nothing changes.</summary>
+    Duplicate,
+
+    /// <summary>
+    /// Older than every id the bounded log still remembers, so it cannot be told apart from a redelivery; it is skipped
+    /// to guarantee no double counting (the grain layer should dead-letter it).
+    /// </summary>
+    TooLate,
+}
+
+public sealed record AppliedEvent(string Id, DateTimeOffset At);
+
+/// <summary>
+/// The ids of events an entity has applied: the idempotency memory. Bounded to <see cref="Capacity"/> ids; when full
+/// the oldest tenth by event time is forgotten and <see cref="ForgottenBefore"/> remembers up to when. An event at or
+/// before that time with an unknown id is reported <see cref="ApplyStatus.TooLate"/> rather than risked.
+/// Redeliveries come from journal replay of recent events, so the last thousand ids per entity cover them.
+/// </summary>
+public sealed class AppliedEventLog
+{
+    public const int DefaultCapacity = 1000;
+
+    private HashSet<string>? _index;
+
+    public int Capacity { get; set; } = DefaultCapacity;
+
+    public List<AppliedEvent> Entries { get; set; } = [];
+
+    public DateTimeOffset? ForgottenBefore { get; set; }
+
+    [JsonIgnore]
+    private HashSet<string> Index => _index ??= Entries.Select(e => e.Id).ToHashSet(StringComparer.Ordinal);
+
+    public ApplyStatus Check(string eventId, DateTimeOffset occurredAt)
+    {
+        if (Index.Contains(eventId)) return ApplyStatus.Duplicate;
+        return ForgottenBefore is { } forgotten && occurredAt <= forgotten ? ApplyStatus.TooLate : ApplyStatus.Applied;
+    }
+
+    public void Record(string eventId, DateTimeOffset occurredAt)
+    {
+        if (!Index.Add(eventId)) return;
+        Entries.Add(new AppliedEvent(eventId, occurredAt));
+        if (Entries.Count <= Capacity) return;
+
+        var drop = Math.Max(1, Capacity / 10);
+        var sorted = Entries.OrderBy(e => e.At).ToList();
+        var forgotten = sorted.Take(drop).ToList();
+        ForgottenBefore = Max(ForgottenBefore, forgotten.Max(e => e.At));
+        var dropIds = forgotten.Select(e => e.Id).ToHashSet(StringComparer.Ordinal);
+        Entries.RemoveAll(e => dropIds.Contains(e.Id));
+        _index = null;
+    }
+
+    public AppliedEventLog Clone() => new() { Capacity = Capacity, Entries = [.. Entries], ForgottenBefore = ForgottenBefore };
+
+    private static DateTimeOffset Max(DateTimeOffset? a, DateTimeOffset b) => a is { } x && x > b ? x : b;
+}
