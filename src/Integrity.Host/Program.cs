@@ -4,9 +4,13 @@ using Integrity.Host.Hosting;
 var builder = WebApplication.CreateBuilder(args);
 await using var embeddedStorage = await EmbeddedStorage.StartIfUnconfiguredAsync(builder.Configuration);
 builder.AddIntegrityEngine();
+builder.AddIntegritySecurity();
+builder.AddIntegrityIngestion();
 
 var app = builder.Build();
+app.UseIntegritySecurity();
 app.MapHealthApi();
+app.MapIngestApi();
 await app.RunAsync();
 
 /// <summary>Entry point, visible to the test host factory.</summary>

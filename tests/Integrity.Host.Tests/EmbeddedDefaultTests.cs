@@ -49,7 +49,8 @@ public sealed class EmbeddedDefaultTests : IDisposable
     public async Task Health_follows_configured_storage_going_down_and_coming_back()
     {
         await using var azurite = await LocalAzurite.StartAsync(new LocalAzuriteOptions { DataDirectory = Path.Combine(_workDirectory, "external-azurite") });
-        await using var host = HostProcess.Start(new Dictionary<string, string> { ["Storage:ConnectionString"] = azurite.ConnectionString }, _workDirectory);
+        await using var host = HostProcess.Start(
+            new Dictionary<string, string>(TestSecrets.HostConfiguration) { ["Storage:ConnectionString"] = azurite.ConnectionString }, _workDirectory);
         await host.WaitHealthyAsync(TimeSpan.FromSeconds(90));
         Assert.Null(host.EmbeddedAzuritePid());
         using var http = new HttpClient { BaseAddress = host.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };

@@ -27,6 +27,7 @@ public static class EmbeddedStorage
             new LocalAzuriteOptions { DataDirectory = dataDirectory, ToolDirectory = configuration["Azurite:ToolDirectory"] },
             loggerFactory.CreateLogger("Integrity.EmbeddedAzurite"));
         configuration[key] = azurite.ConnectionString;
+        configuration[Security.DevelopmentSecrets.EmbeddedDataDirectoryKey] = Path.GetFullPath(dataDirectory);
         return azurite;
     }
 }
