@@ -58,7 +58,7 @@ public sealed class CreditOptions
 
     public double ClosedPoints { get; set; } = 100;
 
-    public double ScorePerPoint { get; set; } = 0.5;
+    public double ScorePerPoint { get; set; } = 1.0;
 
     public double ScorePerPriorOffense { get; set; } = 10;
 

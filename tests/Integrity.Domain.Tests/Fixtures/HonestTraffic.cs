@@ -104,5 +104,5 @@ public static class HonestTraffic
 
     private static string Cap(string s) => char.ToUpperInvariant(s[0]) + s[1..];
 
-    private static string Sentence(Random random) => Cap(string.Join(' ', Enumerable.Range(0, random.Next(8, 20)).Select(_ => Pick(random)))) + ".";
+    public static string Sentence(Random random) => Cap(string.Join(' ', Enumerable.Range(0, random.Next(8, 20)).Select(_ => Pick(random)))) + ".";
 }
