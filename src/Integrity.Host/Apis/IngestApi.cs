@@ -13,7 +13,6 @@ public static class IngestApi
             .RequireAuthorization(ApiRoles.Ingest)
             .WithName("IngestEvents")
             .WithSummary("Accepts a batch of events (NDJSON or a JSON array, optionally gzip); 202 once they are durably stored.")
-            .Accepts<object>("application/x-ndjson", "application/json")
             .Produces<IngestResponse>(StatusCodes.Status202Accepted)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)

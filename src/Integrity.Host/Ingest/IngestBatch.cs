@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using Integrity.Domain.Events;
 using Integrity.Domain.Wire;
@@ -64,7 +65,7 @@ public sealed class IngestBatch(EventParser parser, int maxEvents, string reques
     public void AddOversized(int line, ReadOnlySpan<byte> start, long totalBytes)
     {
         CountEvent();
-        var error = new ParseError(ParseErrorCodes.TooLong, $"the line is {totalBytes:N0} bytes, limit {parser.Limits.MaxLineBytes:N0}");
+        var error = new ParseError(ParseErrorCodes.TooLong, string.Create(CultureInfo.InvariantCulture, $"the line is {totalBytes:N0} bytes, limit {parser.Limits.MaxLineBytes:N0}"));
         Reject(line, error, start, totalBytes);
     }
 
@@ -79,7 +80,7 @@ public sealed class IngestBatch(EventParser parser, int maxEvents, string reques
     {
         if (++Events > maxEvents)
         {
-            throw new IngestLimitException($"The request holds more than {maxEvents:N0} events (Ingest:MaxEvents). Split the batch into smaller requests; nothing from this request was accepted.");
+            throw new IngestLimitException(string.Create(CultureInfo.InvariantCulture, $"The request holds more than {maxEvents:N0} events (Ingest:MaxEvents). Split the batch into smaller requests; nothing from this request was accepted."));
         }
     }
 

@@ -92,17 +92,18 @@ public static class IngestBodyReader
             data = data[3..];
         }
 
+        if (data.Trim(" \t\r\n"u8).IsEmpty)
+        {
+            return true; // whitespace only: an empty batch
+        }
+
         var reader = new Utf8JsonReader(data, new JsonReaderOptions { MaxDepth = 256, CommentHandling = JsonCommentHandling.Disallow });
         var element = 0;
         var reading = 1;
         long restStart = 0;
         try
         {
-            if (!reader.Read())
-            {
-                return true; // whitespace only: an empty batch
-            }
-
+            reader.Read();
             if (reader.TokenType == JsonTokenType.StartObject)
             {
                 batch.Add(1, data);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.IO.Compression;
 using Integrity.Domain.Wire;
 using Integrity.Host.Security;
@@ -52,7 +53,7 @@ public sealed partial class IngestHandler(
         if (request.ContentLength > _options.MaxBodyBytes)
         {
             LogTooLarge(logger, requestId, request.ContentLength.Value);
-            return TooLarge($"The request body is {request.ContentLength:N0} bytes; the limit is {_options.MaxBodyBytes:N0} bytes (Ingest:MaxBodyBytes). Split the batch into smaller requests; nothing from this request was accepted.");
+            return TooLarge(string.Create(CultureInfo.InvariantCulture, $"The request body is {request.ContentLength:N0} bytes; the limit is {_options.MaxBodyBytes:N0} bytes (Ingest:MaxBodyBytes). Split the batch into smaller requests; nothing from this request was accepted."));
         }
 
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeLimit)
@@ -83,7 +84,7 @@ public sealed partial class IngestHandler(
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            return TooLarge($"The request body is larger than {_options.MaxBodyBytes:N0} bytes (Ingest:MaxBodyBytes). Split the batch into smaller requests; nothing from this request was accepted.");
+            return TooLarge(string.Create(CultureInfo.InvariantCulture, $"The request body is larger than {_options.MaxBodyBytes:N0} bytes (Ingest:MaxBodyBytes). Split the batch into smaller requests; nothing from this request was accepted."));
         }
         catch (InvalidDataException)
         {

@@ -1,3 +1,4 @@
+using System.Globalization;
 namespace Integrity.Host.Ingest;
 
 /// <summary>A read-only pass-through that throws <see cref="IngestLimitException"/> once more than a limit has been read.</summary>
@@ -51,7 +52,7 @@ public sealed class LimitedReadStream(Stream inner, long limit, string what) : S
     {
         _read += read;
         return _read > limit
-            ? throw new IngestLimitException($"The {what} is larger than {limit:N0} bytes (Ingest:MaxBodyBytes). Split the batch into smaller requests; nothing from this request was accepted.")
+            ? throw new IngestLimitException(string.Create(CultureInfo.InvariantCulture, $"The {what} is larger than {limit:N0} bytes (Ingest:MaxBodyBytes). Split the batch into smaller requests; nothing from this request was accepted."))
             : read;
     }
 }
