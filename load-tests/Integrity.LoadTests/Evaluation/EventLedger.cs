@@ -12,6 +12,9 @@ public sealed class EventLedger
     private readonly Dictionary<string, DateTimeOffset> _acceptedAt = new(StringComparer.Ordinal);
     private readonly Dictionary<EntityKey, long> _perEntity = [];
     private readonly Dictionary<string, long> _perType = new(StringComparer.Ordinal);
+    private readonly List<GeneratedEvent> _accepted = [];
+    private readonly HashSet<string> _uncertain = new(StringComparer.Ordinal);
+    private readonly Dictionary<EntityKey, long> _uncertainPerEntity = [];
 
     public long Count
     {
@@ -27,14 +30,46 @@ public sealed class EventLedger
         lock (_gate)
         {
             if (!_acceptedAt.TryAdd(e.EventId, acceptedAt)) return false;
+            _accepted.Add(e);
+            var wasUncertain = _uncertain.Remove(e.EventId);
             foreach (var entity in e.Touched)
             {
                 _perEntity[entity] = _perEntity.GetValueOrDefault(entity) + 1;
+                if (wasUncertain) _uncertainPerEntity[entity]--;
             }
 
             _perType[e.Type] = _perType.GetValueOrDefault(e.Type) + 1;
             return true;
         }
+    }
+
+    /// <summary>
+    /// An event whose request got no answer (timeout, connection lost): the engine may or may not have stored it, so
+    /// the exactly-once check allows it to be applied once or not at all. Never applying it twice still holds.
+    /// </summary>
+    public void MarkUncertain(GeneratedEvent e)
+    {
+        lock (_gate)
+        {
+            if (_acceptedAt.ContainsKey(e.EventId) || !_uncertain.Add(e.EventId)) return;
+            foreach (var entity in e.Touched)
+            {
+                _uncertainPerEntity[entity] = _uncertainPerEntity.GetValueOrDefault(entity) + 1;
+            }
+        }
+    }
+
+    public IReadOnlyDictionary<EntityKey, long> UncertainPerEntity()
+    {
+        lock (_gate)
+        {
+            return _uncertainPerEntity.Where(p => p.Value > 0).ToDictionary(p => p.Key, p => p.Value);
+        }
+    }
+
+    public IReadOnlySet<string> UncertainEventIds()
+    {
+        lock (_gate) return new HashSet<string>(_uncertain, StringComparer.Ordinal);
     }
 
     public bool Contains(string eventId)
@@ -52,6 +87,25 @@ public sealed class EventLedger
         lock (_gate) return new Dictionary<EntityKey, long>(_perEntity);
     }
 
+    /// <summary>The accepted event ids of each entity, for probes that can list what an entity applied.</summary>
+    public IReadOnlyDictionary<EntityKey, List<string>> EventIdsPerEntity()
+    {
+        lock (_gate)
+        {
+            var result = new Dictionary<EntityKey, List<string>>();
+            foreach (var e in _accepted)
+            {
+                foreach (var entity in e.Touched)
+                {
+                    if (!result.TryGetValue(entity, out var ids)) result[entity] = ids = [];
+                    ids.Add(e.EventId);
+                }
+            }
+
+            return result;
+        }
+    }
+
     public IReadOnlySet<string> EventIds()
     {
         lock (_gate) return new HashSet<string>(_acceptedAt.Keys, StringComparer.Ordinal);
@@ -66,7 +120,7 @@ public sealed class EventLedger
                 .ToDictionary(g => g.Key.ToString(), g => new KindCount(g.Count(), g.Sum(p => p.Value)));
             var entities = _perEntity.OrderBy(p => p.Key.Kind).ThenBy(p => p.Key.Id, StringComparer.Ordinal)
                 .Select(p => new EntityCount(p.Key.Kind.ToString(), p.Key.Id, p.Value)).ToList();
-            return new LedgerSummary(_acceptedAt.Count, new SortedDictionary<string, long>(_perType, StringComparer.Ordinal), perKind, entities);
+            return new LedgerSummary(_acceptedAt.Count, _uncertain.Count, new SortedDictionary<string, long>(_perType, StringComparer.Ordinal), perKind, entities);
         }
     }
 
@@ -88,4 +142,4 @@ public sealed record KindCount(long Entities, long Events);
 public sealed record EntityCount(string Kind, string Id, long Events);
 
 /// <summary>The ledger as written to ledger.json: totals, per event type, per entity kind, and per entity.</summary>
-public sealed record LedgerSummary(long Events, IReadOnlyDictionary<string, long> PerType, IReadOnlyDictionary<string, KindCount> PerKind, IReadOnlyList<EntityCount> Entities);
+public sealed record LedgerSummary(long Events, long Uncertain, IReadOnlyDictionary<string, long> PerType, IReadOnlyDictionary<string, KindCount> PerKind, IReadOnlyList<EntityCount> Entities);

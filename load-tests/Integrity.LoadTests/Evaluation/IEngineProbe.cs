@@ -1,0 +1,44 @@
+using Integrity.LoadTests.Marketplace;
+
+namespace Integrity.LoadTests.Evaluation;
+
+/// <summary>
+/// What the harness needs to read back from the engine to judge a run. The HTTP implementation over the engine's
+/// query API is written when that API exists; tests use an in-memory probe built from known data.
+/// </summary>
+public interface IEngineProbe
+{
+    /// <summary>The entity's counters as stored, or null when the engine has never seen it.</summary>
+    Task<EntityCounters?> GetEntityAsync(EntityKind kind, string id, CancellationToken cancellationToken);
+
+    /// <summary>Every decision (automatic and analyst) whose event time is at or after <paramref name="since"/>.</summary>
+    IAsyncEnumerable<DecisionInfo> GetDecisionsAsync(DateTimeOffset since, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// How many distinct events an entity has applied. <see cref="AppliedEventIds"/> is optional: when the engine can
+/// list them, the ledger check names the missing and unexpected events instead of only counting them.
+/// </summary>
+public sealed record EntityCounters(EntityKind Kind, string Id, long EventsApplied, IReadOnlyCollection<string>? AppliedEventIds = null);
+
+/// <summary>
+/// One enforcement step as the engine published it. <see cref="At"/> is event time (the entity's clock when it
+/// decided); <see cref="PublishedAt"/> the wall-clock time it was published, for event-to-decision latency.
+/// </summary>
+public sealed record DecisionInfo(
+    string DecisionId,
+    EntityKind Kind,
+    string EntityId,
+    string Step,
+    int Level,
+    bool IsStepUp,
+    DateTimeOffset At,
+    IReadOnlyList<string> ReasonCodes,
+    IReadOnlyList<string> TriggeringEventIds,
+    DateTimeOffset? PublishedAt = null,
+    string Origin = DecisionInfo.Automatic)
+{
+    public const string Automatic = "automatic";
+
+    public EntityKey Entity => new(Kind, EntityId);
+}
