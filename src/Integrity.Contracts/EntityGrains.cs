@@ -1,7 +1,16 @@
+using Integrity.Domain.Events;
+using Integrity.Domain.Helpers;
+using Orleans.Concurrency;
+
 namespace Integrity.Contracts;
 
 /// <summary>A seller (store).</summary>
-public interface ISellerGrain : IEntityGrain;
+public interface ISellerGrain : IEntityGrain
+{
+    /// <summary>The seller's ladder level; read-only, so it may interleave (linked sellers ask each other).</summary>
+    [AlwaysInterleave]
+    Task<int> GetLevelAsync();
+}
 
 /// <summary>A listing (product page) of one seller.</summary>
 public interface IListingGrain : IEntityGrain;
@@ -9,11 +18,24 @@ public interface IListingGrain : IEntityGrain;
 /// <summary>A customer account: reviewer on reviews, buyer on orders.</summary>
 public interface IReviewerGrain : IEntityGrain;
 
-/// <summary>A brand's profile: keywords, reference prices, authorized sellers, official stores, reports.</summary>
-public interface IBrandGrain : IEntityGrain;
+/// <summary>All brands: profiles and the keyword index listings are checked against. Brands are few; one grain.</summary>
+public interface IBrandDirectoryGrain : IGrainWithStringKey
+{
+    Task RegisterAsync(IReadOnlyList<BrandRegistered> brands);
 
-/// <summary>A category's price statistics (streaming quantiles).</summary>
-public interface ICategoryGrain : IEntityGrain;
+    /// <summary>The declared brand and every brand whose keyword the texts use.</summary>
+    Task<IReadOnlyList<BrandProfile>> ResolveAsync(string? declaredBrandId, string title, string description);
+}
 
-/// <summary>One keyed-hashed identifier (bank account, device...) and the accounts that share it.</summary>
-public interface IIdentifierGrain : IEntityGrain;
+/// <summary>A category's price statistics (streaming medians per currency).</summary>
+public interface ICategoryGrain : IGrainWithStringKey
+{
+    Task<CategoryPriceSnapshot?> ObserveAsync(ListingEvent listing);
+}
+
+/// <summary>One keyed-hashed identifier (bank account, device...) and the sellers that share it.</summary>
+public interface IIdentifierGrain : IGrainWithStringKey
+{
+    /// <summary>Adds the seller (idempotent) and returns the other sellers sharing this identifier.</summary>
+    Task<IReadOnlyList<string>> LinkAsync(string sellerId);
+}

@@ -1,12 +1,12 @@
 namespace Integrity.Contracts;
 
 /// <summary>
-/// What the journal consumer needs of every entity grain: apply a batch (idempotent by event id) and write the
+/// What the journal consumer needs of every entity grain: apply work (idempotent by event id) and write the
 /// state durably on request, so the consumer may move its checkpoint past the events the state covers.
 /// </summary>
 public interface IEntityGrain : IGrainWithStringKey
 {
-    Task<ApplyOutcome> ApplyAsync(EventBatch batch);
+    Task<WorkResult> ApplyAsync(EntityWork work);
 
     /// <summary>Writes the state if anything changed since the last write; completes when it is durable.</summary>
     Task FlushAsync();

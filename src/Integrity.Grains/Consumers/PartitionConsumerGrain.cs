@@ -27,6 +27,11 @@ public sealed partial class PartitionConsumerGrain(
     TimeProvider time,
     ILogger<PartitionConsumerGrain> logger) : Grain, IPartitionConsumerGrain, IStreamSubscriptionObserver, IAsyncObserver<JournalSlice>
 {
+    /// <summary>Bounds the rounds of one row; only chains of linked sellers informing each other can get long.</summary>
+    private const int MaxRounds = 12;
+
+    public const string BrandDirectoryKey = "all";
+
     private readonly PartitionConsumerOptions _options = options.Value;
     private readonly SemaphoreSlim _dispatching = new(1, 1);
     private HashSet<EntityRef> _dirty = [];
@@ -103,20 +108,35 @@ public sealed partial class PartitionConsumerGrain(
 
     private async Task DispatchAsync(JournalSlice slice)
     {
-        var rejected = new List<ConsumerDeadLetter>();
-        foreach (var phase in EventRouting.Plan(slice.Events))
+        var brands = WorkPlan.Brands(slice.Events);
+        if (brands.Count > 0)
         {
-            foreach (var (entity, _) in phase)
+            await GrainFactory.GetGrain<IBrandDirectoryGrain>(BrandDirectoryKey).RegisterAsync(brands);
+        }
+
+        var rejected = new List<ConsumerDeadLetter>();
+        var plan = new WorkPlan(slice.Events);
+        for (var round = 0; plan.HasWork; round++)
+        {
+            if (round == MaxRounds)
+            {
+                LogRoundsExhausted(logger, _partition, slice.Sequence, MaxRounds);
+                break;
+            }
+
+            var work = plan.NextRound();
+            foreach (var (entity, _) in work)
             {
                 _dirty.Add(entity);
             }
 
-            var outcomes = await Task.WhenAll(phase.Select(p => EventRouting.Grain(GrainFactory, p.Entity).ApplyAsync(p.Batch)));
-            foreach (var outcome in outcomes)
+            var results = await Task.WhenAll(work.Select(w => WorkPlan.Grain(GrainFactory, w.Entity).ApplyAsync(w.Work)));
+            foreach (var result in results)
             {
-                _applied += outcome.Applied;
-                _duplicates += outcome.Duplicates;
-                rejected.AddRange(outcome.Rejected.Select(r => Letter(slice, r)));
+                _applied += result.Applied;
+                _duplicates += result.Duplicates;
+                rejected.AddRange(result.Rejected.Select(r => Letter(slice, r)));
+                plan.AddNotices(result.Notices);
             }
         }
 
@@ -147,7 +167,7 @@ public sealed partial class PartitionConsumerGrain(
         _dirty = [];
         try
         {
-            await Task.WhenAll(dirty.Select(e => EventRouting.Grain(GrainFactory, e).FlushAsync()));
+            await Task.WhenAll(dirty.Select(e => WorkPlan.Grain(GrainFactory, e).FlushAsync()));
             await decisions.FlushAsync(cancellationToken);
             await checkpoints.AdvanceAsync(_partition, upTo, time.GetUtcNow(), cancellationToken);
             _checkpointed = upTo;
@@ -169,6 +189,9 @@ public sealed partial class PartitionConsumerGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Partition {Partition}: checkpoint at {Sequence} failed, will retry: {Error}")]
     private static partial void LogCheckpointFailed(ILogger logger, int partition, long sequence, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Partition {Partition}: row {Sequence} still had notices after {Rounds} rounds; the rest are dropped")]
+    private static partial void LogRoundsExhausted(ILogger logger, int partition, long sequence, int rounds);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Partition {Partition}: stream error {Error}")]
     private static partial void LogStreamError(ILogger logger, int partition, string error);

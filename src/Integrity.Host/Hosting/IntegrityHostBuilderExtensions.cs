@@ -1,6 +1,10 @@
 using Azure.Data.Tables;
 using Microsoft.Extensions.Options;
+using Integrity.Domain.Policy;
+using Integrity.Grains.Policy;
+using Integrity.Storage.AzureTables.Streaming;
 using Orleans.Configuration;
+using Orleans.Providers;
 
 namespace Integrity.Host.Hosting;
 
@@ -18,12 +22,20 @@ public static class IntegrityHostBuilderExtensions
         {
             silo.UseLocalhostClustering(serviceId: storage.ServiceId, clusterId: storage.ClusterId);
             silo.Configure<ClusterOptions>(o => { o.ServiceId = storage.ServiceId; o.ClusterId = storage.ClusterId; });
-            silo.AddTableGrainStorageAsDefault(o => o.Configure<IOptions<StorageOptions>>((table, s) =>
+            foreach (var name in new[] { ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME, ProviderConstants.DEFAULT_PUBSUB_PROVIDER_NAME })
             {
-                table.ConnectionString = s.Value.ConnectionString;
-                table.TableName = s.Value.GrainStateTable;
-            }));
+                silo.AddTableGrainStorage(name, o => o.Configure<IOptions<StorageOptions>>((table, s) =>
+                {
+                    table.ConnectionString = s.Value.ConnectionString;
+                    table.TableName = s.Value.GrainStateTable;
+                }));
+            }
+
+            silo.AddEngineTables();
+            silo.AddJournalStreams(new JournalStreamOptions());
+            silo.AddIntegrityGrains();
         });
+        builder.Services.AddSingleton<IPolicyProvider>(new FixedPolicyProvider(PolicyOptions.Default));
         return builder;
     }
 }

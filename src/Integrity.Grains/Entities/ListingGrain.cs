@@ -1,0 +1,89 @@
+using Integrity.Contracts;
+using Integrity.Domain.Events;
+using Integrity.Domain.Helpers;
+using Integrity.Domain.Rules;
+using Integrity.Domain.State;
+using Integrity.Grains.Consumers;
+using Integrity.Grains.Decisions;
+using Integrity.Grains.Policy;
+using Microsoft.Extensions.Logging;
+
+namespace Integrity.Grains.Entities;
+
+/// <summary>
+/// A listing: reviews, orders, complaints, content. It fetches its brand and category context from helper grains,
+/// and tells each review's reviewer what it saw (co-reviewers, copied text), and its seller how it now stands.
+/// </summary>
+public sealed class ListingGrain(
+    [PersistentState("listing")] IPersistentState<ListingState> state,
+    IDecisionSink decisions,
+    IPolicyProvider policy,
+    TimeProvider time,
+    ILogger<ListingGrain> logger) : EntityGrain<ListingState>(state, decisions, policy, time, logger), IListingGrain
+{
+    protected override ListingState Create(string id) => ListingState.Create(id);
+
+    protected override (string Code, string Reason)? Validate(IntegrityEvent e)
+    {
+        var seller = e switch
+        {
+            ReviewPosted r => r.SellerId,
+            OrderEvent o => o.SellerId,
+            ComplaintFiled c => c.SellerId,
+            ListingEvent l => l.SellerId,
+            _ => null,
+        };
+        return State.SellerId is { } owner && seller is not null && seller != owner
+            ? ("SELLER_MISMATCH", $"{e.TypeName} names seller {seller} for listing {Id}, which belongs to seller {owner}")
+            : null;
+    }
+
+    protected override async ValueTask<ApplyResult<ListingState>> ApplyItemAsync(WorkItem item, WorkBatch batch)
+    {
+        switch (item)
+        {
+            case { Event: ListingEvent listing }:
+                var brands = GrainFactory.GetGrain<IBrandDirectoryGrain>(PartitionConsumerGrain.BrandDirectoryKey)
+                    .ResolveAsync(listing.BrandId, listing.Title, listing.Description);
+                var prices = GrainFactory.GetGrain<ICategoryGrain>(listing.CategoryId).ObserveAsync(listing);
+                return ListingRules.Apply(State, listing, new ListingContext(await brands, await prices), Policy);
+
+            case { Event: ReviewPosted review }:
+                var seen = ListingRules.ObserveReview(State, review, Policy);
+                var level = State.FlaggedReviewers.TryGetValue(review.ReviewerId, out var known) ? known : (int?)null;
+                var result = ListingRules.Apply(State, review, new ListingContext(ReviewerLevel: level), Policy);
+                // Forwarded even when this listing had it already: after a crash the reviewer may not have.
+                batch.Notices.Add(new Notice(new EntityRef(EntityKind.Reviewer, review.ReviewerId),
+                    new WorkItem(Event: review, ReviewerContext: new ReviewerContext(seen.CoReviewerIds, seen.DuplicateTextReviewerIds))));
+                foreach (var other in seen.CoReviewerIds)
+                {
+                    batch.Notices.Add(new Notice(new EntityRef(EntityKind.Reviewer, other),
+                        new WorkItem(CoReview: new CoReviewFact(review.ReviewerId, Id, review.OccurredAt))));
+                }
+
+                return result;
+
+            case { Event: { } other }:
+                return ListingRules.Apply(State, other, ListingContext.None, Policy);
+
+            case { ReviewerRisk: { } risk }:
+                return ListingRules.ObserveReviewerRisk(State, risk, Policy);
+
+            default:
+                throw new ArgumentException("A listing takes events and reviewer-risk facts only.", nameof(item));
+        }
+    }
+
+    protected override Task AfterWorkAsync(int levelBefore, double scoreBefore, WorkBatch batch)
+    {
+        var enforcement = State.Enforcement;
+        if (State.SellerId is { } sellerId && (enforcement.Level != levelBefore || enforcement.Score != scoreBefore))
+        {
+            var fact = new ListingOutcomeFact(Id, enforcement.Level, enforcement.Score,
+                [.. enforcement.Reasons.Where(r => r.Weight > 0).Select(r => r.Code)], State.Clock ?? default);
+            batch.Notices.Add(new Notice(new EntityRef(EntityKind.Seller, sellerId), new WorkItem(ListingOutcome: fact)));
+        }
+
+        return Task.CompletedTask;
+    }
+}

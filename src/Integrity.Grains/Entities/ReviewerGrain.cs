@@ -1,0 +1,52 @@
+using Integrity.Contracts;
+using Integrity.Domain.Events;
+using Integrity.Domain.Helpers;
+using Integrity.Domain.Rules;
+using Integrity.Domain.State;
+using Integrity.Grains.Decisions;
+using Integrity.Grains.Policy;
+using Microsoft.Extensions.Logging;
+
+namespace Integrity.Grains.Entities;
+
+/// <summary>
+/// A customer account. Reviews arrive with what their listing observed; when its level changes it tells every
+/// listing it reviewed, and a flagged reviewer tells each listing it newly reviews.
+/// </summary>
+public sealed class ReviewerGrain(
+    [PersistentState("reviewer")] IPersistentState<ReviewerState> state,
+    IDecisionSink decisions,
+    IPolicyProvider policy,
+    TimeProvider time,
+    ILogger<ReviewerGrain> logger) : EntityGrain<ReviewerState>(state, decisions, policy, time, logger), IReviewerGrain
+{
+    private readonly HashSet<string> _reviewedNow = new(StringComparer.Ordinal);
+
+    protected override ReviewerState Create(string id) => ReviewerState.Create(id);
+
+    protected override ValueTask<ApplyResult<ReviewerState>> ApplyItemAsync(WorkItem item, WorkBatch batch) => ValueTask.FromResult(item switch
+    {
+        { Event: ReviewPosted review } => Review(review, item.ReviewerContext),
+        { Event: { } other } => ReviewerRules.Apply(State, other, ReviewerContext.None, Policy),
+        { CoReview: { } co } => ReviewerRules.ObserveCoReview(State, co, Policy),
+        _ => throw new ArgumentException("A reviewer takes events and co-review facts only.", nameof(item)),
+    });
+
+    protected override Task AfterWorkAsync(int levelBefore, double scoreBefore, WorkBatch batch)
+    {
+        var enforcement = State.Enforcement;
+        var listings = enforcement.Level != levelBefore
+            ? State.Reviews.Select(r => r.ListingId).Distinct(StringComparer.Ordinal)
+            : enforcement.Level > 0 ? _reviewedNow : [];
+        var fact = new ReviewerRiskFact(Id, enforcement.Level, enforcement.Score, State.Clock ?? default);
+        batch.Notices.AddRange(listings.Select(l => new Notice(new EntityRef(EntityKind.Listing, l), new WorkItem(ReviewerRisk: fact))));
+        _reviewedNow.Clear();
+        return Task.CompletedTask;
+    }
+
+    private ApplyResult<ReviewerState> Review(ReviewPosted review, ReviewerContext? context)
+    {
+        _reviewedNow.Add(review.ListingId);
+        return ReviewerRules.Apply(State, review, context ?? ReviewerContext.None, Policy);
+    }
+}

@@ -1,0 +1,91 @@
+using Integrity.Contracts;
+using Integrity.Domain.Events;
+using Integrity.Domain.Helpers;
+using Integrity.Domain.Rules;
+using Integrity.Domain.State;
+using Integrity.Grains.Decisions;
+using Integrity.Grains.Policy;
+using Microsoft.Extensions.Logging;
+
+namespace Integrity.Grains.Entities;
+
+/// <summary>
+/// A seller. Its identifiers link it to other sellers through identifier grains; when its level changes, every
+/// seller sharing a strong identifier hears of it (a closed store puts its network on hold).
+/// </summary>
+public sealed class SellerGrain(
+    [PersistentState("seller")] IPersistentState<SellerState> state,
+    IDecisionSink decisions,
+    IPolicyProvider policy,
+    TimeProvider time,
+    ILogger<SellerGrain> logger) : EntityGrain<SellerState>(state, decisions, policy, time, logger), ISellerGrain
+{
+    public Task<int> GetLevelAsync() => Task.FromResult(State.Enforcement.Level);
+
+    protected override SellerState Create(string id) => SellerState.Create(id);
+
+    protected override async ValueTask<ApplyResult<SellerState>> ApplyItemAsync(WorkItem item, WorkBatch batch)
+    {
+        switch (item)
+        {
+            case { Event: SellerRegistered or SellerUpdated } identity:
+                var identifiers = identity.Event is SellerRegistered r ? r.Identifiers : ((SellerUpdated)identity.Event).Identifiers;
+                var shared = await SharedWithAsync(identifiers.Present());
+                var levels = await Task.WhenAll(shared.Keys.Select(s => GrainFactory.GetGrain<ISellerGrain>(s).GetLevelAsync()));
+                var facts = shared.Zip(levels, (s, level) => new LinkedSellerFact(s.Key, level, s.Value, identity.Event.OccurredAt)).ToList();
+                var result = SellerRules.Apply(State, identity.Event, new SellerContext(facts), Policy);
+                var mine = result.State.Enforcement.Level;
+                batch.Notices.AddRange(shared.Select(s => new Notice(new EntityRef(EntityKind.Seller, s.Key),
+                    new WorkItem(LinkedSeller: new LinkedSellerFact(Id, mine, s.Value, identity.Event.OccurredAt)))));
+                return result;
+
+            case { Event: { } other }:
+                return SellerRules.Apply(State, other, SellerContext.None, Policy);
+
+            case { ListingOutcome: { } outcome }:
+                return SellerRules.ObserveListingOutcome(State, outcome, Policy);
+
+            case { LinkedSeller: { } linked }:
+                return SellerRules.ObserveLinkedSeller(State, linked, Policy);
+
+            default:
+                throw new ArgumentException("A seller takes events, listing outcomes and linked-seller facts only.", nameof(item));
+        }
+    }
+
+    protected override async Task AfterWorkAsync(int levelBefore, double scoreBefore, WorkBatch batch)
+    {
+        var level = State.Enforcement.Level;
+        if (level == levelBefore)
+        {
+            return;
+        }
+
+        var shared = await SharedWithAsync(State.Identifiers.Where(i => IdentifierLinks.IsStrong(i.Kind)));
+        var at = State.Clock ?? default;
+        batch.Notices.AddRange(shared.Select(s => new Notice(new EntityRef(EntityKind.Seller, s.Key),
+            new WorkItem(LinkedSeller: new LinkedSellerFact(Id, level, s.Value, at)))));
+    }
+
+    /// <summary>Other sellers sharing any of the identifiers, with the kinds they share (registers this seller too).</summary>
+    private async Task<Dictionary<string, List<IdentifierKind>>> SharedWithAsync(IEnumerable<IdentifierHash> identifiers)
+    {
+        var list = identifiers.ToList();
+        var others = await Task.WhenAll(list.Select(i => GrainFactory.GetGrain<IIdentifierGrain>(i.Key).LinkAsync(Id)));
+        var shared = new Dictionary<string, List<IdentifierKind>>(StringComparer.Ordinal);
+        for (var i = 0; i < list.Count; i++)
+        {
+            foreach (var other in others[i])
+            {
+                if (!shared.TryGetValue(other, out var kinds))
+                {
+                    shared[other] = kinds = [];
+                }
+
+                kinds.Add(list[i].Kind);
+            }
+        }
+
+        return shared;
+    }
+}

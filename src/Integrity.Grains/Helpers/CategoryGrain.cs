@@ -1,0 +1,51 @@
+using Integrity.Contracts;
+using Integrity.Domain.Events;
+using Integrity.Domain.Helpers;
+using Microsoft.Extensions.Options;
+
+namespace Integrity.Grains.Helpers;
+
+/// <summary>
+/// A category's streaming price medians. Written behind on a timer (statistics tolerate a few seconds of loss:
+/// a replay re-observes, and the state's applied-event log keeps it from counting a listing twice).
+/// </summary>
+public sealed class CategoryGrain([PersistentState("category")] IPersistentState<CategoryPriceStats> state, IOptions<Consumers.PartitionConsumerOptions> options)
+    : Grain, ICategoryGrain
+{
+    private bool _dirty;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (!state.RecordExists)
+        {
+            state.State = CategoryPriceStats.Create(this.GetPrimaryKeyString());
+        }
+
+        var every = options.Value.CheckpointInterval;
+        this.RegisterGrainTimer(WriteIfDirtyAsync, new GrainTimerCreationOptions(every, every));
+        return Task.CompletedTask;
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => WriteIfDirtyAsync(cancellationToken);
+
+    public Task<CategoryPriceSnapshot?> ObserveAsync(ListingEvent listing)
+    {
+        var next = CategoryPriceStats.Observe(state.State, listing);
+        if (!ReferenceEquals(next, state.State))
+        {
+            state.State = next;
+            _dirty = true;
+        }
+
+        return Task.FromResult(state.State.Snapshot(listing.Currency));
+    }
+
+    private async Task WriteIfDirtyAsync(CancellationToken cancellationToken)
+    {
+        if (_dirty)
+        {
+            _dirty = false;
+            await state.WriteStateAsync(cancellationToken);
+        }
+    }
+}

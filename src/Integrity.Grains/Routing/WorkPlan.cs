@@ -1,0 +1,88 @@
+using Integrity.Contracts;
+using Integrity.Domain.Events;
+
+namespace Integrity.Grains.Routing;
+
+/// <summary>
+/// The work of one journal row, delivered in rounds. Each round takes the pending work of the first entity kind
+/// in <see cref="Priority"/> that has any: listings before reviewers (a review's reviewer needs what the listing
+/// observed), reviewers before listings again (risk facts), everything before sellers (which weigh their listings),
+/// sellers last (linked sellers inform each other). Notices from a round become work for later rounds.
+/// Within an entity, items keep journal order; facts follow the events that caused them.
+/// </summary>
+public sealed class WorkPlan
+{
+    public static readonly EntityKind[] Priority = [EntityKind.Listing, EntityKind.Reviewer, EntityKind.Seller];
+
+    private readonly Dictionary<EntityRef, List<(long Order, WorkItem Item)>> _pending = [];
+    private readonly Dictionary<string, int> _positions = new(StringComparer.Ordinal);
+    private long _factOrder = long.MaxValue / 2;
+
+    public WorkPlan(IReadOnlyList<IntegrityEvent> events)
+    {
+        for (var i = 0; i < events.Count; i++)
+        {
+            var e = events[i];
+            _positions.TryAdd(e.EventId, i);
+            foreach (var entity in e.TouchedEntities().Distinct())
+            {
+                // A review reaches its reviewer through the listing, which adds what it saw (co-reviewers, copies).
+                if (entity.Kind == EntityKind.Reviewer && e is ReviewPosted)
+                {
+                    continue;
+                }
+
+                if (Priority.Contains(entity.Kind))
+                {
+                    Add(entity, i, new WorkItem(Event: e));
+                }
+            }
+        }
+    }
+
+    /// <summary>Brand registrations go to the brand directory before any listing is checked.</summary>
+    public static IReadOnlyList<BrandRegistered> Brands(IReadOnlyList<IntegrityEvent> events) => [.. events.OfType<BrandRegistered>()];
+
+    public bool HasWork => _pending.Count > 0;
+
+    /// <summary>Removes and returns the next round: all pending work of the highest-priority kind that has any.</summary>
+    public IReadOnlyList<(EntityRef Entity, EntityWork Work)> NextRound()
+    {
+        var kind = Priority.First(k => _pending.Keys.Any(e => e.Kind == k));
+        var round = _pending.Where(p => p.Key.Kind == kind).ToList();
+        foreach (var (entity, _) in round)
+        {
+            _pending.Remove(entity);
+        }
+
+        return [.. round.Select(p => (p.Key, new EntityWork([.. p.Value.OrderBy(x => x.Order).Select(x => x.Item)])))];
+    }
+
+    /// <summary>Queues notices; a review notice keeps the position of its event in the row.</summary>
+    public void AddNotices(IEnumerable<Notice> notices)
+    {
+        foreach (var notice in notices)
+        {
+            var order = notice.Item.Event is { } e && _positions.TryGetValue(e.EventId, out var position) ? position : _factOrder++;
+            Add(notice.Target, order, notice.Item);
+        }
+    }
+
+    private void Add(EntityRef entity, long order, WorkItem item)
+    {
+        if (!_pending.TryGetValue(entity, out var list))
+        {
+            _pending[entity] = list = [];
+        }
+
+        list.Add((order, item));
+    }
+
+    public static IEntityGrain Grain(IGrainFactory grains, EntityRef entity) => entity.Kind switch
+    {
+        EntityKind.Seller => grains.GetGrain<ISellerGrain>(entity.Id),
+        EntityKind.Listing => grains.GetGrain<IListingGrain>(entity.Id),
+        EntityKind.Reviewer => grains.GetGrain<IReviewerGrain>(entity.Id),
+        _ => throw new ArgumentOutOfRangeException(nameof(entity), $"No entity grain for kind {entity.Kind}."),
+    };
+}

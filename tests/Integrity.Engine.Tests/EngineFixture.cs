@@ -1,0 +1,124 @@
+using Azure.Data.Tables;
+using Integrity.Contracts;
+using Integrity.Contracts.Services;
+using Integrity.Domain.Events;
+using Integrity.Domain.Policy;
+using Integrity.Grains.Policy;
+using Integrity.Storage.AzureTables.Journal;
+using Integrity.Storage.AzureTables.Streaming;
+using Integrity.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Providers;
+using Orleans.Serialization;
+using Orleans.TestingHost;
+
+namespace Integrity.Engine.Tests;
+
+/// <summary>
+/// The engine on a one-silo test cluster over a real Azurite: table grain storage, the durable journal, our
+/// journal stream provider, partition consumers, entity grains, the audit table. Events enter the way ingest
+/// puts them in: appended to the journal.
+/// </summary>
+public sealed class EngineFixture : IAsyncLifetime
+{
+    private readonly AzuriteFixture _azurite = new();
+    private InProcessTestCluster? _cluster;
+
+    public InProcessTestCluster Cluster => _cluster ?? throw new InvalidOperationException("The cluster has not started.");
+
+    public IServiceProvider Silo => Cluster.GetSiloServiceProvider();
+
+    public IEventJournal Journal => Silo.GetRequiredService<IEventJournal>();
+
+    public IAuditLog Audit => Silo.GetRequiredService<IAuditLog>();
+
+    public string ConnectionString => _azurite.ConnectionString;
+
+    public async Task InitializeAsync()
+    {
+        await _azurite.InitializeAsync();
+        var connection = _azurite.ConnectionString;
+        var builder = new InProcessTestClusterBuilder(1);
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.Services.AddSingleton(new TableServiceClient(connection));
+            silo.Services.AddSingleton<IPolicyProvider>(new FixedPolicyProvider(PolicyOptions.Default));
+            silo.Services.AddEventJournal(o => o.Configure(j => j.ConnectionString = connection));
+            foreach (var name in new[] { ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME, ProviderConstants.DEFAULT_PUBSUB_PROVIDER_NAME })
+            {
+                silo.AddTableGrainStorage(name, o => o.Configure(t => t.ConnectionString = connection));
+            }
+
+            silo.AddEngineTables();
+            silo.AddJournalStreams(new JournalStreamOptions());
+            silo.AddIntegrityGrains(c => c.CheckpointInterval = TimeSpan.FromMilliseconds(500));
+        });
+        builder.ConfigureClient(client => client.Services.AddSerializer(s => s.AddIntegrityDomainTypes()));
+        _cluster = builder.Build();
+        await _cluster.DeployAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_cluster is not null)
+        {
+            await _cluster.DisposeAsync();
+        }
+
+        await _azurite.DisposeAsync();
+    }
+
+    /// <summary>Appends the events to the journal, in order, in batches as ingest would.</summary>
+    public async Task IngestAsync(IReadOnlyList<IntegrityEvent> events, int batchSize = 500)
+    {
+        foreach (var batch in events.Chunk(batchSize))
+        {
+            await Journal.AppendAsync(batch, CancellationToken.None);
+        }
+    }
+
+    /// <summary>Waits until every partition's consumer has checkpointed through the journal head (states and decisions durable).</summary>
+    public async Task WaitUntilSettledAsync(TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
+        while (true)
+        {
+            var behind = new List<string>();
+            for (var p = 0; p < Journal.PartitionCount; p++)
+            {
+                var head = await Journal.HeadAsync(p);
+                if (head == 0)
+                {
+                    continue;
+                }
+
+                var progress = await Cluster.Client.GetGrain<IPartitionConsumerGrain>(StreamNames.PartitionKey(p)).GetProgressAsync();
+                if (progress.Checkpointed < head)
+                {
+                    behind.Add($"p{p}: head {head}, dispatched {progress.Dispatched}, checkpointed {progress.Checkpointed}");
+                }
+            }
+
+            if (behind.Count == 0)
+            {
+                return;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException("The engine did not settle: " + string.Join("; ", behind));
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
+    public async Task<IReadOnlyList<AuditRecord>> DecisionsAsync(EntityKind kind, string id) =>
+        await Audit.ReadEntityAsync(kind.ToString().ToLowerInvariant(), id);
+}
+
+[CollectionDefinition(Name)]
+public sealed class EngineCollection : ICollectionFixture<EngineFixture>
+{
+    public const string Name = "Engine";
+}
