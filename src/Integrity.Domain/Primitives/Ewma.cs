@@ -40,25 +40,28 @@ public static class RateBaselines
     /// Folds the windows before the current one (oldest first, back to <paramref name="lookback"/> or the first
     /// recorded count, whichever is later) into an EWMA and scores the current window against it. Recomputed from the
     /// buckets rather than kept incrementally, so late events that land in past buckets correct the baseline too.
+    /// One pass over the buckets: this runs on every event of a busy listing.
     /// </summary>
-    public static RateBaseline Evaluate(TimeBuckets counts, DateTimeOffset now, TimeSpan window, TimeSpan lookback, double alpha)
+    /// <param name="exactCurrent">The current window's count when the caller knows it exactly (buckets round the window out).</param>
+    public static RateBaseline Evaluate(TimeBuckets counts, DateTimeOffset now, TimeSpan window, TimeSpan lookback, double alpha, double? exactCurrent = null)
     {
-        var current = counts.InWindow(now, window);
+        var current = exactCurrent ?? counts.InWindow(now, window);
         var ewma = new Ewma();
-        var history = 0;
-        if (counts.EarliestStart is { } earliest)
+        if (counts.EarliestStart is not { } earliest) return new RateBaseline(current, 0, ewma.ZScore(current), 0);
+
+        // Windows before the current one, newest first: slot j covers [windowStart - (j+1)·window, windowStart - j·window).
+        var windowStart = counts.BucketStart(now - window + counts.Width);
+        var historyStart = earliest > now - lookback ? counts.BucketStart(earliest) : now - lookback;
+        var steps = Math.Max(0, (int)Math.Ceiling((windowStart - historyStart) / window));
+        var sums = new double[steps];
+        foreach (var b in counts.Buckets)
         {
-            var windowStart = now - window;
-            var start = earliest > now - lookback ? earliest : now - lookback;
-            var steps = (int)Math.Floor((windowStart - start) / window);
-            for (var k = steps; k >= 1; k--)
-            {
-                var end = windowStart - (window * (k - 1));
-                ewma.Update(counts.Sum(end - window + counts.Width, end - TimeSpan.FromTicks(1)), alpha);
-                history++;
-            }
+            if (b.Start >= windowStart) continue;
+            var slot = (int)Math.Floor((windowStart - b.Start - TimeSpan.FromTicks(1)) / window);
+            if (slot < steps) sums[slot] += b.Count;
         }
 
-        return new RateBaseline(current, ewma.Mean, ewma.ZScore(current), history);
+        for (var j = steps - 1; j >= 0; j--) ewma.Update(sums[j], alpha);
+        return new RateBaseline(current, ewma.Mean, ewma.ZScore(current), steps);
     }
 }

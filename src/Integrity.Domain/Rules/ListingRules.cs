@@ -55,7 +55,7 @@ public static class ListingRules
                 RecordContent(s, listing);
                 break;
             case ReviewPosted review:
-                RecordReview(s, review, context);
+                RecordReview(s, review, context, policy);
                 break;
             case OrderPlaced order:
                 s.SellerId ??= order.SellerId;
@@ -93,10 +93,24 @@ public static class ListingRules
         if (s.CategoryPrices is { } prices && (prices.CategoryId != e.CategoryId || prices.Currency != e.Currency)) s.CategoryPrices = null;
     }
 
-    private static void RecordReview(ListingState s, ReviewPosted e, ListingContext context)
+    private static void RecordReview(ListingState s, ReviewPosted e, ListingContext context, PolicyOptions policy)
     {
         s.SellerId ??= e.SellerId;
         var review = new ListingReview(e.EventId, e.ReviewId, e.ReviewerId, e.Rating, e.OccurredAt, e.IsVerified, SimHash.Compute(e.Text), TextFolding.Fold(e.Text).Length);
+
+        // Mark near-duplicates once, when the second copy arrives (both copies), so the signal stays linear.
+        if (review.TextLength >= policy.Text.NearDuplicateMinLength)
+        {
+            for (var i = 0; i < s.Reviews.Count; i++)
+            {
+                var other = s.Reviews[i];
+                if (other.ReviewerId == review.ReviewerId || other.TextLength < policy.Text.NearDuplicateMinLength
+                    || SimHash.Distance(other.TextHash, review.TextHash) > policy.Text.NearDuplicateMaxDistance) continue;
+                review = review with { Duplicated = true };
+                if (!other.Duplicated) s.Reviews[i] = other with { Duplicated = true };
+            }
+        }
+
         BoundedLists.InsertByTime(s.Reviews, review, r => r.At, ListingState.MaxReviews);
         s.RatingTotals[e.Rating - 1]++;
         if (review.IsPositive) s.PositiveReviews.Add(e.OccurredAt);

@@ -7,7 +7,8 @@ using Integrity.Domain.Text;
 
 namespace Integrity.Domain.State;
 
-public sealed record ListingReview(string EventId, string ReviewId, string ReviewerId, int Rating, DateTimeOffset At, bool Verified, ulong TextHash, int TextLength)
+/// <summary>A review of the listing. <see cref="Duplicated"/>: its text near-duplicates another account's review of this listing.</summary>
+public sealed record ListingReview(string EventId, string ReviewId, string ReviewerId, int Rating, DateTimeOffset At, bool Verified, ulong TextHash, int TextLength, bool Duplicated = false)
 {
     [JsonIgnore]
     public bool IsPositive => Rating >= 4;

@@ -4,7 +4,8 @@ using Integrity.Domain.Events;
 
 namespace Integrity.Domain.State;
 
-public sealed record ReviewerReview(string EventId, string ReviewId, string ListingId, string SellerId, int Rating, DateTimeOffset At, bool Verified, ulong TextHash, int TextLength);
+/// <summary>A review by this account; <see cref="OrderId"/> is the verified purchase it is about, if any.</summary>
+public sealed record ReviewerReview(string EventId, string ReviewId, string ListingId, string SellerId, int Rating, DateTimeOffset At, bool Verified, ulong TextHash, int TextLength, string? OrderId = null);
 
 /// <summary>An order of this customer; later order events fill in refund or cancellation (they may arrive first).</summary>
 public sealed record ReviewerOrder(string OrderId, string ListingId, string SellerId, DateTimeOffset? PlacedAt, DateTimeOffset? RefundedAt, DateTimeOffset? CancelledAt, string LastEventId);

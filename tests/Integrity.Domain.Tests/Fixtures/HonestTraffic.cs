@@ -78,7 +78,7 @@ public static class HonestTraffic
                     b.Advance(TimeSpan.FromDays(2)).Deliver(order);
                     if (fate < 0.06)
                     {
-                        if (fate < 0.045) b.Advance(TimeSpan.FromDays(1)).Complaint(listing.Id, listing.Seller, customer, ComplaintKind.Quality, orderId);
+                        if (fate < 0.045 && fate >= 0.03) b.Advance(TimeSpan.FromDays(1)).Complaint(listing.Id, listing.Seller, customer, ComplaintKind.Quality, orderId);
                         b.Advance(TimeSpan.FromDays(1)).Refund(order);
                         if (fate < 0.04) b.Advance(TimeSpan.FromHours(5)).Review(listing.Id, listing.Seller, customer, random.Next(1, 3), text, orderId);
                         return;

@@ -11,6 +11,9 @@ namespace Integrity.Domain.Signals.Listing;
 /// </summary>
 public static class RatingShiftSignal
 {
+    /// <summary>The average must also rise by this many stars: reshuffling within the same average is not a boost.</summary>
+    public const double MinMeanIncrease = 0.5;
+
     public static Reason? Evaluate(ListingState s, DateTimeOffset now, PolicyOptions policy)
     {
         var rule = policy.Rule(ReasonCodes.RatingShift);
@@ -26,7 +29,7 @@ public static class RatingShiftSignal
         var distance = 0.5 * Enumerable.Range(0, 5).Sum(i => Math.Abs((recentCounts[i] / nRecent) - (priorCounts[i] / nPrior)));
         var meanRecent = Enumerable.Range(0, 5).Sum(i => (i + 1) * recentCounts[i]) / nRecent;
         var meanPrior = Enumerable.Range(0, 5).Sum(i => (i + 1) * priorCounts[i]) / nPrior;
-        if (distance < rule.Threshold || meanRecent <= meanPrior) return null;
+        if (distance < rule.Threshold || meanRecent - meanPrior < MinMeanIncrease) return null;
 
         return SignalReason.Trip(ReasonCodes.RatingShift, rule, distance, rule.Threshold,
             $"ratings in {SignalReason.Span(rule.Window)} average {meanRecent:0.00} over {nRecent:0} reviews vs {meanPrior:0.00} over {nPrior:0} before (distance {distance:0.00})",

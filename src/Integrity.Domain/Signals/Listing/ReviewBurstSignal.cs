@@ -27,11 +27,14 @@ public static class ReviewBurstSignal
     {
         var rule = policy.Rule(code);
         if (!rule.Enabled) return null;
-        var b = RateBaselines.Evaluate(counts, now, rule.Window, Lookback, Alpha);
+        // Count the current window exactly from the review list when it reaches back far enough (buckets round out).
+        var recent = s.Reviews.Where(r => matches(r) && r.At > now - rule.Window && r.At <= now).ToList();
+        var listCoversWindow = s.Reviews.Count < ListingState.MaxReviews || s.Reviews[0].At <= now - rule.Window;
+        var b = RateBaselines.Evaluate(counts, now, rule.Window, Lookback, Alpha, listCoversWindow ? recent.Count : null);
         if (b.Current < rule.MinCount || b.ZScore < rule.Threshold) return null;
 
         var window = SignalReason.Span(rule.Window);
-        var ids = s.Reviews.Where(r => matches(r) && r.At > now - rule.Window && r.At <= now).Select(r => r.EventId);
+        var ids = recent.Select(r => r.EventId);
         return SignalReason.Trip(code, rule, b.ZScore, rule.Threshold,
             $"{b.Current:0} {label} reviews in {window} vs baseline {b.Mean:0.0}/{window} (z={b.ZScore:0.0})", ids);
     }

@@ -1,7 +1,6 @@
 using Integrity.Domain.Enforcement;
 using Integrity.Domain.Policy;
 using Integrity.Domain.State;
-using Integrity.Domain.Text;
 
 namespace Integrity.Domain.Signals.Listing;
 
@@ -30,11 +29,7 @@ public static class ReviewerQualitySignals
         var rule = policy.Rule(ReasonCodes.DuplicateReviewText);
         if (!rule.Enabled) return null;
         var positive = s.Reviews.Where(r => r.IsPositive && r.At > now - rule.Window && r.At <= now).ToList();
-        var duplicated = positive
-            .Where(r => r.TextLength >= policy.Text.NearDuplicateMinLength && s.Reviews.Any(o =>
-                o.ReviewerId != r.ReviewerId && o.TextLength >= policy.Text.NearDuplicateMinLength &&
-                SimHash.Distance(o.TextHash, r.TextHash) <= policy.Text.NearDuplicateMaxDistance))
-            .ToList();
+        var duplicated = positive.Where(r => r.Duplicated).ToList();
         if (duplicated.Count < rule.MinCount || positive.Count == 0) return null;
         var share = (double)duplicated.Count / positive.Count;
         if (share < rule.Threshold) return null;

@@ -25,7 +25,10 @@ public static class CoordinationSignals
             s.Reviews.Where(r => shared.Contains(r.ListingId)).Select(r => r.EventId));
     }
 
-    /// <summary>A positive review, then a refund of the same listing: the classic rebate for a paid review.</summary>
+    /// <summary>
+    /// A positive review, then a refund of the order it reviewed: the classic rebate for a paid review. A review names
+    /// its order when verified; an unverified review matches any refunded order of the same listing.
+    /// </summary>
     public static Reason? ReviewThenRefund(ReviewerState s, DateTimeOffset now, PolicyOptions policy)
     {
         var rule = policy.Rule(ReasonCodes.ReviewThenRefund);
@@ -33,7 +36,7 @@ public static class CoordinationSignals
         var hits = s.Orders
             .Where(o => o.RefundedAt is { } refunded && refunded <= now && refunded > now - rule.Window)
             .Select(o => (Order: o, Review: s.Reviews.LastOrDefault(r =>
-                r.ListingId == o.ListingId && r.Rating >= 4 && r.At <= o.RefundedAt && o.RefundedAt - r.At <= rule.Window)))
+                (r.OrderId == o.OrderId || (r.OrderId is null && r.ListingId == o.ListingId)) && r.Rating >= 4 && r.At <= o.RefundedAt && o.RefundedAt - r.At <= rule.Window)))
             .Where(x => x.Review is not null)
             .ToList();
         if (hits.Count < Math.Max(1, rule.Threshold)) return null;
