@@ -35,7 +35,11 @@ public static class IntegrityHostBuilderExtensions
             silo.AddJournalStreams(new JournalStreamOptions());
             silo.AddIntegrityGrains();
         });
-        builder.Services.AddSingleton<IPolicyProvider>(new FixedPolicyProvider(PolicyOptions.Default));
+        builder.Services.AddOptions<PolicyOptions>()
+            .Bind(builder.Configuration.GetSection(ConfiguredPolicyProvider.Section))
+            .Validate(p => p.Validate().Count == 0, "Policy is invalid (see the problems listed at start)")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<IPolicyProvider, ConfiguredPolicyProvider>();
         return builder;
     }
 }
