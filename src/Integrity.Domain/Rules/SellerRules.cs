@@ -147,18 +147,20 @@ public static class SellerRules
         s.Orders[i] = known with
         {
             // Refunded and cancelled are final; a late "delivered" or "placed" must not undo them.
-            Status = Rank(status) >= Rank(known.Status) ? status : known.Status,
+            Status = Rank(status) > Rank(known.Status) ? status : known.Status,
             At = e is OrderPlaced ? e.OccurredAt : known.At,
             SelfLinked = known.SelfLinked || selfLinked,
-            EventId = status is OrderStatus.Refunded or OrderStatus.Cancelled ? e.EventId : known.EventId,
+            EventId = Rank(status) > Rank(known.Status) && status is OrderStatus.Refunded or OrderStatus.Cancelled ? e.EventId : known.EventId,
         };
     }
 
+    /// <summary>Later states win whatever the arrival order; refunded outranks cancelled so both orders of arrival agree.</summary>
     private static int Rank(OrderStatus status) => status switch
     {
         OrderStatus.Placed => 0,
         OrderStatus.Delivered => 1,
-        _ => 2,
+        OrderStatus.Cancelled => 2,
+        _ => 3,
     };
 
     private static bool Link(SellerState s, LinkedSellerFact fact)

@@ -99,8 +99,10 @@ public sealed class InMemoryMarketplace(PolicyOptions? policy = null)
         var observation = ListingRules.ObserveReview(Listing(review.ListingId), review, Policy);
         var reviewerLevel = Reviewer(review.ReviewerId).Enforcement.Level;
         HandleListing(ListingRules.Apply(Listing(review.ListingId), review, new ListingContext(ReviewerLevel: reviewerLevel), Policy));
-        HandleReviewer(ReviewerRules.Apply(Reviewer(review.ReviewerId), review, new ReviewerContext(observation.CoReviewerIds, observation.DuplicateTextReviewerIds), Policy));
-        foreach (var other in observation.CoReviewerIds)
+        var reviewer = HandleReviewer(ReviewerRules.Apply(Reviewer(review.ReviewerId), review, new ReviewerContext(observation.CoReviewerIds, observation.DuplicateTextReviewerIds), Policy));
+
+        // Fan out only for a review seen the first time: a redelivery must not add what the first delivery did not.
+        foreach (var other in reviewer.Changed ? observation.CoReviewerIds : [])
         {
             HandleReviewer(ReviewerRules.ObserveCoReview(Reviewer(other), new CoReviewFact(review.ReviewerId, review.ListingId, review.OccurredAt), Policy));
         }
@@ -131,6 +133,7 @@ public sealed class InMemoryMarketplace(PolicyOptions? policy = null)
 
         var facts = shared.Select(kv => new LinkedSellerFact(kv.Key, Seller(kv.Key).Enforcement.Level, kv.Value, e.OccurredAt)).ToList();
         var result = HandleSeller(SellerRules.Apply(Seller(sellerId), e, new SellerContext(facts), Policy));
+        if (!result.Changed) return;
         foreach (var (other, kinds) in shared)
         {
             HandleSeller(SellerRules.ObserveLinkedSeller(Seller(other), new LinkedSellerFact(sellerId, result.State.Enforcement.Level, kinds, e.OccurredAt), Policy));
@@ -181,7 +184,7 @@ public sealed class InMemoryMarketplace(PolicyOptions? policy = null)
         Collect(result.Decision);
         if (s.Enforcement.Level != before)
         {
-            foreach (var id in s.Identifiers.Where(i => IdentifierLinks.IsStrong(i.Kind)))
+            foreach (var id in s.Identifiers)
             {
                 foreach (var other in Links.GetValueOrDefault(id.Key)?.SellerIds.Where(o => o != s.SellerId).ToList() ?? [])
                 {
