@@ -1,3 +1,5 @@
+using Orleans.Concurrency;
+
 namespace Integrity.Contracts;
 
 /// <summary>
@@ -10,6 +12,13 @@ public interface IEntityGrain : IGrainWithStringKey
 
     /// <summary>Writes the state if anything changed since the last write; completes when it is durable.</summary>
     Task FlushAsync();
+
+    /// <summary>The entity as an analyst sees it. Read-only, so it interleaves with work.</summary>
+    [AlwaysInterleave]
+    Task<EntityView> GetViewAsync();
+
+    /// <summary>An analyst's confirm, reverse, reinstate, override or note; durable and audited before it returns.</summary>
+    Task<EntityView> ActAsync(AnalystCommand command);
 }
 
 /// <summary>One journal partition's consumer: routes each row's events to entity grains, in order, and checkpoints.</summary>

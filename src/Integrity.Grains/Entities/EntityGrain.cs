@@ -1,5 +1,7 @@
 using Integrity.Contracts;
+using Integrity.Domain.Enforcement;
 using Integrity.Domain.Rules;
+using Integrity.Domain.Serialization;
 using Integrity.Domain.State;
 using Integrity.Grains.Decisions;
 using Integrity.Grains.Policy;
@@ -28,6 +30,8 @@ public abstract partial class EntityGrain<TState>(
 
     protected string Id => this.GetPrimaryKeyString();
 
+    private IGrainTimer? _overrideExpiry;
+
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         if (!persisted.RecordExists)
@@ -35,8 +39,82 @@ public abstract partial class EntityGrain<TState>(
             persisted.State = Create(Id);
         }
 
+        ScheduleOverrideExpiry();
         return Task.CompletedTask;
     }
+
+    public Task<EntityView> GetViewAsync() => Task.FromResult(View());
+
+    public async Task<EntityView> ActAsync(AnalystCommand command)
+    {
+        var action = new AnalystAction(command.ActionId, command.Analyst, command.At, command.Note);
+        if (command.Verb == AnalystVerb.Note)
+        {
+            decisions.Publish(new AuditRecord(KindName, Id, $"note/{command.ActionId}", "note", command.At, time.GetUtcNow(),
+                Ladders.StepName(TState.Kind, State.Enforcement.Level), State.Enforcement.Score, Policy.Version, command.Analyst,
+                DomainJson.Serialize(new { note = command.Note })));
+        }
+        else
+        {
+            ApplyResult<TState> result;
+            try
+            {
+                result = command.Verb switch
+                {
+                    AnalystVerb.Confirm => AnalystActions.Confirm(State, action, Policy),
+                    AnalystVerb.Reverse => AnalystActions.Reverse(State, action, Policy),
+                    AnalystVerb.Reinstate => AnalystActions.Reinstate(State, action, Policy),
+                    AnalystVerb.Override => AnalystActions.Override(State, command.Level ?? throw new ArgumentException("An override needs a level."), command.Until, action, Policy),
+                    _ => throw new ArgumentException($"Unknown analyst action {command.Verb}."),
+                };
+            }
+            catch (Exception e) when (e is InvalidOperationException or ArgumentException)
+            {
+                throw new AnalystCommandRejectedException(e.Message);
+            }
+
+            await CommitAsync(result);
+            ScheduleOverrideExpiry();
+        }
+
+        await decisions.FlushAsync();
+        return View();
+    }
+
+    /// <summary>Related entities for the analyst's view.</summary>
+    protected abstract IEnumerable<LinkedEntity> Links();
+
+    private static string KindName => TState.Kind.ToString().ToLowerInvariant();
+
+    private EntityView View()
+    {
+        var e = State.Enforcement;
+        return new EntityView(KindName, Id, persisted.RecordExists || _dirty, e.Level, Ladders.StepName(TState.Kind, e.Level), e.Score,
+            [.. e.Reasons], [.. e.History], e.Override, [.. Links()], e.AssessedAt, State.Clock, DomainJson.Serialize(State));
+    }
+
+    /// <summary>An override with an expiry ends by itself: the entity is reassessed when it runs out.</summary>
+    private void ScheduleOverrideExpiry()
+    {
+        _overrideExpiry?.Dispose();
+        _overrideExpiry = null;
+        if (State.Enforcement.Override is not { Until: { } until })
+        {
+            return;
+        }
+
+        var due = until - time.GetUtcNow();
+        _overrideExpiry = this.RegisterGrainTimer(async _ =>
+        {
+            var now = time.GetUtcNow();
+            var result = Reassess(State, now);
+            await CommitAsync(result);
+            _overrideExpiry?.Dispose();
+            _overrideExpiry = null;
+        }, new GrainTimerCreationOptions(due < TimeSpan.Zero ? TimeSpan.Zero : due, Timeout.InfiniteTimeSpan));
+    }
+
+    protected abstract ApplyResult<TState> Reassess(TState state, DateTimeOffset now);
 
     public async Task<WorkResult> ApplyAsync(EntityWork work)
     {

@@ -86,4 +86,19 @@ public sealed class ListingGrain(
 
         return Task.CompletedTask;
     }
+
+    protected override IEnumerable<LinkedEntity> Links()
+    {
+        if (State.SellerId is { } seller)
+        {
+            yield return new LinkedEntity("seller", seller, "seller", null);
+        }
+
+        foreach (var reviewer in State.Reviews.Select(r => r.ReviewerId).Distinct(StringComparer.Ordinal).Take(100))
+        {
+            yield return new LinkedEntity("reviewer", reviewer, "reviewer", State.FlaggedReviewers.TryGetValue(reviewer, out var level) ? level : null);
+        }
+    }
+
+    protected override ApplyResult<ListingState> Reassess(ListingState state, DateTimeOffset now) => ListingRules.Reassess(state, now, Policy);
 }

@@ -49,4 +49,11 @@ public sealed class ReviewerGrain(
         _reviewedNow.Add(review.ListingId);
         return ReviewerRules.Apply(State, review, context ?? ReviewerContext.None, Policy);
     }
+
+    protected override IEnumerable<LinkedEntity> Links() =>
+        State.Reviews.GroupBy(r => r.SellerId, StringComparer.Ordinal).Take(100)
+            .SelectMany(g => g.Select(r => new LinkedEntity("listing", r.ListingId, "reviewed", null)).Prepend(new LinkedEntity("seller", g.Key, "reviewed seller", null)))
+            .DistinctBy(l => (l.Kind, l.Id));
+
+    protected override ApplyResult<ReviewerState> Reassess(ReviewerState state, DateTimeOffset now) => ReviewerRules.Reassess(state, now, Policy);
 }

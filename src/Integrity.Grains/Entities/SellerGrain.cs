@@ -88,4 +88,10 @@ public sealed class SellerGrain(
 
         return shared;
     }
+
+    protected override IEnumerable<LinkedEntity> Links() =>
+        State.LinkedSellers.Select(p => new LinkedEntity("seller", p.Key, "shares " + string.Join(", ", p.Value.SharedKinds), p.Value.Level))
+            .Concat(State.Listings.Select(p => new LinkedEntity("listing", p.Key, "listing", p.Value.Level)));
+
+    protected override ApplyResult<SellerState> Reassess(SellerState state, DateTimeOffset now) => SellerRules.Reassess(state, now, Policy);
 }
