@@ -1,1 +1,38 @@
-return 0;
+using Integrity.LoadTests.Cli;
+
+using var cancel = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    cancel.Cancel();
+};
+
+var usage = $"""
+    Integrity load harness
+      dotnet run -c Release --project load-tests/Integrity.LoadTests -- <command> [options]
+
+    {GenerateCommand.Usage}
+    {RunCommand.Usage}
+    """;
+try
+{
+    var command = args.Length > 0 ? args[0] : "";
+    var cl = new CommandLine(args.Skip(1).ToArray());
+    return command switch
+    {
+        "generate" => await GenerateCommand.RunAsync(cl, Console.Out, cancel.Token),
+        "run" => await RunCommand.RunAsync(cl, Console.Out, Console.Error, !Console.IsErrorRedirected, TimeProvider.System, cancel.Token),
+        _ => throw new UsageException(command is "" or "--help" or "help" ? "" : $"unknown command '{command}'"),
+    };
+}
+catch (UsageException ex)
+{
+    if (ex.Message.Length > 0) await Console.Error.WriteLineAsync($"error: {ex.Message}");
+    await Console.Error.WriteLineAsync(usage);
+    return 2;
+}
+catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+{
+    await Console.Error.WriteLineAsync("interrupted");
+    return 130;
+}

@@ -35,13 +35,13 @@ internal static class FraudInjector
     /// <summary>A seller that looks ordinary: registered weeks ago, a couple of listings with honest demand.</summary>
     private static Seller OrdinarySeller(MarketplaceBuilder b, Random rng, int listings, DateTimeOffset? registeredAt = null)
     {
-        var seller = b.NewSeller(rng, registeredAt ?? b.Options.Start - TimeSpan.FromDays(5 + (rng.NextDouble() * 60)));
+        var seller = b.NewSeller(rng, registeredAt ?? b.Options.Start - b.Options.WarmUp - TimeSpan.FromDays(5 + (rng.NextDouble() * 60)));
         b.Stream.SellerRegistered(seller.RegisteredAt, seller);
         var category = TextBank.Pick(rng, TextBank.Categories);
         for (var i = 0; i < listings; i++)
         {
             var listing = b.NewHonestListing(rng, seller, seller.RegisteredAt + TimeSpan.FromHours(1 + i), category);
-            b.HonestDemand(rng, listing, Max(b.Options.Start, listing.CreatedAt), listing.OrdersPerDay);
+            b.HonestDemand(rng, listing, Max(b.Options.Start - b.Options.WarmUp, listing.CreatedAt), listing.OrdersPerDay);
         }
 
         return seller;

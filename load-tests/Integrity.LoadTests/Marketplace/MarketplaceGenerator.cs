@@ -34,7 +34,7 @@ public static class MarketplaceGenerator
         var honest = new List<Seller>();
         for (var i = 0; i < options.Sellers; i++)
         {
-            var seller = b.NewSeller(rng, start - TimeSpan.FromDays(2 + (rng.NextDouble() * 88)));
+            var seller = b.NewSeller(rng, start - options.WarmUp - TimeSpan.FromDays(2 + (rng.NextDouble() * 88)));
             b.Stream.SellerRegistered(seller.RegisteredAt, seller);
             honest.Add(seller);
         }
@@ -56,7 +56,7 @@ public static class MarketplaceGenerator
         var demandRng = b.Rng(3);
         foreach (var listing in honest.SelectMany(s => s.Listings).ToList())
         {
-            b.HonestDemand(demandRng, listing, start, listing.OrdersPerDay);
+            b.HonestDemand(demandRng, listing, start - options.WarmUp, listing.OrdersPerDay);
 
             // A few honest repricings: same title and category, a modest change, never into dumping territory.
             if (demandRng.NextDouble() < 0.05)

@@ -16,6 +16,12 @@ public sealed record MarketplaceOptions
 
     public DateTimeOffset Start { get; init; } = new(2026, 3, 2, 0, 0, 0, TimeSpan.Zero);
 
+    /// <summary>
+    /// Honest traffic before <see cref="Start"/>, so deliveries, reviews and refunds are in their steady mix from the
+    /// first hour of the span, and the engine has baselines before the first incident.
+    /// </summary>
+    public TimeSpan WarmUp { get; init; } = TimeSpan.FromDays(7);
+
     /// <summary>Mean honest orders per listing per day (each listing's demand varies log-normally around it).</summary>
     public double OrdersPerListingPerDay { get; init; } = 1.2;
 
@@ -39,6 +45,7 @@ public sealed record MarketplaceOptions
         var errors = new List<string>();
         if (Sellers < 10) errors.Add($"--sellers must be at least 10 (brands need official stores and authorized sellers), got {Sellers}");
         if (Sellers > 1_000_000) errors.Add($"--sellers must be at most 1000000, got {Sellers}");
+        if (WarmUp < TimeSpan.Zero || WarmUp > TimeSpan.FromDays(60)) errors.Add($"warm-up must be between 0 and 60 days, got {WarmUp}");
         if (Span < TimeSpan.FromDays(1) || Span > TimeSpan.FromDays(365)) errors.Add($"--span must be between 1d and 365d, got {Span}");
         if (FraudRate is < 0 or > 1 || double.IsNaN(FraudRate)) errors.Add($"--fraud-rate must be between 0 and 1, got {FraudRate}");
         if (OrdersPerListingPerDay is <= 0 or > 1000) errors.Add($"orders per listing per day must be in (0, 1000], got {OrdersPerListingPerDay}");
