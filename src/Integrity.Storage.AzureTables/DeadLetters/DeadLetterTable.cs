@@ -19,8 +19,8 @@ public sealed class DeadLetterTable(TableServiceClient service, string tableName
     private const int MaxReasonLength = 2048;
     private const int MaxBatch = 100;
 
-    // Strings are UTF-16 in the payload (and quotes may be escaped), so budget generously under the 4 MiB limit.
-    private const long MaxBatchPayloadChars = 1_500_000;
+    // A character can take up to 6 bytes once JSON-escaped in the payload: budget for that under the 4 MiB limit.
+    private const long MaxBatchPayloadBytes = 3_500_000;
 
     private readonly TableClient _table = service.GetTableClient(tableName);
 
@@ -108,19 +108,19 @@ public sealed class DeadLetterTable(TableServiceClient service, string tableName
     private static IEnumerable<List<TableEntity>> Batches(IEnumerable<TableEntity> rows)
     {
         var batch = new List<TableEntity>();
-        long chars = 0;
+        long bytes = 0;
         foreach (var row in rows)
         {
-            var size = 1024 + (row.GetString("Raw")?.Length ?? 0) * 2 + (row.GetString("Reason")?.Length ?? 0);
-            if (batch.Count == MaxBatch || (batch.Count > 0 && chars + size > MaxBatchPayloadChars))
+            var size = 1024 + ((row.GetString("Raw")?.Length ?? 0) + (row.GetString("Reason")?.Length ?? 0)) * 6L;
+            if (batch.Count == MaxBatch || (batch.Count > 0 && bytes + size > MaxBatchPayloadBytes))
             {
                 yield return batch;
                 batch = [];
-                chars = 0;
+                bytes = 0;
             }
 
             batch.Add(row);
-            chars += size;
+            bytes += size;
         }
 
         if (batch.Count > 0)

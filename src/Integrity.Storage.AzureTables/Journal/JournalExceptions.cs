@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Integrity.Storage.AzureTables.Journal;
 
 /// <summary>
@@ -16,7 +18,7 @@ public sealed class JournalUnavailableException(string message, int storedEvents
 
 /// <summary>More events are waiting to be written than the configured bound; nothing of this append was stored.</summary>
 public sealed class JournalOverloadedException(long pendingEvents, long maxPendingEvents)
-    : Exception($"The journal has {pendingEvents:N0} events waiting to be written (bound {maxPendingEvents:N0}); nothing was stored.")
+    : Exception(string.Create(CultureInfo.InvariantCulture, $"The journal has {pendingEvents:N0} events waiting to be written (bound {maxPendingEvents:N0}); nothing was stored."))
 {
     public long PendingEvents { get; } = pendingEvents;
 
