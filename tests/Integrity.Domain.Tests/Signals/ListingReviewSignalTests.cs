@@ -117,7 +117,7 @@ public sealed class ListingReviewSignalTests
         for (var i = 0; i < 10; i++) b.Advance(TimeSpan.FromHours(3)).Review("L-1", "S-1", $"C-{i}", 5, HonestTraffic.Sentence(new Random(i)));
         var state = Fold.Listing(b.Events);
 
-        for (var i = 0; i < 6; i++) state = Rules.ListingRules.ObserveReviewerRisk(state, new ReviewerRiskFact($"C-{i}", 2, 70, b.Now), PolicyOptions.Default).State;
+        for (var i = 0; i < 6; i++) state = Domain.Rules.ListingRules.ObserveReviewerRisk(state, new ReviewerRiskFact($"C-{i}", 2, 70, b.Now), PolicyOptions.Default).State;
 
         Assert.Contains("6 of 10 positive reviews", Fold.ReasonOf(state.Enforcement, ReasonCodes.SuspiciousReviewers)!.Message, StringComparison.Ordinal);
     }
