@@ -27,9 +27,6 @@ public sealed partial class PartitionConsumerGrain(
     TimeProvider time,
     ILogger<PartitionConsumerGrain> logger) : Grain, IPartitionConsumerGrain, IStreamSubscriptionObserver, IAsyncObserver<JournalSlice>
 {
-    /// <summary>Bounds the rounds of one row; only chains of linked sellers informing each other can get long.</summary>
-    private const int MaxRounds = 12;
-
     public const string BrandDirectoryKey = "all";
 
     private readonly PartitionConsumerOptions _options = options.Value;
@@ -114,32 +111,17 @@ public sealed partial class PartitionConsumerGrain(
             await GrainFactory.GetGrain<IBrandDirectoryGrain>(BrandDirectoryKey).RegisterAsync(brands);
         }
 
-        var rejected = new List<ConsumerDeadLetter>();
+        // Grains are marked dirty before they are called, so a checkpoint taken meanwhile still flushes them.
         var plan = new WorkPlan(slice.Events);
-        for (var round = 0; plan.HasWork; round++)
+        var totals = await WorkDelivery.RunAsync(GrainFactory, plan, onTouched: entity => _dirty.Add(entity));
+        _applied += totals.Applied;
+        _duplicates += totals.Duplicates;
+        if (totals.Exhausted)
         {
-            if (round == MaxRounds)
-            {
-                LogRoundsExhausted(logger, _partition, slice.Sequence, MaxRounds);
-                break;
-            }
-
-            var work = plan.NextRound();
-            foreach (var (entity, _) in work)
-            {
-                _dirty.Add(entity);
-            }
-
-            var results = await Task.WhenAll(work.Select(w => WorkPlan.Grain(GrainFactory, w.Entity).ApplyAsync(w.Work)));
-            foreach (var result in results)
-            {
-                _applied += result.Applied;
-                _duplicates += result.Duplicates;
-                rejected.AddRange(result.Rejected.Select(r => Letter(slice, r)));
-                plan.AddNotices(result.Notices);
-            }
+            LogRoundsExhausted(logger, _partition, slice.Sequence, WorkDelivery.MaxRounds);
         }
 
+        var rejected = totals.Rejected.Select(r => Letter(slice, r)).ToList();
         if (rejected.Count > 0)
         {
             var unique = rejected.DistinctBy(r => (r.EventId, r.Code)).ToList();

@@ -5,6 +5,7 @@ using Integrity.Domain.Serialization;
 using Integrity.Domain.State;
 using Integrity.Grains.Decisions;
 using Integrity.Grains.Policy;
+using Integrity.Grains.Routing;
 using Microsoft.Extensions.Logging;
 
 namespace Integrity.Grains.Entities;
@@ -73,12 +74,33 @@ public abstract partial class EntityGrain<TState>(
                 throw new AnalystCommandRejectedException(e.Message);
             }
 
+            var before = (State.Enforcement.Level, State.Enforcement.Score);
             await CommitAsync(result);
             ScheduleOverrideExpiry();
+            await TellNeighboursAsync(before.Level, before.Score);
         }
 
         await decisions.FlushAsync();
         return View();
+    }
+
+    /// <summary>
+    /// After an analyst's action, the notices a batch would have produced (a seller closed → its linked stores) are
+    /// delivered at once, and every grain they changed is written before the analyst hears back.
+    /// </summary>
+    private async Task TellNeighboursAsync(int levelBefore, double scoreBefore)
+    {
+        var batch = new WorkBatch();
+        await AfterWorkAsync(levelBefore, scoreBefore, batch);
+        if (batch.Notices.Count == 0)
+        {
+            return;
+        }
+
+        var self = new Domain.Events.EntityRef(TState.Kind, Id);
+        var totals = await WorkDelivery.RunAsync(GrainFactory, WorkPlan.FromNotices(batch.Notices), self: self, applySelf: ApplyAsync);
+        await Task.WhenAll(totals.Touched.Where(t => t != self).Select(t => WorkPlan.Grain(GrainFactory, t).FlushAsync()));
+        await FlushAsync();
     }
 
     /// <summary>Related entities for the analyst's view.</summary>

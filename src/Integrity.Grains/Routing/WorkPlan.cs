@@ -40,6 +40,18 @@ public sealed class WorkPlan
         }
     }
 
+    private WorkPlan()
+    {
+    }
+
+    /// <summary>A plan that starts from facts (an analyst's action told the entity's neighbours).</summary>
+    public static WorkPlan FromNotices(IEnumerable<Notice> notices)
+    {
+        var plan = new WorkPlan();
+        plan.AddNotices(notices);
+        return plan;
+    }
+
     /// <summary>Brand registrations go to the brand directory before any listing is checked.</summary>
     public static IReadOnlyList<BrandRegistered> Brands(IReadOnlyList<IntegrityEvent> events) => [.. events.OfType<BrandRegistered>()];
 

@@ -1,0 +1,67 @@
+using Integrity.Contracts;
+using Integrity.Domain.Events;
+
+namespace Integrity.Grains.Routing;
+
+/// <summary>
+/// Runs a <see cref="WorkPlan"/> round by round: each round's grains are called in parallel and their notices become
+/// later work. Used by the journal consumer for each row and by an entity grain to tell its neighbours about an
+/// analyst's action. Work for <c>self</c> is applied through <c>applySelf</c> instead of a
+/// grain call, because a grain calling itself mid-request would wait on itself. <c>onTouched</c> hears of each
+/// grain before it is called (the consumer marks it dirty so a checkpoint taken meanwhile flushes it).
+/// </summary>
+public static class WorkDelivery
+{
+    public const int MaxRounds = 12;
+
+    public sealed class Totals
+    {
+        public long Applied { get; set; }
+
+        public long Duplicates { get; set; }
+
+        public List<RejectedEvent> Rejected { get; } = [];
+
+        public HashSet<EntityRef> Touched { get; } = [];
+
+        public bool Exhausted { get; set; }
+    }
+
+    public static async Task<Totals> RunAsync(
+        IGrainFactory grains,
+        WorkPlan plan,
+        Action<EntityRef>? onTouched = null,
+        EntityRef? self = null,
+        Func<EntityWork, Task<WorkResult>>? applySelf = null)
+    {
+        var totals = new Totals();
+        for (var round = 0; plan.HasWork; round++)
+        {
+            if (round == MaxRounds)
+            {
+                totals.Exhausted = true;
+                break;
+            }
+
+            var work = plan.NextRound();
+            foreach (var (entity, _) in work)
+            {
+                totals.Touched.Add(entity);
+                onTouched?.Invoke(entity);
+            }
+
+            var results = await Task.WhenAll(work.Select(w => w.Entity == self && applySelf is not null
+                ? applySelf(w.Work)
+                : WorkPlan.Grain(grains, w.Entity).ApplyAsync(w.Work)));
+            foreach (var result in results)
+            {
+                totals.Applied += result.Applied;
+                totals.Duplicates += result.Duplicates;
+                totals.Rejected.AddRange(result.Rejected);
+                plan.AddNotices(result.Notices);
+            }
+        }
+
+        return totals;
+    }
+}
