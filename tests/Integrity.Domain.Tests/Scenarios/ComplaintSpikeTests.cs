@@ -10,14 +10,7 @@ public sealed class ComplaintSpikeTests
     [Fact]
     public void Complaint_spike_on_a_listing_flags_the_listing_and_warns_the_seller()
     {
-        var b = new ScenarioBuilder();
-        b.Seller("S-cmp");
-        b.Listing("L-cmp", "S-cmp", "Winter jacket", "Waterproof, warm.", "clothing", 60m);
-        for (var i = 0; i < 40; i++) b.Advance(TimeSpan.FromHours(8)).Order($"O-cmp-{i}", "L-cmp", "S-cmp", $"C-cmp-{i}", 60m);
-        for (var i = 0; i < 12; i++)
-        {
-            b.Advance(TimeSpan.FromHours(3)).Complaint("L-cmp", "S-cmp", $"C-cmp-{i}", i % 2 == 0 ? ComplaintKind.NotAsDescribed : ComplaintKind.Quality, $"O-cmp-{i}");
-        }
+        var b = FraudScenarios.ComplaintSpike();
 
         var market = new InMemoryMarketplace().ApplyAll(b.Events);
 

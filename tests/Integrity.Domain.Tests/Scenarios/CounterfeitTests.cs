@@ -9,10 +9,7 @@ public sealed class CounterfeitTests
 {
     private static InMemoryMarketplace Run(string sellerId, decimal price)
     {
-        var b = new ScenarioBuilder();
-        b.Brand("B-ac", "Acoustica", ["acoustica", "acoustica pro"], 199m, authorized: ["S-auth"], officialStores: ["S-official"]);
-        b.Seller(sellerId);
-        b.Listing("L-cf", sellerId, "ACOUSTICA Pro wireless earbuds, original", "Noise cancelling.", "audio", price);
+        var b = FraudScenarios.Counterfeit(sellerId, price);
         return new InMemoryMarketplace().ApplyAll(b.Events);
     }
 

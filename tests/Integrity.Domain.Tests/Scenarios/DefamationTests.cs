@@ -10,34 +10,7 @@ public sealed class DefamationTests
     /// <summary>A brand's official store with a week of honest reviews, then 15 fresh accounts 1-star its 3 listings within 2 hours.</summary>
     private static InMemoryMarketplace Run(TimeSpan? stopAfterAttackStart = null)
     {
-        var b = new ScenarioBuilder();
-        b.Brand("B-ac", "Acoustica", ["acoustica"], 199m, officialStores: ["S-official"]);
-        b.Seller("S-official");
-        string[] listings = ["L-off-1", "L-off-2", "L-off-3"];
-        foreach (var l in listings) b.Listing(l, "S-official", $"Acoustica speaker {l}", "Official store.", "audio", 199m);
-
-        var random = new Random(3);
-        for (var i = 0; i < 30; i++)
-        {
-            b.Advance(TimeSpan.FromHours(5));
-            var listing = listings[i % 3];
-            var order = b.Order($"O-off-{i}", listing, "S-official", $"C-fan-{i}", 199m);
-            b.Advance(TimeSpan.FromHours(1)).Review(listing, "S-official", $"C-fan-{i}", 4 + (i % 2), HonestTraffic.Sentence(random), order.OrderId);
-        }
-
-        b.Advance(TimeSpan.FromDays(1));
-        var attackStart = b.Now;
-        for (var round = 0; round < 3; round++)
-        {
-            b.At(attackStart + TimeSpan.FromMinutes(40 * round));
-            for (var a = 0; a < 15; a++)
-            {
-                b.Advance(TimeSpan.FromMinutes(2));
-                b.Review(listings[round], "S-official", $"C-troll-{a}", 1, $"Terrible fake product, broke after one day, total scam, avoid this brand!! {a % 2}", accountCreatedAt: attackStart - TimeSpan.FromHours(3));
-            }
-        }
-
-        b.BrandReport("B-ac", BrandReportKind.Defamation, "S-official");
+        var (b, attackStart) = FraudScenarios.Defamation();
         var stop = stopAfterAttackStart is { } until ? attackStart + until : DateTimeOffset.MaxValue;
         return new InMemoryMarketplace().ApplyAll(b.Events.Where(e => e.OccurredAt <= stop));
     }

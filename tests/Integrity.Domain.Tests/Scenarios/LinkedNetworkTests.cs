@@ -11,12 +11,7 @@ public sealed class LinkedNetworkTests
     [Fact]
     public void Thirty_stores_sharing_a_bank_account_are_all_held_when_one_is_closed()
     {
-        var b = new ScenarioBuilder();
-        for (var i = 0; i < 30; i++)
-        {
-            b.Advance(TimeSpan.FromHours(2));
-            b.Seller($"S-net-{i}", ScenarioBuilder.Ids(bank: "FR76 0000 1111 2222", email: $"net{i}@mail.example"));
-        }
+        var b = FraudScenarios.LinkedNetwork();
 
         var market = new InMemoryMarketplace().ApplyAll(b.Events);
         Assert.All(Enumerable.Range(0, 30), i => Assert.Contains(market.Seller($"S-net-{i}").Enforcement.Reasons, r => r.Code == ReasonCodes.LinkedNetwork));

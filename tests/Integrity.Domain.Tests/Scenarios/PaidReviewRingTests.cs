@@ -10,35 +10,7 @@ public sealed class PaidReviewRingTests
     /// <summary>20 fresh accounts 5-star the same 3 listings of one seller within hours; 8 bought, reviewed, then got refunded.</summary>
     internal static InMemoryMarketplace Run()
     {
-        var b = new ScenarioBuilder();
-        b.Seller("S-ring");
-        string[] listings = ["L-ring-1", "L-ring-2", "L-ring-3"];
-        foreach (var l in listings) b.Listing(l, "S-ring", $"Smart watch {l}", "Fitness tracker with heart rate.", "wearables", 45m);
-        b.Advance(TimeSpan.FromDays(3));
-
-        var accountsCreated = b.Now - TimeSpan.FromDays(2);
-        var ringStart = b.Now;
-        var orders = new Dictionary<string, OrderPlaced>();
-        for (var a = 0; a < 8; a++)
-        {
-            b.Advance(TimeSpan.FromMinutes(5));
-            orders[$"C-ring-{a}"] = b.Order($"O-ring-{a}", listings[0], "S-ring", $"C-ring-{a}", 45m);
-        }
-
-        for (var round = 0; round < listings.Length; round++)
-        {
-            b.At(ringStart + TimeSpan.FromHours(1 + round));
-            for (var a = 0; a < 20; a++)
-            {
-                b.Advance(TimeSpan.FromMinutes(2));
-                var account = $"C-ring-{a}";
-                var verified = round == 0 && orders.TryGetValue(account, out var o) ? o.OrderId : null;
-                b.Review(listings[round], "S-ring", account, 5, $"Amazing watch, best purchase ever, works perfectly, highly recommend to everyone! #{a % 3}", verified, accountsCreated);
-            }
-        }
-
-        b.Advance(TimeSpan.FromHours(6));
-        foreach (var order in orders.Values) b.Advance(TimeSpan.FromMinutes(3)).Refund(order);
+        var b = FraudScenarios.PaidReviewRing();
         return new InMemoryMarketplace().ApplyAll(b.Events);
     }
 

@@ -10,9 +10,7 @@ public sealed class ProhibitedClaimTests
     [Fact]
     public void Listing_whose_chinese_description_claims_medical_cures_is_suppressed()
     {
-        var b = new ScenarioBuilder();
-        b.Seller("S-herb");
-        b.Listing("L-herb", "S-herb", "天然草本茶 500g", "纯天然草本配方，根治糖尿病，包治百病，無副作用。", "health", 39m);
+        var b = FraudScenarios.ChineseMedicalClaims();
 
         var market = new InMemoryMarketplace().ApplyAll(b.Events);
 

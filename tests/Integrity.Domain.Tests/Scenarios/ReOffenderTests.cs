@@ -8,27 +8,10 @@ namespace Integrity.Domain.Tests.Scenarios;
 
 public sealed class ReOffenderTests
 {
-    /// <summary>A complaint spike (the second offense) on <paramref name="sellerId"/>, starting at <paramref name="at"/>.</summary>
-    private static void ComplaintSpike(ScenarioBuilder b, string sellerId, DateTimeOffset at)
-    {
-        b.At(at);
-        var listing = $"L-{sellerId}-{at:MMdd}";
-        b.Listing(listing, sellerId, "Desk lamp", "LED lamp.", "home", 30m);
-        for (var i = 0; i < 20; i++) b.Advance(TimeSpan.FromHours(1)).Order($"O-{listing}-{i}", listing, sellerId, $"C-{listing}-{i}", 30m);
-        for (var i = 0; i < 8; i++) b.Advance(TimeSpan.FromHours(1)).Complaint(listing, sellerId, $"C-{listing}-{i}", ComplaintKind.Quality);
-    }
-
     /// <summary>The first offense: brushing, then an analyst reinstates the seller (the credit record remains).</summary>
     private static InMemoryMarketplace FirstOffenseThenReinstated(ScenarioBuilder b, InMemoryMarketplace market, string sellerId)
     {
-        b.Seller(sellerId);
-        b.Listing($"L-{sellerId}-first", sellerId, "Phone case", "Case.", "accessories", 9m);
-        for (var i = 0; i < 20; i++)
-        {
-            var order = b.Advance(TimeSpan.FromHours(2)).Order($"O-{sellerId}-first-{i}", $"L-{sellerId}-first", sellerId, $"C-{sellerId}-{i % 4}", 9m);
-            b.Advance(TimeSpan.FromMinutes(30)).Refund(order);
-        }
-
+        FraudScenarios.FirstOffense(b, sellerId);
         market.ApplyAll(b.Events);
         Assert.True(market.Seller(sellerId).Step >= SellerStep.NewListingsBlocked);
         market.ActOnSeller(sellerId, s => AnalystActions.Reinstate(s, new AnalystAction($"act-{sellerId}", "analyst-1", b.Now + TimeSpan.FromHours(1)), market.Policy));
@@ -44,7 +27,7 @@ public sealed class ReOffenderTests
         else b.Seller("S-re");
         var events = b.Events.Count;
 
-        ComplaintSpike(b, "S-re", ScenarioBuilder.DefaultStart + after);
+        FraudScenarios.SecondOffense(b, "S-re", ScenarioBuilder.DefaultStart + after);
         market.ApplyAll(b.Events.Skip(priorOffense ? events : 0));
         return market.Seller("S-re").Step;
     }
@@ -67,7 +50,7 @@ public sealed class ReOffenderTests
         var b = new ScenarioBuilder();
         var market = FirstOffenseThenReinstated(b, new InMemoryMarketplace(), "S-re2");
         var before = b.Events.Count;
-        ComplaintSpike(b, "S-re2", ScenarioBuilder.DefaultStart + TimeSpan.FromDays(365));
+        FraudScenarios.SecondOffense(b, "S-re2", ScenarioBuilder.DefaultStart + TimeSpan.FromDays(365));
         market.ApplyAll(b.Events.Skip(before));
 
         var d = market.DecisionsFor(EntityKind.Seller, "S-re2").Last();
