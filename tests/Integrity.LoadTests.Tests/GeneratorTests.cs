@@ -7,7 +7,7 @@ namespace Integrity.LoadTests.Tests;
 
 public sealed class GeneratorTests(GeneratorFixture fixture) : IClassFixture<GeneratorFixture>
 {
-    private static readonly EventParser Parser = new(new IdentifierHasher(Encoding.UTF8.GetBytes("load-test-identifier-key-0123456789")));
+    private static EventParser Parser => GeneratorFixture.Parser;
 
     private GeneratedMarketplace Market => fixture.Market;
 
@@ -74,5 +74,23 @@ public sealed class GeneratorTests(GeneratorFixture fixture) : IClassFixture<Gen
             Assert.Equal(e.ShardKey, back.ShardKey);
             Assert.Equal(e.Touched, back.Touched);
         }
+    }
+
+    [Fact]
+    public void A_one_day_span_still_holds_every_incident_inside_the_stream()
+    {
+        var small = MarketplaceGenerator.Generate(new MarketplaceOptions { Seed = 5, Sellers = 10, Span = TimeSpan.FromDays(1), FraudRate = 0.5 });
+        var touched = small.Events.SelectMany(e => e.Touched).ToHashSet();
+        Assert.All(small.GroundTruth.Entries, e => Assert.Contains(e.Key, touched));
+        Assert.All(small.Events, e => Assert.True(e.OccurredAt <= small.Options.End));
+        Assert.All(FraudPatterns.All, p => Assert.Contains(small.GroundTruth.Entries, e => e.Pattern == p));
+    }
+
+    [Fact]
+    public void No_fraud_rate_means_no_incident()
+    {
+        var clean = MarketplaceGenerator.Generate(new MarketplaceOptions { Seed = 5, Sellers = 10, Span = TimeSpan.FromDays(1), FraudRate = 0 });
+        Assert.Empty(clean.GroundTruth.Entries);
+        Assert.Equal(10, clean.Sellers.Count);
     }
 }

@@ -7,6 +7,9 @@ namespace Integrity.LoadTests.Marketplace;
 /// </summary>
 internal static class FraudInjector
 {
+    /// <summary>Every incident's events fall within this time of its start, so the whole incident is in the stream.</summary>
+    public static readonly TimeSpan IncidentLength = TimeSpan.FromDays(4);
+
     public static void Inject(MarketplaceBuilder b, IReadOnlyList<Seller> honest)
     {
         var incidents = b.Options.FraudIncidents;
@@ -16,6 +19,7 @@ internal static class FraudInjector
             var rng = b.Rng(1000 + i);
             var incident = $"{pattern}#{(i / FraudPatterns.All.Count) + 1}";
             var t0 = b.Options.Start + (b.Options.Span * (0.1 + (rng.NextDouble() * 0.6)));
+            if (t0 + IncidentLength > b.Options.End) t0 = b.Options.End - IncidentLength;
             switch (pattern)
             {
                 case FraudPatterns.PaidReviewRing: PaidReviewRing(b, rng, incident, t0); break;
@@ -198,9 +202,9 @@ internal static class FraudInjector
                 var buyer = TextBank.Pick(rng, b.HonestCustomers);
                 var order = b.NewOrder(listing, buyer, listing.CreatedAt + MarketplaceBuilder.Hours(rng, 0.5, 24));
                 b.Stream.OrderPlaced(order.PlacedAt, order);
-                var delivered = order.PlacedAt + MarketplaceBuilder.Hours(rng, 24, 48);
+                var delivered = order.PlacedAt + MarketplaceBuilder.Hours(rng, 20, 36);
                 b.Stream.OrderDelivered(delivered, order);
-                if (o % 3 != 2) b.Stream.ComplaintFiled(delivered + MarketplaceBuilder.Hours(rng, 2, 24), b.NextComplaintId(), "counterfeit", listing, buyer, order.Id);
+                if (o % 3 != 2) b.Stream.ComplaintFiled(delivered + MarketplaceBuilder.Hours(rng, 2, 12), b.NextComplaintId(), "counterfeit", listing, buyer, order.Id);
             }
 
             b.Stream.BrandReported(listing.CreatedAt + MarketplaceBuilder.Hours(rng, 24, 60), b.NextReportId(), "counterfeit", brand, burned, listing);
@@ -217,18 +221,18 @@ internal static class FraudInjector
         for (var o = 0; o < 8; o++)
         {
             var buyer = TextBank.Pick(rng, b.HonestCustomers);
-            var order = b.NewOrder(listing, buyer, t0 + MarketplaceBuilder.Hours(rng, 1, 72));
+            var order = b.NewOrder(listing, buyer, t0 + MarketplaceBuilder.Hours(rng, 1, 30));
             b.Stream.OrderPlaced(order.PlacedAt, order);
-            var delivered = order.PlacedAt + MarketplaceBuilder.Hours(rng, 24, 72);
+            var delivered = order.PlacedAt + MarketplaceBuilder.Hours(rng, 20, 40);
             b.Stream.OrderDelivered(delivered, order);
             if (rng.NextDouble() < 0.35 || complaints == 0)
             {
-                b.Stream.ComplaintFiled(delivered + MarketplaceBuilder.Hours(rng, 2, 48), b.NextComplaintId(), "counterfeit", listing, buyer, order.Id);
+                b.Stream.ComplaintFiled(delivered + MarketplaceBuilder.Hours(rng, 2, 20), b.NextComplaintId(), "counterfeit", listing, buyer, order.Id);
                 complaints++;
             }
         }
 
-        b.Stream.BrandReported(t0 + MarketplaceBuilder.Hours(rng, 24, 96), b.NextReportId(), "counterfeit", brand, seller, listing);
+        b.Stream.BrandReported(t0 + MarketplaceBuilder.Hours(rng, 24, 72), b.NextReportId(), "counterfeit", brand, seller, listing);
         b.Culprit(incident, FraudPatterns.CounterfeitListing, EntityKind.Listing, listing.Id, listing.CreatedAt);
         b.Culprit(incident, FraudPatterns.CounterfeitListing, EntityKind.Seller, seller.Id, listing.CreatedAt);
     }
@@ -285,11 +289,11 @@ internal static class FraudInjector
                 var complaintAt = order.PlacedAt + MarketplaceBuilder.Hours(rng, 6, 30);
                 b.Stream.ComplaintFiled(complaintAt, b.NextComplaintId(), rng.NextDouble() < 0.6 ? "non_delivery" : "not_as_described", listing, buyer, order.Id);
                 first = Min(first, complaintAt);
-                if (rng.NextDouble() < 0.5) b.Stream.OrderRefunded(complaintAt + MarketplaceBuilder.Hours(rng, 12, 48), order);
+                if (rng.NextDouble() < 0.5) b.Stream.OrderRefunded(complaintAt + MarketplaceBuilder.Hours(rng, 6, 24), order);
             }
             else
             {
-                b.Stream.OrderDelivered(order.PlacedAt + MarketplaceBuilder.Hours(rng, 24, 96), order);
+                b.Stream.OrderDelivered(order.PlacedAt + MarketplaceBuilder.Hours(rng, 24, 48), order);
             }
         }
 

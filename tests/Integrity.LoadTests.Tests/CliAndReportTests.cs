@@ -1,0 +1,141 @@
+using System.Text.Json;
+using System.Xml.Linq;
+using Integrity.LoadTests.Cli;
+using Integrity.LoadTests.Driver;
+using Integrity.LoadTests.Evaluation;
+using Integrity.LoadTests.Marketplace;
+using Integrity.LoadTests.Reports;
+
+namespace Integrity.LoadTests.Tests;
+
+public sealed class CliAndReportTests : IDisposable
+{
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), $"lt-tests-{Guid.NewGuid():N}");
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_dir)) Directory.Delete(_dir, recursive: true);
+    }
+
+    [Fact]
+    public void Options_parse_values_flags_durations_and_max_rate_and_reject_leftovers()
+    {
+        var cl = new CommandLine(["--target", "http://127.0.0.1:5080", "--api-key=k", "--rate", "max", "--duration", "90s", "--gzip", "--events", "1_000", "--concurrency", "3"]);
+        var options = RunCommand.ReadOptions(cl);
+        cl.EnsureAllUsed();
+        Assert.Null(options.Rate);
+        Assert.Equal(TimeSpan.FromSeconds(90), options.Duration);
+        Assert.True(options.Gzip);
+        Assert.Equal(1000, options.MaxEvents);
+        Assert.Equal(3, options.Concurrency);
+
+        Assert.Equal(TimeSpan.FromDays(7), CommandLine.ParseDuration("7d"));
+        Assert.Equal(TimeSpan.FromMilliseconds(250), CommandLine.ParseDuration("250ms"));
+        Assert.Equal(TimeSpan.FromMinutes(2), CommandLine.ParseDuration("00:02:00"));
+
+        var typo = new CommandLine(["--target", "http://127.0.0.1:1", "--api-key", "k", "--concurency", "3"]);
+        RunCommand.ReadOptions(typo);
+        Assert.Contains("--concurency", Assert.Throws<UsageException>(typo.EnsureAllUsed).Message);
+        Assert.Contains("loopback", Assert.Throws<UsageException>(() => RunCommand.ReadOptions(new CommandLine(["--target", "http://192.0.2.1:80", "--api-key", "k"]))).Message);
+        Assert.Contains("--rate", Assert.Throws<UsageException>(() => RunCommand.ReadOptions(new CommandLine(["--target", "http://127.0.0.1:1", "--api-key", "k", "--rate", "fast"]))).Message);
+    }
+
+    [Fact]
+    public async Task Generate_writes_events_ground_truth_and_ledger_that_read_back()
+    {
+        var output = new StringWriter();
+        var code = await GenerateCommand.RunAsync(new CommandLine(["--out", _dir, "--seed", "3", "--sellers", "12", "--duration", "2d", "--fraud-rate", "0.1"]), output, CancellationToken.None);
+        Assert.Equal(0, code);
+
+        var events = await MarketplaceFiles.ReadEventsAsync(Path.Combine(_dir, MarketplaceFiles.EventsFile), CancellationToken.None);
+        var again = MarketplaceGenerator.Generate(new MarketplaceOptions { Seed = 3, Sellers = 12, Span = TimeSpan.FromDays(2), FraudRate = 0.1 });
+        Assert.Equal(again.Events.Select(e => e.EventId), events.Select(e => e.EventId));
+        Assert.Equal(again.Events.Select(e => e.Touched), events.Select(e => e.Touched), new SequenceComparer());
+
+        var truth = await MarketplaceFiles.ReadGroundTruthAsync(Path.Combine(_dir, MarketplaceFiles.GroundTruthFileName), CancellationToken.None);
+        Assert.NotNull(truth);
+        Assert.Equal(again.GroundTruth.Entries, truth.Entries);
+
+        using var ledger = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(_dir, MarketplaceFiles.LedgerFile)));
+        Assert.Equal(events.Count, ledger.RootElement.GetProperty("events").GetInt64());
+        Assert.Equal(events.Sum(e => e.Touched.Count), ledger.RootElement.GetProperty("entities").EnumerateArray().Sum(e => e.GetProperty("events").GetInt64()));
+    }
+
+    [Fact]
+    public async Task Run_against_a_local_listener_writes_the_report_with_chart_ledger_and_accepted_ids()
+    {
+        await using var server = await FakeIngestServer.StartAsync(s => s.Reject = id => id.EndsWith("00", StringComparison.Ordinal));
+        var output = new StringWriter();
+        var progress = new StringWriter();
+        var code = await RunCommand.RunAsync(
+            new CommandLine(["--target", server.Address.ToString(), "--api-key", FakeIngestServer.Key, "--seed", "9", "--sellers", "10", "--span", "1d",
+                "--events", "2000", "--batch", "250", "--concurrency", "2", "--report", _dir]),
+            output, progress, interactive: false, TimeProvider.System, CancellationToken.None);
+        Assert.Equal(0, code);
+
+        using var report = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(_dir, "report.json")));
+        var totals = report.RootElement.GetProperty("totals");
+        Assert.Equal(2000, totals.GetProperty("eventsSent").GetInt64());
+        Assert.Equal(20, totals.GetProperty("eventsRejected").GetInt64());
+        Assert.Equal(1980, report.RootElement.GetProperty("ledgerAccepted").GetInt64());
+        Assert.True(report.RootElement.GetProperty("ingestLatency").GetProperty("p99Ms").GetDouble() > 0);
+        Assert.Equal(1980, (await File.ReadAllLinesAsync(Path.Combine(_dir, "accepted-event-ids.txt"))).Length);
+
+        var markdown = await File.ReadAllTextAsync(Path.Combine(_dir, "report.md"));
+        Assert.Contains("![throughput and p99 latency per second](chart.svg)", markdown);
+        Assert.Contains("Not measured", markdown);
+        var svg = XDocument.Parse(await File.ReadAllTextAsync(Path.Combine(_dir, "chart.svg")));
+        Assert.Equal(3, svg.Descendants().Count(e => e.Name.LocalName == "polyline"));
+        Assert.True(File.Exists(Path.Combine(_dir, MarketplaceFiles.GroundTruthFileName)));
+        Assert.Contains("progress", progress.ToString());
+    }
+
+    [Fact]
+    public void Progress_renders_a_bar_on_a_terminal_and_a_plain_line_otherwise()
+    {
+        var snapshot = new ProgressSnapshot(500, 1000, 480, 2, 1, 12345.6, 12.34, TimeSpan.FromSeconds(65));
+        var bar = ProgressReporter.Render(snapshot, interactive: true);
+        Assert.StartsWith("[##############--------------]", bar);
+        Assert.Contains("50.0%", bar);
+        Assert.Contains("12,346 ev/s", bar);
+        Assert.Contains("p99 12.3 ms", bar);
+        Assert.Contains("00:01:05", bar);
+        Assert.StartsWith("progress ", ProgressReporter.Render(snapshot, interactive: false));
+    }
+
+    [Fact]
+    public void Markdown_shows_the_engine_sections_when_an_evaluation_is_there()
+    {
+        var ledger = new LedgerCheckResult(10, 9, 30, 29, 1, 0, [new(EntityKind.Seller, "S-1", 3, 0, 2, "1 accepted event(s) not applied")], [], []);
+        var detection = DetectionMetrics.Compute(
+            new GroundTruth(1, [new("brushing#1", FraudPatterns.Brushing, EntityKind.Seller, "S-1", GroundTruthRole.Culprit, DateTimeOffset.UnixEpoch)]),
+            [new DecisionInfo("d", EntityKind.Seller, "S-1", "warning", 1, true, DateTimeOffset.UnixEpoch.AddMinutes(5), ["BRUSHING"], [])], [], new DetectionOptions());
+        var report = new RunReport(DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch.AddSeconds(10),
+            new RunSettings("http://127.0.0.1:1/", 1, null, 10, false, null, 10, 1, "test", 1, 10, 0.1, 1), MachineInfo.Current(), 100, 10, 10, 9,
+            new RunTotals(100, 100, 90, 10, 0, 0, 0, 0, 10, 0, 0, 0, new Dictionary<string, long> { ["202"] = 10 }, new Dictionary<string, long>()),
+            new LatencySummary(10, 1, 2, 3, 4, 5, 1.5), [], 90, 0, new Dictionary<string, KindCount>(), [],
+            new EngineEvaluation(ledger, detection, null, 1, 1), null);
+
+        var markdown = MarkdownReport.Render(report, "chart.svg");
+        Assert.Contains("**FAILED**", markdown);
+        Assert.Contains("Seller/S-1: accepted 3", markdown);
+        Assert.Contains("| brushing | 1 | 1 | 100.0% | 100.0% | 5 min / 5 min / 5 min |", markdown);
+        Assert.DoesNotContain("Not measured", markdown);
+    }
+
+    [Fact]
+    public void Chart_axis_tops_are_round_numbers()
+    {
+        Assert.Equal(1, SvgChart.NiceCeiling(0));
+        Assert.Equal(50_000, SvgChart.NiceCeiling(41_234));
+        Assert.Equal(2.5, SvgChart.NiceCeiling(2.1));
+        Assert.Equal(100, SvgChart.NiceCeiling(100));
+    }
+
+    private sealed class SequenceComparer : IEqualityComparer<IReadOnlyList<EntityKey>>
+    {
+        public bool Equals(IReadOnlyList<EntityKey>? x, IReadOnlyList<EntityKey>? y) => x!.SequenceEqual(y!);
+
+        public int GetHashCode(IReadOnlyList<EntityKey> obj) => obj.Count;
+    }
+}
