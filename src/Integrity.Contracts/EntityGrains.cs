@@ -30,7 +30,8 @@ public interface IBrandDirectoryGrain : IGrainWithStringKey
 /// <summary>A category's price statistics (streaming medians per currency).</summary>
 public interface ICategoryGrain : IGrainWithStringKey
 {
-    Task<CategoryPriceSnapshot?> ObserveAsync(ListingEvent listing);
+    /// <summary>Observes the listings' prices in order; each snapshot is the median right after its listing.</summary>
+    Task<IReadOnlyList<CategoryPriceSnapshot?>> ObserveAsync(IReadOnlyList<ListingEvent> listings);
 }
 
 /// <summary>One keyed-hashed identifier (bank account, device...) and the sellers that share it.</summary>

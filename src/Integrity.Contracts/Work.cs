@@ -13,6 +13,7 @@ public sealed record JournalSlice(
 /// <summary>
 /// One thing for an entity grain to apply: an event (with the context another entity observed for it), or a fact
 /// another entity learned (a reviewer's risk, a listing's outcome, a linked seller's step, a co-review).
+/// A fact's <see cref="CauseEventId"/> places it right after the event that caused it, as if applied one by one.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("integrity.WorkItem")]
 public sealed record WorkItem(
@@ -21,7 +22,9 @@ public sealed record WorkItem(
     [property: Id(2)] ReviewerRiskFact? ReviewerRisk = null,
     [property: Id(3)] ListingOutcomeFact? ListingOutcome = null,
     [property: Id(4)] LinkedSellerFact? LinkedSeller = null,
-    [property: Id(5)] CoReviewFact? CoReview = null);
+    [property: Id(5)] CoReviewFact? CoReview = null,
+    [property: Id(6)] string? CauseEventId = null,
+    [property: Id(7)] CategoryPriceSnapshot? CategoryPrices = null);
 
 /// <summary>Items for one entity grain, in the order to apply them. Immutable: local calls pass it without copying.</summary>
 [GenerateSerializer, Immutable, Alias("integrity.EntityWork")]

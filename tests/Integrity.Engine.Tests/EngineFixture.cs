@@ -113,6 +113,22 @@ public sealed class EngineFixture : IAsyncLifetime
         }
     }
 
+    public Task<EntityView> ViewAsync(EntityKind kind, string id) => kind switch
+    {
+        EntityKind.Listing => Cluster.Client.GetGrain<IListingGrain>(id).GetViewAsync(),
+        EntityKind.Reviewer => Cluster.Client.GetGrain<IReviewerGrain>(id).GetViewAsync(),
+        EntityKind.Seller => Cluster.Client.GetGrain<ISellerGrain>(id).GetViewAsync(),
+        _ => throw new ArgumentOutOfRangeException(nameof(kind)),
+    };
+
+    public Task<EntityView> ActAsync(EntityKind kind, string id, AnalystCommand command) => kind switch
+    {
+        EntityKind.Listing => Cluster.Client.GetGrain<IListingGrain>(id).ActAsync(command),
+        EntityKind.Reviewer => Cluster.Client.GetGrain<IReviewerGrain>(id).ActAsync(command),
+        EntityKind.Seller => Cluster.Client.GetGrain<ISellerGrain>(id).ActAsync(command),
+        _ => throw new ArgumentOutOfRangeException(nameof(kind)),
+    };
+
     public async Task<IReadOnlyList<AuditRecord>> DecisionsAsync(EntityKind kind, string id) =>
         await Audit.ReadEntityAsync(kind.ToString().ToLowerInvariant(), id);
 }

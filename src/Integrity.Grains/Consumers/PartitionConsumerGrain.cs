@@ -112,7 +112,8 @@ public sealed partial class PartitionConsumerGrain(
         }
 
         // Grains are marked dirty before they are called, so a checkpoint taken meanwhile still flushes them.
-        var plan = new WorkPlan(slice.Events);
+        var prices = await WorkPlan.ObserveCategoriesAsync(GrainFactory, slice.Events);
+        var plan = new WorkPlan(slice.Events, prices);
         var totals = await WorkDelivery.RunAsync(GrainFactory, plan, onTouched: entity => _dirty.Add(entity));
         _applied += totals.Applied;
         _duplicates += totals.Duplicates;

@@ -91,7 +91,7 @@ public abstract partial class EntityGrain<TState>(
     private async Task TellNeighboursAsync(int levelBefore, double scoreBefore)
     {
         var batch = new WorkBatch();
-        await AfterWorkAsync(levelBefore, scoreBefore, batch);
+        await AfterItemAsync(null, levelBefore, scoreBefore, batch);
         if (batch.Notices.Count == 0)
         {
             return;
@@ -141,7 +141,6 @@ public abstract partial class EntityGrain<TState>(
     public async Task<WorkResult> ApplyAsync(EntityWork work)
     {
         var batch = new WorkBatch();
-        var before = (State.Enforcement.Level, State.Enforcement.Score);
         foreach (var item in work.Items)
         {
             if (item.Event is { } e && Validate(e) is { } problem)
@@ -150,11 +149,12 @@ public abstract partial class EntityGrain<TState>(
                 continue;
             }
 
+            var before = (State.Enforcement.Level, State.Enforcement.Score);
             var result = await ApplyItemAsync(item, batch);
             Accept(result, item, batch);
+            await AfterItemAsync(item, before.Level, before.Score, batch);
         }
 
-        await AfterWorkAsync(before.Level, before.Score, batch);
         return new WorkResult(batch.Applied, batch.Duplicates, batch.Rejected, batch.Notices);
     }
 
@@ -208,8 +208,13 @@ public abstract partial class EntityGrain<TState>(
 
     protected abstract ValueTask<ApplyResult<TState>> ApplyItemAsync(WorkItem item, WorkBatch batch);
 
-    /// <summary>Notices for other entities once the whole batch is applied (e.g. a level change).</summary>
-    protected virtual Task AfterWorkAsync(int levelBefore, double scoreBefore, WorkBatch batch) => Task.CompletedTask;
+    /// <summary>
+    /// Notices for other entities after one item (e.g. its level changed). <paramref name="item"/> is null after an
+    /// analyst's action. Facts carry the item's event as their cause, which orders them for their targets.
+    /// </summary>
+    protected virtual Task AfterItemAsync(WorkItem? item, int levelBefore, double scoreBefore, WorkBatch batch) => Task.CompletedTask;
+
+    protected static string? CauseOf(WorkItem? item) => item?.Event?.EventId ?? item?.CauseEventId;
 
     private void Accept(ApplyResult<TState> result, WorkItem item, WorkBatch batch)
     {

@@ -43,10 +43,10 @@ public sealed class ListingGrain(
         switch (item)
         {
             case { Event: ListingEvent listing }:
-                var brands = GrainFactory.GetGrain<IBrandDirectoryGrain>(PartitionConsumerGrain.BrandDirectoryKey)
+                var brands = await GrainFactory.GetGrain<IBrandDirectoryGrain>(PartitionConsumerGrain.BrandDirectoryKey)
                     .ResolveAsync(listing.BrandId, listing.Title, listing.Description);
-                var prices = GrainFactory.GetGrain<ICategoryGrain>(listing.CategoryId).ObserveAsync(listing);
-                return ListingRules.Apply(State, listing, new ListingContext(await brands, await prices), Policy);
+                var prices = item.CategoryPrices ?? (await GrainFactory.GetGrain<ICategoryGrain>(listing.CategoryId).ObserveAsync([listing]))[0];
+                return ListingRules.Apply(State, listing, new ListingContext(brands, prices), Policy);
 
             case { Event: ReviewPosted review }:
                 var seen = ListingRules.ObserveReview(State, review, Policy);
@@ -58,7 +58,7 @@ public sealed class ListingGrain(
                 foreach (var other in seen.CoReviewerIds)
                 {
                     batch.Notices.Add(new Notice(new EntityRef(EntityKind.Reviewer, other),
-                        new WorkItem(CoReview: new CoReviewFact(review.ReviewerId, Id, review.OccurredAt))));
+                        new WorkItem(CoReview: new CoReviewFact(review.ReviewerId, Id, review.OccurredAt), CauseEventId: review.EventId)));
                 }
 
                 return result;
@@ -74,14 +74,14 @@ public sealed class ListingGrain(
         }
     }
 
-    protected override Task AfterWorkAsync(int levelBefore, double scoreBefore, WorkBatch batch)
+    protected override Task AfterItemAsync(WorkItem? item, int levelBefore, double scoreBefore, WorkBatch batch)
     {
         var enforcement = State.Enforcement;
         if (State.SellerId is { } sellerId && (enforcement.Level != levelBefore || enforcement.Score != scoreBefore))
         {
             var fact = new ListingOutcomeFact(Id, enforcement.Level, enforcement.Score,
                 [.. enforcement.Reasons.Where(r => r.Weight > 0).Select(r => r.Code)], State.Clock ?? default);
-            batch.Notices.Add(new Notice(new EntityRef(EntityKind.Seller, sellerId), new WorkItem(ListingOutcome: fact)));
+            batch.Notices.Add(new Notice(new EntityRef(EntityKind.Seller, sellerId), new WorkItem(ListingOutcome: fact, CauseEventId: CauseOf(item))));
         }
 
         return Task.CompletedTask;

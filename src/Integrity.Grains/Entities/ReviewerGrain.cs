@@ -20,34 +20,26 @@ public sealed class ReviewerGrain(
     TimeProvider time,
     ILogger<ReviewerGrain> logger) : EntityGrain<ReviewerState>(state, decisions, policy, time, logger), IReviewerGrain
 {
-    private readonly HashSet<string> _reviewedNow = new(StringComparer.Ordinal);
-
     protected override ReviewerState Create(string id) => ReviewerState.Create(id);
 
     protected override ValueTask<ApplyResult<ReviewerState>> ApplyItemAsync(WorkItem item, WorkBatch batch) => ValueTask.FromResult(item switch
     {
-        { Event: ReviewPosted review } => Review(review, item.ReviewerContext),
+        { Event: ReviewPosted review } => ReviewerRules.Apply(State, review, item.ReviewerContext ?? ReviewerContext.None, Policy),
         { Event: { } other } => ReviewerRules.Apply(State, other, ReviewerContext.None, Policy),
         { CoReview: { } co } => ReviewerRules.ObserveCoReview(State, co, Policy),
         _ => throw new ArgumentException("A reviewer takes events and co-review facts only.", nameof(item)),
     });
 
-    protected override Task AfterWorkAsync(int levelBefore, double scoreBefore, WorkBatch batch)
+    /// <summary>A level change goes to every listing reviewed; a flagged reviewer also tells the listing it just reviewed.</summary>
+    protected override Task AfterItemAsync(WorkItem? item, int levelBefore, double scoreBefore, WorkBatch batch)
     {
         var enforcement = State.Enforcement;
-        var listings = enforcement.Level != levelBefore
+        IEnumerable<string> listings = enforcement.Level != levelBefore
             ? State.Reviews.Select(r => r.ListingId).Distinct(StringComparer.Ordinal)
-            : enforcement.Level > 0 ? _reviewedNow : [];
+            : enforcement.Level > 0 && item?.Event is ReviewPosted review ? [review.ListingId] : [];
         var fact = new ReviewerRiskFact(Id, enforcement.Level, enforcement.Score, State.Clock ?? default);
-        batch.Notices.AddRange(listings.Select(l => new Notice(new EntityRef(EntityKind.Listing, l), new WorkItem(ReviewerRisk: fact))));
-        _reviewedNow.Clear();
+        batch.Notices.AddRange(listings.Select(l => new Notice(new EntityRef(EntityKind.Listing, l), new WorkItem(ReviewerRisk: fact, CauseEventId: CauseOf(item)))));
         return Task.CompletedTask;
-    }
-
-    private ApplyResult<ReviewerState> Review(ReviewPosted review, ReviewerContext? context)
-    {
-        _reviewedNow.Add(review.ListingId);
-        return ReviewerRules.Apply(State, review, context ?? ReviewerContext.None, Policy);
     }
 
     protected override IEnumerable<LinkedEntity> Links() =>

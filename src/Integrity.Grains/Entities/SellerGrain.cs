@@ -36,7 +36,7 @@ public sealed class SellerGrain(
                 var result = SellerRules.Apply(State, identity.Event, new SellerContext(facts), Policy);
                 var mine = result.State.Enforcement.Level;
                 batch.Notices.AddRange(shared.Select(s => new Notice(new EntityRef(EntityKind.Seller, s.Key),
-                    new WorkItem(LinkedSeller: new LinkedSellerFact(Id, mine, s.Value, identity.Event.OccurredAt)))));
+                    new WorkItem(LinkedSeller: new LinkedSellerFact(Id, mine, s.Value, identity.Event.OccurredAt), CauseEventId: identity.Event.EventId))));
                 return result;
 
             case { Event: { } other }:
@@ -53,7 +53,7 @@ public sealed class SellerGrain(
         }
     }
 
-    protected override async Task AfterWorkAsync(int levelBefore, double scoreBefore, WorkBatch batch)
+    protected override async Task AfterItemAsync(WorkItem? item, int levelBefore, double scoreBefore, WorkBatch batch)
     {
         var level = State.Enforcement.Level;
         if (level == levelBefore)
@@ -64,7 +64,7 @@ public sealed class SellerGrain(
         var shared = await SharedWithAsync(State.Identifiers.Where(i => IdentifierLinks.IsStrong(i.Kind)));
         var at = State.Clock ?? default;
         batch.Notices.AddRange(shared.Select(s => new Notice(new EntityRef(EntityKind.Seller, s.Key),
-            new WorkItem(LinkedSeller: new LinkedSellerFact(Id, level, s.Value, at)))));
+            new WorkItem(LinkedSeller: new LinkedSellerFact(Id, level, s.Value, at), CauseEventId: CauseOf(item)))));
     }
 
     /// <summary>Other sellers sharing any of the identifiers, with the kinds they share (registers this seller too).</summary>

@@ -28,16 +28,22 @@ public sealed class CategoryGrain([PersistentState("category")] IPersistentState
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => WriteIfDirtyAsync(cancellationToken);
 
-    public Task<CategoryPriceSnapshot?> ObserveAsync(ListingEvent listing)
+    public Task<IReadOnlyList<CategoryPriceSnapshot?>> ObserveAsync(IReadOnlyList<ListingEvent> listings)
     {
-        var next = CategoryPriceStats.Observe(state.State, listing);
-        if (!ReferenceEquals(next, state.State))
+        var snapshots = new List<CategoryPriceSnapshot?>(listings.Count);
+        foreach (var listing in listings)
         {
-            state.State = next;
-            _dirty = true;
+            var next = CategoryPriceStats.Observe(state.State, listing);
+            if (!ReferenceEquals(next, state.State))
+            {
+                state.State = next;
+                _dirty = true;
+            }
+
+            snapshots.Add(state.State.Snapshot(listing.Currency));
         }
 
-        return Task.FromResult(state.State.Snapshot(listing.Currency));
+        return Task.FromResult<IReadOnlyList<CategoryPriceSnapshot?>>(snapshots);
     }
 
     private async Task WriteIfDirtyAsync(CancellationToken cancellationToken)

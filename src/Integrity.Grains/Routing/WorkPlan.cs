@@ -1,5 +1,6 @@
 using Integrity.Contracts;
 using Integrity.Domain.Events;
+using Integrity.Domain.Helpers;
 
 namespace Integrity.Grains.Routing;
 
@@ -14,11 +15,13 @@ public sealed class WorkPlan
 {
     public static readonly EntityKind[] Priority = [EntityKind.Listing, EntityKind.Reviewer, EntityKind.Seller];
 
-    private readonly Dictionary<EntityRef, List<(long Order, WorkItem Item)>> _pending = [];
+    private readonly Dictionary<EntityRef, List<(long Order, long Tie, WorkItem Item)>> _pending = [];
     private readonly Dictionary<string, int> _positions = new(StringComparer.Ordinal);
     private long _factOrder = long.MaxValue / 2;
+    private long _tieBreak;
 
-    public WorkPlan(IReadOnlyList<IntegrityEvent> events)
+    /// <param name="categoryPrices">The category median right after each listing event (by event id), observed in row order.</param>
+    public WorkPlan(IReadOnlyList<IntegrityEvent> events, IReadOnlyDictionary<string, CategoryPriceSnapshot?>? categoryPrices = null)
     {
         for (var i = 0; i < events.Count; i++)
         {
@@ -34,7 +37,8 @@ public sealed class WorkPlan
 
                 if (Priority.Contains(entity.Kind))
                 {
-                    Add(entity, i, new WorkItem(Event: e));
+                    var prices = e is ListingEvent && categoryPrices is not null && categoryPrices.TryGetValue(e.EventId, out var snapshot) ? snapshot : null;
+                    Add(entity, i, new WorkItem(Event: e, CategoryPrices: prices));
                 }
             }
         }
@@ -52,6 +56,32 @@ public sealed class WorkPlan
         return plan;
     }
 
+    /// <summary>
+    /// Observes the row's listing prices in their categories before any listing is assessed, in row order, so a
+    /// listing is compared with the listings before it, not with whichever happened to be observed first.
+    /// </summary>
+    public static async Task<IReadOnlyDictionary<string, CategoryPriceSnapshot?>> ObserveCategoriesAsync(IGrainFactory grains, IReadOnlyList<IntegrityEvent> events)
+    {
+        var byCategory = events.OfType<ListingEvent>().GroupBy(l => l.CategoryId, StringComparer.Ordinal).ToList();
+        var snapshots = new Dictionary<string, CategoryPriceSnapshot?>(StringComparer.Ordinal);
+        if (byCategory.Count == 0)
+        {
+            return snapshots;
+        }
+
+        var observed = await Task.WhenAll(byCategory.Select(g => grains.GetGrain<ICategoryGrain>(g.Key).ObserveAsync([.. g])));
+        for (var c = 0; c < byCategory.Count; c++)
+        {
+            var listings = byCategory[c].ToList();
+            for (var i = 0; i < listings.Count; i++)
+            {
+                snapshots[listings[i].EventId] = observed[c][i];
+            }
+        }
+
+        return snapshots;
+    }
+
     /// <summary>Brand registrations go to the brand directory before any listing is checked.</summary>
     public static IReadOnlyList<BrandRegistered> Brands(IReadOnlyList<IntegrityEvent> events) => [.. events.OfType<BrandRegistered>()];
 
@@ -67,15 +97,19 @@ public sealed class WorkPlan
             _pending.Remove(entity);
         }
 
-        return [.. round.Select(p => (p.Key, new EntityWork([.. p.Value.OrderBy(x => x.Order).Select(x => x.Item)])))];
+        return [.. round.Select(p => (p.Key, new EntityWork([.. p.Value.OrderBy(x => x.Order).ThenBy(x => x.Tie).Select(x => x.Item)])))];
     }
 
-    /// <summary>Queues notices; a review notice keeps the position of its event in the row.</summary>
+    /// <summary>
+    /// Queues notices at the position of the event behind them (a forwarded review at its own, a fact right after its
+    /// cause), so each entity sees work in the order a one-by-one run would have produced it.
+    /// </summary>
     public void AddNotices(IEnumerable<Notice> notices)
     {
         foreach (var notice in notices)
         {
-            var order = notice.Item.Event is { } e && _positions.TryGetValue(e.EventId, out var position) ? position : _factOrder++;
+            var cause = notice.Item.CauseEventId ?? notice.Item.Event?.EventId;
+            var order = cause is not null && _positions.TryGetValue(cause, out var position) ? position : _factOrder++;
             Add(notice.Target, order, notice.Item);
         }
     }
@@ -87,7 +121,7 @@ public sealed class WorkPlan
             _pending[entity] = list = [];
         }
 
-        list.Add((order, item));
+        list.Add((order, _tieBreak++, item));
     }
 
     public static IEntityGrain Grain(IGrainFactory grains, EntityRef entity) => entity.Kind switch
