@@ -19,6 +19,7 @@ public sealed class ProgressReporter(TextWriter output, bool interactive, TimePr
     public async Task RunAsync(RunStatistics stats, long total, CancellationToken stop)
     {
         var samples = new Queue<(TimeSpan At, long Dispatched)>();
+        samples.Enqueue((stats.Elapsed, stats.Totals().EventsSent));
         while (!stop.IsCancellationRequested)
         {
             try
