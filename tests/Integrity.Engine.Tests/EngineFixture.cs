@@ -53,7 +53,11 @@ public sealed class EngineFixture : IAsyncLifetime
             silo.AddJournalStreams(new JournalStreamOptions());
             silo.AddIntegrityGrains(c => c.CheckpointInterval = TimeSpan.FromMilliseconds(500));
         });
-        builder.ConfigureClient(client => client.Services.AddSerializer(s => s.AddIntegrityDomainTypes()));
+        builder.ConfigureClient(client =>
+        {
+            client.Services.AddSerializer(s => s.AddIntegrityDomainTypes());
+            client.AddMemoryStreams(StreamNames.DecisionsProvider);
+        });
         _cluster = builder.Build();
         await _cluster.DeployAsync();
     }
