@@ -22,6 +22,7 @@ internal static class EntityRunner
 
         var next = state.Clone();
         next.Applied.Record(e.EventId, e.OccurredAt);
+        next.EventsApplied++;
         next.Clock = BoundedLists.Later(next.Clock, e.OccurredAt);
         record(next);
         return Assess(next, e.EventId, next.Clock!.Value, policy, evaluate);

@@ -18,6 +18,9 @@ public interface IEntityState<TSelf>
 
     AppliedEventLog Applied { get; }
 
+    /// <summary>How many distinct events this entity has applied (a duplicate or a rejected event does not count).</summary>
+    long EventsApplied { get; set; }
+
     /// <summary>A deep copy: apply functions work on a copy so a failed apply leaves the caller's state untouched.</summary>
     TSelf Clone();
 }

@@ -94,6 +94,8 @@ public sealed class ListingState : IEntityState<ListingState>
 
     public AppliedEventLog Applied { get; set; } = new();
 
+    public long EventsApplied { get; set; }
+
     public static EntityKind Kind => EntityKind.Listing;
 
     [JsonIgnore]
@@ -131,5 +133,6 @@ public sealed class ListingState : IEntityState<ListingState>
         FlaggedReviewers = new(FlaggedReviewers, StringComparer.Ordinal),
         Enforcement = Enforcement.Clone(),
         Applied = Applied.Clone(),
+        EventsApplied = EventsApplied,
     };
 }

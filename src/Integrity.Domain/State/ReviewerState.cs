@@ -50,6 +50,8 @@ public sealed class ReviewerState : IEntityState<ReviewerState>
 
     public AppliedEventLog Applied { get; set; } = new();
 
+    public long EventsApplied { get; set; }
+
     public static EntityKind Kind => EntityKind.Reviewer;
 
     [JsonIgnore]
@@ -74,5 +76,6 @@ public sealed class ReviewerState : IEntityState<ReviewerState>
         DuplicateHits = [.. DuplicateHits],
         Enforcement = Enforcement.Clone(),
         Applied = Applied.Clone(),
+        EventsApplied = EventsApplied,
     };
 }

@@ -92,6 +92,8 @@ public sealed class SellerState : IEntityState<SellerState>
 
     public AppliedEventLog Applied { get; set; } = new();
 
+    public long EventsApplied { get; set; }
+
     public static EntityKind Kind => EntityKind.Seller;
 
     [JsonIgnore]
@@ -118,5 +120,6 @@ public sealed class SellerState : IEntityState<SellerState>
         Credit = Credit.Clone(),
         Enforcement = Enforcement.Clone(),
         Applied = Applied.Clone(),
+        EventsApplied = EventsApplied,
     };
 }
