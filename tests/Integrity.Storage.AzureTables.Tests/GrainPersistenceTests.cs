@@ -54,7 +54,7 @@ public sealed class GrainPersistenceTests(AzuriteFixture azurite) : IAsyncLifeti
 
     public async Task InitializeAsync()
     {
-        var builder = new InProcessTestClusterBuilder(1);
+        var builder = new InProcessTestClusterBuilder(1).WithIntegritySerialization();
         builder.ConfigureSilo((_, silo) => silo.AddTableGrainStorageAsDefault(o => o.Configure(table =>
         {
             table.ConnectionString = azurite.ConnectionString;

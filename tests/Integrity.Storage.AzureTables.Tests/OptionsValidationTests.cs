@@ -8,7 +8,7 @@ public sealed class OptionsValidationTests
     [Fact]
     public async Task Silo_with_invalid_grain_storage_options_fails_to_start_naming_each_problem()
     {
-        var builder = new InProcessTestClusterBuilder(1);
+        var builder = new InProcessTestClusterBuilder(1).WithIntegritySerialization();
         builder.ConfigureSilo((_, silo) => silo.AddTableGrainStorageAsDefault(o => o.Configure(table =>
         {
             table.ConnectionString = null;
