@@ -14,11 +14,23 @@ public sealed record ListingContext(IReadOnlyList<BrandProfile>? Brands = null, 
 
 /// <summary>
 /// Facts for a reviewer's review, taken from the listing (<see cref="ReviewObservation"/>): other accounts that
-/// reviewed the same listing close in time, and those whose review text this one near-duplicates.
+/// reviewed the same listing close in time, those whose review text this one near-duplicates, and the listing's
+/// average rating over the <paramref name="ListingRatingCount"/> ratings it had before this review (null: none).
 /// </summary>
-public sealed record ReviewerContext(IReadOnlyList<string>? CoReviewerIds = null, IReadOnlyList<string>? DuplicateTextReviewerIds = null)
+public sealed record ReviewerContext(
+    IReadOnlyList<string>? CoReviewerIds = null,
+    IReadOnlyList<string>? DuplicateTextReviewerIds = null,
+    double? ListingMeanRating = null,
+    int ListingRatingCount = 0)
 {
     public static ReviewerContext None { get; } = new();
+
+    /// <summary>Everything the listing observed about the review, as the reviewer's context.</summary>
+    public static ReviewerContext From(ReviewObservation observation)
+    {
+        ArgumentNullException.ThrowIfNull(observation);
+        return new(observation.CoReviewerIds, observation.DuplicateTextReviewerIds, observation.ListingMeanRating, observation.ListingRatingCount);
+    }
 }
 
 /// <summary>Facts for a seller event: the sellers sharing its identifiers (from identifier-link grains) and their steps.</summary>
@@ -39,5 +51,13 @@ public sealed record ReviewerRiskFact(string ReviewerId, int Level, double Score
 /// <summary>Another account reviewed <paramref name="ListingId"/> close in time to this reviewer (sent to the earlier reviewer).</summary>
 public sealed record CoReviewFact(string OtherReviewerId, string ListingId, DateTimeOffset At);
 
-/// <summary>What a listing saw about a new review, for the reviewer's context and co-review fan-out.</summary>
-public sealed record ReviewObservation(string ReviewerId, IReadOnlyList<string> CoReviewerIds, IReadOnlyList<string> DuplicateTextReviewerIds);
+/// <summary>
+/// What a listing saw about a new review, for the reviewer's context and co-review fan-out: the neighbours, and the
+/// listing's average rating over the ratings it had before the review (null when it had none).
+/// </summary>
+public sealed record ReviewObservation(
+    string ReviewerId,
+    IReadOnlyList<string> CoReviewerIds,
+    IReadOnlyList<string> DuplicateTextReviewerIds,
+    double? ListingMeanRating = null,
+    int ListingRatingCount = 0);

@@ -33,6 +33,10 @@ public static class DefaultSignalRules
         [NearDuplicateText] = new(weight: 0.3, threshold: 2, minCount: 0, window: Day * 30),
         [NewAccount] = new(weight: 0.15, threshold: 0, minCount: 0, window: Day),
 
+        // Weak, population-level evidence (most first reviews are honest): at most 20 and 3 points, never a step alone.
+        [ThinHistory] = new(weight: 0.2, threshold: 6, minCount: 0, window: Day * 30),
+        [RatingDeviation] = new(weight: 0.03, threshold: 1.0, minCount: 3, window: Day * 365),
+
         [Brushing] = new(weight: 0.55, threshold: 0.4, minCount: 10, window: Day * 30),
         [SelfLinkedOrders] = new(weight: 0.5, threshold: 3, minCount: 0, window: Day * 30),
         [SellerComplaintRate] = new(weight: 0.35, threshold: 0.15, minCount: 8, window: Day * 30),

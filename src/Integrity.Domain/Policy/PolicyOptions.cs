@@ -21,6 +21,8 @@ public sealed class PolicyOptions
 
     public TextOptions Text { get; set; } = new();
 
+    public ReviewRiskOptions ReviewRisk { get; set; } = new();
+
     public static PolicyOptions Default { get; } = new();
 
     public SignalRule Rule(string code) =>
@@ -70,6 +72,9 @@ public sealed class PolicyOptions
 
         if (Text is null) errors.Add("Text: missing.");
         else if (Text.NearDuplicateMaxDistance is < 0 or > 32) errors.Add($"Text:NearDuplicateMaxDistance: must be within 0..32 bits, got {Text.NearDuplicateMaxDistance}.");
+
+        if (ReviewRisk is null) errors.Add("ReviewRisk: missing.");
+        else errors.AddRange(ReviewRisk.Validate());
 
         return errors;
     }

@@ -71,6 +71,19 @@ public static class ReasonCodes
     /// <summary>First review posted less than Window after the account was created.</summary>
     public const string NewAccount = "NEW_ACCOUNT";
 
+    /// <summary>
+    /// Little history: establishment = log2(reviews) + log2(1 + activity span / Window) below Threshold. The activity span
+    /// runs from the first review (or the account's creation, when known) to the latest review. The weight scales with
+    /// how thin the history is: full for a first review, nothing at Threshold.
+    /// </summary>
+    public const string ThinHistory = "THIN_HISTORY";
+
+    /// <summary>
+    /// Mean |rating − the listing's average before the review| ≥ Threshold stars over the account's reviews in Window of
+    /// listings that had at least MinCount earlier ratings. The weight scales with the deviation, full at 2 × Threshold.
+    /// </summary>
+    public const string RatingDeviation = "RATING_DEVIATION";
+
     // Seller
     /// <summary>Share ≥ Threshold of orders in Window that are suspect (repeat buyer with refund/cancel, or self-linked); at least MinCount orders.</summary>
     public const string Brushing = "BRUSHING";
@@ -111,6 +124,7 @@ public static class ReasonCodes
     public static IReadOnlyList<string> Reviewer { get; } =
     [
         ReviewVelocity, UnverifiedShare, ExtremeRatings, SellerConcentration, Lockstep, ReviewThenRefund, NearDuplicateText, NewAccount,
+        ThinHistory, RatingDeviation,
     ];
 
     public static IReadOnlyList<string> Seller { get; } =

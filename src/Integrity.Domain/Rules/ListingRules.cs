@@ -29,8 +29,8 @@ public static class ListingRules
 
     /// <summary>
     /// What the listing knows about a review's neighbours, for the reviewer's context: accounts that reviewed this
-    /// listing within the lockstep window, and accounts whose text the review near-duplicates. Call with the state
-    /// before or after applying the review; the review itself is excluded.
+    /// listing within the lockstep window, accounts whose text the review near-duplicates, and the listing's average
+    /// rating before the review. Call with the state before or after applying the review; the review itself is excluded.
     /// </summary>
     public static ReviewObservation ObserveReview(ListingState state, ReviewPosted review, PolicyOptions policy)
     {
@@ -42,7 +42,11 @@ public static class ListingRules
             ? []
             : others.Where(r => r.TextLength >= policy.Text.NearDuplicateMinLength && SimHash.Distance(r.TextHash, hash) <= policy.Text.NearDuplicateMaxDistance)
                 .Select(r => r.ReviewerId).Distinct().ToList();
-        return new ReviewObservation(review.ReviewerId, co, dups);
+        var totals = (int[])state.RatingTotals.Clone();
+        if (state.Applied.Check(review.EventId, review.OccurredAt) == ApplyStatus.Duplicate && review.Rating is >= 1 and <= 5) totals[review.Rating - 1] = Math.Max(0, totals[review.Rating - 1] - 1);
+        var count = totals.Sum();
+        double? mean = count == 0 ? null : totals.Select((n, i) => (double)n * (i + 1)).Sum() / count;
+        return new ReviewObservation(review.ReviewerId, co, dups, mean, count);
     }
 
     private static Evaluation Evaluate(ListingState s, DateTimeOffset now, PolicyOptions policy) => new(ListingSignals.Evaluate(s, now, policy));

@@ -41,7 +41,7 @@ public static class ReviewerRules
     {
         var hash = SimHash.Compute(e.Text);
         var length = TextFolding.Fold(e.Text).Length;
-        var review = new ReviewerReview(e.EventId, e.ReviewId, e.ListingId, e.SellerId, e.Rating, e.OccurredAt, e.IsVerified, hash, length, e.OrderId);
+        var review = new ReviewerReview(e.EventId, e.ReviewId, e.ListingId, e.SellerId, e.Rating, e.OccurredAt, e.IsVerified, hash, length, e.OrderId, context.ListingMeanRating, context.ListingRatingCount);
 
         if (length >= policy.Text.NearDuplicateMinLength)
         {

@@ -4,8 +4,24 @@ using Integrity.Domain.Events;
 
 namespace Integrity.Domain.State;
 
-/// <summary>A review by this account; <see cref="OrderId"/> is the verified purchase it is about, if any.</summary>
-public sealed record ReviewerReview(string EventId, string ReviewId, string ListingId, string SellerId, int Rating, DateTimeOffset At, bool Verified, ulong TextHash, int TextLength, string? OrderId = null);
+/// <summary>
+/// A review by this account; <see cref="OrderId"/> is the verified purchase it is about, if any.
+/// <see cref="ListingMeanBefore"/>: the listing's average rating over the <see cref="ListingRatingsBefore"/> ratings it
+/// had when this review arrived (null when unknown), for the rating-deviation signal.
+/// </summary>
+public sealed record ReviewerReview(
+    string EventId,
+    string ReviewId,
+    string ListingId,
+    string SellerId,
+    int Rating,
+    DateTimeOffset At,
+    bool Verified,
+    ulong TextHash,
+    int TextLength,
+    string? OrderId = null,
+    double? ListingMeanBefore = null,
+    int ListingRatingsBefore = 0);
 
 /// <summary>An order of this customer; later order events fill in refund or cancellation (they may arrive first).</summary>
 public sealed record ReviewerOrder(string OrderId, string ListingId, string SellerId, DateTimeOffset? PlacedAt, DateTimeOffset? RefundedAt, DateTimeOffset? CancelledAt, string LastEventId);

@@ -54,7 +54,7 @@ public sealed class ListingGrain(
                 var result = ListingRules.Apply(State, review, new ListingContext(ReviewerLevel: level), Policy);
                 // Forwarded even when this listing had it already: after a crash the reviewer may not have.
                 batch.Notices.Add(new Notice(new EntityRef(EntityKind.Reviewer, review.ReviewerId),
-                    new WorkItem(Event: review, ReviewerContext: new ReviewerContext(seen.CoReviewerIds, seen.DuplicateTextReviewerIds))));
+                    new WorkItem(Event: review, ReviewerContext: ReviewerContext.From(seen))));
                 foreach (var other in seen.CoReviewerIds)
                 {
                     batch.Notices.Add(new Notice(new EntityRef(EntityKind.Reviewer, other),

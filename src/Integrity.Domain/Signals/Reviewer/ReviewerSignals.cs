@@ -21,5 +21,7 @@ public static class ReviewerSignals
             CoordinationSignals.ReviewThenRefund(s, now, policy),
             CoordinationSignals.NearDuplicateText(s, now, policy),
             CoordinationSignals.NewAccount(s, policy),
+            HistorySignals.ThinHistory(s, policy),
+            HistorySignals.RatingDeviation(s, now, policy),
         }.OfType<Reason>().ToList();
 }

@@ -1,0 +1,49 @@
+using Integrity.Domain.Enforcement;
+using Integrity.Domain.Policy;
+using Integrity.Domain.State;
+
+namespace Integrity.Domain.Signals.Reviewer;
+
+/// <summary>
+/// Signals from how established an account is and how far its ratings stray from everyone else's. Both are weak and
+/// graded: review filters at scale lean on them (a one-off account giving a listing a rating nobody else gives it is the
+/// typical filtered review), but an honest newcomer looks the same, so neither can reach a ladder step alone.
+/// </summary>
+public static class HistorySignals
+{
+    /// <summary>log2(reviews) + log2(1 + span / window): 0 for a first review, ≈ 6 for a year of regular reviewing.</summary>
+    public static double Establishment(int reviews, TimeSpan span, TimeSpan window) =>
+        Math.Log2(Math.Max(1, reviews)) + Math.Log2(1 + (Math.Max(0, span.Ticks) / (double)window.Ticks));
+
+    public static Reason? ThinHistory(ReviewerState s, PolicyOptions policy)
+    {
+        var rule = policy.Rule(ReasonCodes.ThinHistory);
+        if (!rule.Enabled || s.Reviews.Count == 0 || rule.Threshold <= 0) return null;
+        var latest = s.Reviews[^1].At;
+        var since = s.FirstReviewAt is { } first && first < s.Reviews[0].At ? first : s.Reviews[0].At;
+        if (s.AccountCreatedAt is { } created && created < since) since = created;
+        var establishment = Establishment(s.Reviews.Count, latest - since, rule.Window);
+        var thinness = 1 - (establishment / rule.Threshold);
+        if (thinness <= 0) return null;
+        var span = latest - since;
+        return SignalReason.Trip(ReasonCodes.ThinHistory, rule, establishment, rule.Threshold,
+            $"{s.Reviews.Count} review{(s.Reviews.Count == 1 ? "" : "s")} over {SignalReason.Span(TimeSpan.FromDays(Math.Floor(span.TotalDays)))}{(s.AccountCreatedAt is null ? "" : " of account age")} (establishment {establishment:0.0} of {rule.Threshold:0.#})",
+            s.Reviews.Select(r => r.EventId)) with { Weight = Math.Round(rule.Weight * thinness, 4) };
+    }
+
+    public static Reason? RatingDeviation(ReviewerState s, DateTimeOffset now, PolicyOptions policy)
+    {
+        var rule = policy.Rule(ReasonCodes.RatingDeviation);
+        if (!rule.Enabled || rule.Threshold <= 0) return null;
+        var rated = s.Reviews
+            .Where(r => r.At > now - rule.Window && r.At <= now && r.ListingMeanBefore is not null && r.ListingRatingsBefore >= Math.Max(1, rule.MinCount))
+            .ToList();
+        if (rated.Count == 0) return null;
+        var deviation = rated.Average(r => Math.Abs(r.Rating - r.ListingMeanBefore!.Value));
+        if (deviation < rule.Threshold) return null;
+        var strength = Math.Min(1, deviation / (2 * rule.Threshold));
+        return SignalReason.Trip(ReasonCodes.RatingDeviation, rule, deviation, rule.Threshold,
+            $"ratings differ by {deviation:0.0} stars on average from the listings' averages before them ({rated.Count} review{(rated.Count == 1 ? "" : "s")} in {SignalReason.Span(rule.Window)})",
+            rated.Select(r => r.EventId)) with { Weight = Math.Round(rule.Weight * strength, 4) };
+    }
+}
