@@ -119,8 +119,8 @@ public sealed class HistorySignalTests
 
 public sealed class ReviewRiskTests
 {
-    private static Assessment Reviewer(double score) =>
-        new(EntityKind.Reviewer, "C-1", score, 0, "None", score > 0 ? [new Reason(ReasonCodes.ThinHistory, "thin", 0, 6, score / 100, [])] : [], "v", default);
+    private static EnforcementState Reviewer(double score) =>
+        new() { Score = score, Reasons = score > 0 ? [new Reason(ReasonCodes.ThinHistory, "thin", 0, 6, score / 100, [])] : [] };
 
     [Fact]
     public void A_review_inherits_its_authors_risk_and_adds_its_own_features()
@@ -143,7 +143,7 @@ public sealed class ReviewRiskTests
     public void A_risky_listing_raises_its_reviews_and_a_listing_average_on_too_few_ratings_does_not_count()
     {
         var policy = PolicyOptions.Default;
-        var listing = new Assessment(EntityKind.Listing, "L-1", 60, 2, "Suppressed", [new Reason(ReasonCodes.ReviewBurst, "burst", 5, 4, 0.45, [])], "v", default);
+        var listing = new EnforcementState { Score = 60, Level = 2, Reasons = [new Reason(ReasonCodes.ReviewBurst, "burst", 5, 4, 0.45, [])] };
 
         Assert.Equal(100 * policy.ReviewRisk.ListingWeight * 0.6, ReviewRisk.Score(4, Reviewer(0), listing, null, 0, policy).Score, 2);
         Assert.Equal(0, ReviewRisk.Score(3, Reviewer(0), null, 5.0, policy.ReviewRisk.MinListingRatings - 1, policy).Score);

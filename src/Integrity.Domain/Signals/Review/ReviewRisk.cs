@@ -24,8 +24,8 @@ public static class ReviewRisk
 {
     public static ReviewRiskScore Score(
         int rating,
-        Assessment reviewer,
-        Assessment? listing,
+        EnforcementState reviewer,
+        EnforcementState? listing,
         double? listingMean,
         int listingRatings,
         PolicyOptions policy)

@@ -1,0 +1,87 @@
+using System.Diagnostics;
+using Integrity.Backtest.Input;
+using Integrity.Domain.Enforcement;
+using Integrity.Domain.Events;
+using Integrity.Domain.Policy;
+using Integrity.Domain.Replay;
+using Integrity.Domain.Signals.Review;
+using Integrity.Domain.State;
+
+namespace Integrity.Backtest;
+
+/// <summary>One review as it went through the replay: who, where, and the score it got when it arrived.</summary>
+internal sealed record ReplayedReview(string Key, string ReviewerId, string ListingId, int Rating, double ScoreAtArrival);
+
+/// <summary>The engine after the replay, the reviews in input order, and each reviewer's score right after its first review.</summary>
+internal sealed record BacktestResult(
+    ReplayEngine Engine,
+    IReadOnlyList<ReplayedReview> Reviews,
+    IReadOnlyDictionary<string, double> ReviewerScoreAtFirstReview,
+    long EventsApplied,
+    TimeSpan Elapsed);
+
+/// <summary>
+/// Runs accepted events through the <see cref="ReplayEngine"/> in order of their own timestamps (virtual time: the
+/// engine's windows follow the events' clock, nothing waits), ties kept in input order, and scores each review on
+/// arrival with <see cref="ReviewRisk"/>.
+/// </summary>
+internal static class Backtester
+{
+    public static BacktestResult Run(IReadOnlyList<InputEvent> input, PolicyOptions policy, Action<long, long>? progress = null)
+    {
+        var engine = new ReplayEngine(policy) { CollectDecisions = false };
+        var ordered = input.Select((e, i) => (e, i)).OrderBy(x => x.e.Event.OccurredAt).ThenBy(x => x.i).Select(x => x.e).ToList();
+        var arrival = new Dictionary<string, double>(StringComparer.Ordinal);
+        var firstScores = new Dictionary<string, double>(StringComparer.Ordinal);
+        var watch = Stopwatch.StartNew();
+        long done = 0;
+
+        foreach (var item in ordered)
+        {
+            engine.Apply(item.Event);
+            if (item.Event is ReviewPosted review && item.ReviewKey is { } key)
+            {
+                var reviewer = engine.Reviewer(review.ReviewerId);
+                var listing = engine.Listing(review.ListingId);
+                var own = Find(reviewer, review.EventId);
+                arrival[key] = ReviewRisk.Score(review.Rating, reviewer.Enforcement, listing.Enforcement, own?.ListingMeanBefore, own?.ListingRatingsBefore ?? 0, policy).Score;
+                firstScores.TryAdd(review.ReviewerId, reviewer.Enforcement.Score);
+            }
+
+            if (++done % 1000 == 0) progress?.Invoke(done, ordered.Count);
+        }
+
+        progress?.Invoke(done, ordered.Count);
+        var reviews = new List<ReplayedReview>();
+        foreach (var e in input)
+        {
+            if (e.Event is ReviewPosted r && e.ReviewKey is { } k) reviews.Add(new ReplayedReview(k, r.ReviewerId, r.ListingId, r.Rating, arrival.GetValueOrDefault(k)));
+        }
+
+        return new BacktestResult(engine, reviews, firstScores, done, watch.Elapsed);
+    }
+
+    /// <summary>The review's score with the final states: the same definition as on arrival, with hindsight.</summary>
+    public static ReviewRiskScore FinalScore(ReplayEngine engine, ReplayedReview review)
+    {
+        var listing = engine.Listing(review.ListingId);
+        var totals = listing.RatingTotals;
+        var others = totals.Sum() - 1;
+        double? mean = others <= 0 ? null : (totals.Select((n, i) => (double)n * (i + 1)).Sum() - review.Rating) / others;
+        return ReviewRisk.Score(review.Rating, engine.Reviewer(review.ReviewerId).Enforcement, listing.Enforcement, mean, Math.Max(0, others), engine.Policy);
+    }
+
+    private static ReviewerReview? Find(ReviewerState reviewer, string eventId)
+    {
+        for (var i = reviewer.Reviews.Count - 1; i >= 0; i--)
+        {
+            if (reviewer.Reviews[i].EventId == eventId) return reviewer.Reviews[i];
+        }
+
+        return null;
+    }
+
+    /// <summary>Reasons that count, as "CODE: message" joined by " | ".</summary>
+    public static string Explain(EnforcementState enforcement) =>
+        string.Join(" | ", enforcement.Reasons.Where(r => r.Weight > 0).Select(r => $"{r.Code}: {r.Message}"));
+}

@@ -1,0 +1,3 @@
+using Integrity.Backtest;
+
+return Cli.Run(args, Console.Out, Console.Error);
