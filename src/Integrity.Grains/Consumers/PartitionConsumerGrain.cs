@@ -105,16 +105,38 @@ public sealed partial class PartitionConsumerGrain(
 
     private async Task DispatchAsync(JournalSlice slice)
     {
-        var brands = WorkPlan.Brands(slice.Events);
+        if (!_options.WriteThrough)
+        {
+            await DispatchAsync(slice, slice.Events, writeThrough: false);
+            return;
+        }
+
+        foreach (var e in slice.Events)
+        {
+            await DispatchAsync(slice, [e], writeThrough: true);
+        }
+
+        await decisions.FlushAsync();
+        await checkpoints.AdvanceAsync(_partition, slice.Sequence, time.GetUtcNow());
+    }
+
+    private async Task DispatchAsync(JournalSlice slice, IReadOnlyList<IntegrityEvent> events, bool writeThrough)
+    {
+        var brands = WorkPlan.Brands(events);
         if (brands.Count > 0)
         {
             await GrainFactory.GetGrain<IBrandDirectoryGrain>(BrandDirectoryKey).RegisterAsync(brands);
         }
 
         // Grains are marked dirty before they are called, so a checkpoint taken meanwhile still flushes them.
-        var prices = await WorkPlan.ObserveCategoriesAsync(GrainFactory, slice.Events);
-        var plan = new WorkPlan(slice.Events, prices);
+        var prices = await WorkPlan.ObserveCategoriesAsync(GrainFactory, events);
+        var plan = new WorkPlan(events, prices);
         var totals = await WorkDelivery.RunAsync(GrainFactory, plan, onTouched: entity => _dirty.Add(entity));
+        if (writeThrough)
+        {
+            await Task.WhenAll(totals.Touched.Select(t => WorkPlan.Grain(GrainFactory, t).FlushAsync()));
+        }
+
         _applied += totals.Applied;
         _duplicates += totals.Duplicates;
         if (totals.Exhausted)
@@ -150,7 +172,7 @@ public sealed partial class PartitionConsumerGrain(
         _dirty = [];
         try
         {
-            await Task.WhenAll(dirty.Select(e => WorkPlan.Grain(GrainFactory, e).FlushAsync()));
+            await FlushAllAsync(dirty);
             await decisions.FlushAsync(cancellationToken);
             await checkpoints.AdvanceAsync(_partition, upTo, time.GetUtcNow(), cancellationToken);
             _checkpointed = upTo;
@@ -165,6 +187,27 @@ public sealed partial class PartitionConsumerGrain(
         {
             _checkpointing = false;
         }
+    }
+
+    /// <summary>
+    /// Writes the grains' states, at most <see cref="PartitionConsumerOptions.MaxConcurrentFlushes"/> at a time: thousands
+    /// of writes at once only queue up in storage until they time out (and a retried write can meet its own row).
+    /// </summary>
+    private async Task FlushAllAsync(IReadOnlyCollection<EntityRef> entities)
+    {
+        using var slots = new SemaphoreSlim(_options.MaxConcurrentFlushes);
+        await Task.WhenAll(entities.Select(async e =>
+        {
+            await slots.WaitAsync();
+            try
+            {
+                await WorkPlan.Grain(GrainFactory, e).FlushAsync();
+            }
+            finally
+            {
+                slots.Release();
+            }
+        }));
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Partition {Partition}: dispatch of row {Sequence} failed (attempt {Attempt}), retrying: {Error}")]

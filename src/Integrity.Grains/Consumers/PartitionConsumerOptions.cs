@@ -9,11 +9,25 @@ public sealed class PartitionConsumerOptions
     /// <summary>Pause before retrying a row whose dispatch failed (the partition waits; nothing is skipped).</summary>
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>Grain-state writes one consumer has under way at once when it checkpoints.</summary>
+    public int MaxConcurrentFlushes { get; set; } = 32;
+
+    /// <summary>
+    /// The naive baseline, for benchmarks only: each event is delivered on its own and every grain it touched writes
+    /// its state before the next event, and the checkpoint moves after every row (one storage write per event per grain).
+    /// </summary>
+    public bool WriteThrough { get; set; }
+
     public IEnumerable<string> Validate()
     {
         if (CheckpointInterval <= TimeSpan.Zero || CheckpointInterval > TimeSpan.FromMinutes(5))
         {
             yield return $"CheckpointInterval must be within (0, 5 min], got {CheckpointInterval}";
+        }
+
+        if (MaxConcurrentFlushes < 1)
+        {
+            yield return $"MaxConcurrentFlushes must be at least 1, got {MaxConcurrentFlushes}";
         }
 
         if (RetryDelay <= TimeSpan.Zero)

@@ -234,7 +234,7 @@ public abstract partial class EntityGrain<TState>(
                 batch.Duplicates++;
                 break;
             case ApplyStatus.TooLate when item.Event is { } late:
-                batch.Rejected.Add(new RejectedEvent(late.EventId, "TOO_LATE",
+                batch.Rejected.Add(new RejectedEvent(late.EventId, WorkDelivery.TooLateCode,
                     $"{late.TypeName} at {late.OccurredAt:O} is older than every event {TState.Kind} {Id} still remembers; it cannot be told from a redelivery, so it was not applied"));
                 break;
         }

@@ -14,6 +14,9 @@ public static class WorkDelivery
 {
     public const int MaxRounds = 12;
 
+    /// <summary>The rejection of an event older than an entity's idempotency memory: other entities may still apply it.</summary>
+    public const string TooLateCode = "TOO_LATE";
+
     public sealed class Totals
     {
         public long Applied { get; set; }
@@ -60,6 +63,9 @@ public static class WorkDelivery
                 totals.Rejected.AddRange(result.Rejected);
                 plan.AddNotices(result.Notices);
             }
+
+            // An event refused as impossible is applied by no other entity either (a too-late one still may be).
+            plan.Drop(results.SelectMany(r => r.Rejected).Where(r => r.Code != TooLateCode).Select(r => r.EventId).ToHashSet(StringComparer.Ordinal));
         }
 
         return totals;

@@ -114,6 +114,27 @@ public sealed class WorkPlan
         }
     }
 
+    /// <summary>
+    /// Removes the pending work of events an entity refused as impossible (dead-lettered), so no other entity applies
+    /// part of an event that was rejected. Listings, which validate, come first in <see cref="Priority"/>.
+    /// </summary>
+    public void Drop(IReadOnlySet<string> eventIds)
+    {
+        if (eventIds.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var (entity, items) in _pending.ToList())
+        {
+            items.RemoveAll(x => x.Item.Event is { } e && eventIds.Contains(e.EventId));
+            if (items.Count == 0)
+            {
+                _pending.Remove(entity);
+            }
+        }
+    }
+
     private void Add(EntityRef entity, long order, WorkItem item)
     {
         if (!_pending.TryGetValue(entity, out var list))

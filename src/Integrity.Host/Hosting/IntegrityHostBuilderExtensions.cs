@@ -1,6 +1,7 @@
 using Azure.Data.Tables;
 using Microsoft.Extensions.Options;
 using Integrity.Domain.Policy;
+using Integrity.Grains.Consumers;
 using Integrity.Grains.Policy;
 using Integrity.Storage.AzureTables.Streaming;
 using Orleans.Configuration;
@@ -35,6 +36,8 @@ public static class IntegrityHostBuilderExtensions
             silo.AddJournalStreams(new JournalStreamOptions());
             silo.AddIntegrityGrains();
         });
+        // Consumers: CheckpointInterval (the bound on how stale stored grain state gets), RetryDelay, WriteThrough.
+        builder.Services.Configure<PartitionConsumerOptions>(builder.Configuration.GetSection("Consumers"));
         builder.Services.AddOptions<PolicyOptions>()
             .Bind(builder.Configuration.GetSection(ConfiguredPolicyProvider.Section))
             .Validate(p => p.Validate().Count == 0, "Policy is invalid (see the problems listed at start)")

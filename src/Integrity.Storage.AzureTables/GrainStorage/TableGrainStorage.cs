@@ -113,10 +113,41 @@ public sealed partial class TableGrainStorage : IGrainStorage, ILifecyclePartici
     private async Task<string> Upsert(TableEntity entity, string? etag, string stateName, GrainId grainId)
     {
         // No ETag: the caller believes no row exists, so insert (409 if one does). Otherwise replace only that version.
-        var response = await Call(stateName, grainId, "write", () => etag is null
-            ? Table.AddEntityAsync(entity)
-            : Table.UpdateEntityAsync(entity, new ETag(etag), TableUpdateMode.Replace), etag);
+        Response response;
+        try
+        {
+            response = await Call(stateName, grainId, "write", () => etag is null
+                ? Table.AddEntityAsync(entity)
+                : Table.UpdateEntityAsync(entity, new ETag(etag), TableUpdateMode.Replace), etag);
+        }
+        catch (InconsistentStateException)
+        {
+            // The client retries a write whose answer was lost (a timeout under load); if the first attempt landed, the
+            // retry meets its own row and fails on the ETag. A row holding exactly these bytes is our write: keep its ETag.
+            if (await StoredETagIfSameAsync(entity) is { } landed)
+            {
+                return landed;
+            }
+
+            throw;
+        }
+
         return response.Headers.ETag?.ToString() ?? throw new TableStorageUnavailableException($"Table '{_options.TableName}' returned no ETag writing '{stateName}' of {grainId}.");
+    }
+
+    private async Task<string?> StoredETagIfSameAsync(TableEntity written)
+    {
+        try
+        {
+            var stored = await Table.GetEntityIfExistsAsync<TableEntity>(written.PartitionKey, written.RowKey);
+            return stored.HasValue && stored.Value is { } row && GrainStateRow.ReadData(row).AsSpan().SequenceEqual(GrainStateRow.ReadData(written))
+                ? row.ETag.ToString()
+                : null;
+        }
+        catch (RequestFailedException)
+        {
+            return null;
+        }
     }
 
     private async Task Delete(string partitionKey, string rowKey, string? etag, string stateName, GrainId grainId)
