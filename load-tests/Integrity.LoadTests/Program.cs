@@ -1,11 +1,18 @@
+using System.Runtime.InteropServices;
 using Integrity.LoadTests.Cli;
 
+// Ctrl-C and SIGTERM cancel the run, so a self-hosted engine is stopped (by its PIDs) on the way out.
 using var cancel = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>
 {
     e.Cancel = true;
     cancel.Cancel();
 };
+using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+{
+    context.Cancel = true;
+    cancel.Cancel();
+});
 
 var usage = $"""
     Integrity load harness

@@ -2,7 +2,9 @@ using System.Net;
 using Integrity.LoadTests.Driver;
 using Integrity.LoadTests.Evaluation;
 using Integrity.LoadTests.Marketplace;
+using Integrity.LoadTests.Probes;
 using Integrity.LoadTests.Reports;
+using Integrity.LoadTests.SelfHost;
 
 namespace Integrity.LoadTests.Cli;
 
@@ -10,18 +12,21 @@ namespace Integrity.LoadTests.Cli;
 public static class RunCommand
 {
     public const string Usage = """
-          run       --target http://127.0.0.1:5080 --api-key KEY [--concurrency 8] [--rate N|max] [--events N] [--duration 10m]
+          run       --target http://127.0.0.1:5080 --api-key KEY [--viewer-key KEY] [--analyst-key KEY] [--storage CONNECTION-STRING]
+                    | --self-host [--azurite-data DIR]
+                    [--concurrency 8] [--rate N|max] [--events N] [--duration 10m] [--settle 2m] [--probe auto|http|storage|none]
                     [--batch 500] [--gzip] [--max-retries 5] [--report DIR]
                     [--input DIR (from generate)] | [--seed N] [--sellers N] [--span 7d] [--fraud-rate 0.05]
         """;
 
     public const string NoProbeNote =
-        "the engine does not serve its query API yet, so events applied per entity, decisions, precision/recall/time-to-detect, " +
-        "false positives and the exactly-once ledger check are not computed; ledger.json and accepted-event-ids.txt hold what the engine must have applied.";
+        "no way to read the engine back was given (--viewer-key for its query API, --storage for its tables, or --self-host; or --probe none), so events applied per entity, " +
+        "decisions, precision/recall/time-to-detect, false positives and the exactly-once ledger check are not computed; ledger.json and accepted-event-ids.txt hold what the engine must have applied.";
 
     public static async Task<int> RunAsync(CommandLine cl, TextWriter output, TextWriter progress, bool interactive, TimeProvider time, CancellationToken cancellationToken)
     {
-        var options = ReadOptions(cl);
+        var engine = ReadEngineOptions(cl);
+        var options = ReadOptions(cl, engine.SelfHost);
         var input = cl.String("input");
         var reportDir = cl.String("report") ?? "load-test-report";
         MarketplaceOptions? generated = input is null ? GenerateCommand.ReadMarketplace(cl, durationIsSpan: false) : null;
@@ -45,6 +50,37 @@ public static class RunCommand
             source = $"{Path.GetFullPath(input!)}";
         }
 
+        SelfHostedEngine? selfHosted = null;
+        EventHandler? stopOnExit = null;
+        try
+        {
+            if (engine.SelfHost)
+            {
+                selfHosted = await SelfHostedEngine.StartAsync(new SelfHostOptions { AzuriteDataDirectory = engine.AzuriteData }, progress, cancellationToken);
+                var started = selfHosted;
+                stopOnExit = (_, _) => started.Stop();
+                AppDomain.CurrentDomain.ProcessExit += stopOnExit;
+                options = options with { Target = selfHosted.BaseAddress, ApiKey = selfHosted.Keys.Ingest };
+                engine = engine with { ViewerKey = selfHosted.Keys.Viewer, AnalystKey = selfHosted.Keys.Analyst, Storage = selfHosted.StorageConnectionString };
+            }
+
+            return await DriveAsync(options, engine, events, truth, generated, source, reportDir, output, progress, interactive, time, cancellationToken);
+        }
+        finally
+        {
+            if (selfHosted is not null)
+            {
+                await progress.WriteLineAsync($"self-host: stopping the engine host (pid {selfHosted.HostProcessId}) and Azurite (pid {selfHosted.AzuriteProcessId})");
+                await selfHosted.DisposeAsync();
+                AppDomain.CurrentDomain.ProcessExit -= stopOnExit;
+            }
+        }
+    }
+
+    private static async Task<int> DriveAsync(
+        RunOptions options, EngineAccess engine, IReadOnlyList<GeneratedEvent> events, GroundTruthFile? truth, MarketplaceOptions? generated, string source,
+        string reportDir, TextWriter output, TextWriter progress, bool interactive, TimeProvider time, CancellationToken cancellationToken)
+    {
         var total = Math.Min(events.Count, options.MaxEvents ?? long.MaxValue);
         await progress.WriteLineAsync($"sending {total:N0} of {events.Count:N0} events to {options.Target} with {options.Concurrency} workers, batch {options.Batch}, rate {(options.Rate?.ToString("N0", System.Globalization.CultureInfo.InvariantCulture) ?? "max")}");
 
@@ -52,6 +88,7 @@ public static class RunCommand
         var ledger = new EventLedger();
         var stats = new RunStatistics(time);
         var startedAt = time.GetUtcNow();
+        var sendStarted = time.GetTimestamp();
         using var stopProgress = new CancellationTokenSource();
         var reporter = new ProgressReporter(progress, interactive, time).RunAsync(stats, total, stopProgress.Token);
         try
@@ -71,10 +108,28 @@ public static class RunCommand
             options.Duration.TotalSeconds, options.MaxRetries, source, generated?.Seed ?? truth?.Seed, generated?.Sellers ?? truth?.HonestSellers,
             generated?.FraudRate ?? truth?.FraudRate, generated?.Span.TotalDays ?? (truth is null ? null : (truth.End - truth.Start).TotalDays));
 
-        // TODO(engine query API): evaluate with an HTTP IEngineProbe here (EngineEvaluator) once the engine serves entity counters and decisions.
+        EngineEvaluation? evaluation = null;
+        EngineThroughput? applied = null;
+        var note = NoProbeNote;
+        var probe = EngineProbes.Create(engine, options.Target, http);
+        if (probe is not null && truth is not null)
+        {
+            applied = await EngineProgress.WaitAppliedAsync(http, options.Target, engine.AnalystKey, ledger.Count, sendStarted, engine.Settle, progress, time, cancellationToken);
+            await progress.WriteLineAsync($"reading the engine back ({probe.Description})...");
+            var sent = (int)Math.Min(totals.EventsDispatched, events.Count);
+            var scope = EvaluationScope.Of(events, sent, truth.ToGroundTruth());
+            evaluation = await new EngineEvaluator(probe.Probe, time).EvaluateAsync(
+                ledger, scope.Truth, scope.Population, new DetectionOptions(), applied?.Settled == true ? TimeSpan.FromSeconds(5) : engine.Settle, cancellationToken);
+            note = probe.Description + scope.Note;
+        }
+        else if (probe is not null)
+        {
+            note = "the input has no ground truth, so the engine was not evaluated";
+        }
+
         var report = new RunReport(startedAt, time.GetUtcNow(), settings, MachineInfo.Current(), events.Count, Math.Round(sendSeconds, 3),
             Math.Round(totals.EventsSent / Math.Max(sendSeconds, 0.001), 1), Math.Round(totals.EventsAccepted / Math.Max(sendSeconds, 0.001), 1),
-            totals, stats.Latency(), stats.RejectionSamples(), summary.Events, summary.Uncertain, summary.PerKind, stats.Timeline(), null, NoProbeNote);
+            totals, stats.Latency(), stats.RejectionSamples(), summary.Events, summary.Uncertain, summary.PerKind, stats.Timeline(), evaluation, note, applied, engine.SelfHost);
         await ReportWriter.WriteAsync(reportDir, report, ledger, cancellationToken);
         if (truth is not null) await MarketplaceFiles.WriteJsonAsync(Path.Combine(reportDir, MarketplaceFiles.GroundTruthFileName), truth, cancellationToken);
 
@@ -82,19 +137,55 @@ public static class RunCommand
             $"sent {totals.EventsSent:N0}, accepted {totals.EventsAccepted:N0}, rejected {totals.EventsRejected:N0}, given up {totals.EventsGivenUp:N0}, uncertain {totals.EventsUncertain:N0} " +
             $"in {sendSeconds:0.0} s ({report.EventsPerSecondAccepted:N0} ev/s accepted); ingest p50 {report.IngestLatency.P50Ms:0.0} ms, p99 {report.IngestLatency.P99Ms:0.0} ms; " +
             $"report in {Path.GetFullPath(reportDir)}");
+        if (evaluation is { } e)
+        {
+            var d = e.Detection;
+            await output.WriteLineAsync(
+                $"engine: ledger {(e.Ledger.Passed ? "PASSED" : "FAILED")} ({e.Ledger.EventsApplied:N0} of {e.Ledger.EventsExpected:N0} applications, {e.Ledger.MissingApplications:N0} missing, {e.Ledger.ExtraApplications:N0} extra); " +
+                $"recall {d.CulpritsDetected}/{d.Culprits}, {d.FalsePositives.Count} false positive(s), {e.DecisionsRead:N0} decisions" +
+                (applied is { Settled: true } a ? $"; applied {a.EventsPerSecond:N0} ev/s" : ""));
+        }
+
         return totals.EventsSent > 0 && totals.EventsAccepted == 0 ? 1 : 0;
     }
 
-    public static RunOptions ReadOptions(CommandLine cl)
+    /// <summary>Where the engine is and how to read it back: self-hosted, or given by --target and keys.</summary>
+    public static EngineAccess ReadEngineOptions(CommandLine cl)
     {
-        var target = cl.String("target") ?? throw new UsageException("--target URL is required (e.g. http://127.0.0.1:5080)");
+        var access = new EngineAccess
+        {
+            SelfHost = cl.Flag("self-host"),
+            AzuriteData = cl.String("azurite-data"),
+            ViewerKey = cl.String("viewer-key") ?? Environment.GetEnvironmentVariable("INTEGRITY_VIEWER_KEY"),
+            AnalystKey = cl.String("analyst-key") ?? Environment.GetEnvironmentVariable("INTEGRITY_ANALYST_KEY"),
+            Storage = cl.String("storage"),
+            Probe = cl.String("probe") ?? "auto",
+            Settle = cl.Duration("settle") ?? TimeSpan.FromMinutes(2),
+        };
+        if (access.SelfHost && (cl.String("target") is not null || cl.String("api-key") is not null))
+        {
+            throw new UsageException("--self-host starts its own engine: leave out --target and --api-key");
+        }
+
+        if (!access.SelfHost && access.AzuriteData is not null) throw new UsageException("--azurite-data only goes with --self-host");
+        if (access.Probe is not ("auto" or "http" or "storage" or "none")) throw new UsageException($"--probe must be auto, http, storage or none, got '{access.Probe}'");
+        if (access.Probe == "storage" && access.Storage is null && !access.SelfHost) throw new UsageException("--probe storage needs --storage CONNECTION-STRING or --self-host");
+        if (access.Probe == "http" && access.ViewerKey is null && !access.SelfHost) throw new UsageException("--probe http needs --viewer-key (or $INTEGRITY_VIEWER_KEY) or --self-host");
+        if (access.Settle <= TimeSpan.Zero || access.Settle > TimeSpan.FromHours(1)) throw new UsageException($"--settle must be between 1s and 1h, got {access.Settle}");
+        return access;
+    }
+
+    public static RunOptions ReadOptions(CommandLine cl, bool selfHost = false)
+    {
+        // Self-hosted: the engine's address and key are known once it runs; these placeholders pass validation.
+        var target = selfHost ? "http://127.0.0.1:1/" : cl.String("target") ?? throw new UsageException("--target URL is required (e.g. http://127.0.0.1:5080), or --self-host");
         if (!Uri.TryCreate(target, UriKind.Absolute, out var uri)) throw new UsageException($"--target must be an absolute URL, got '{target}'");
         var defaults = new RunOptions { Target = uri, ApiKey = "-" };
         var (_, rate) = cl.Rate("rate");
         var options = new RunOptions
         {
             Target = uri,
-            ApiKey = cl.String("api-key") ?? Environment.GetEnvironmentVariable("INTEGRITY_INGEST_KEY") ?? "",
+            ApiKey = selfHost ? "self-hosted" : cl.String("api-key") ?? Environment.GetEnvironmentVariable("INTEGRITY_INGEST_KEY") ?? "",
             Concurrency = cl.Int("concurrency") ?? defaults.Concurrency,
             Rate = rate,
             MaxEvents = cl.Long("events"),

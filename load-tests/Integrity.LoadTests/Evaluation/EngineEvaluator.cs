@@ -59,6 +59,19 @@ public sealed class EngineEvaluator(IEngineProbe probe, TimeProvider time)
 
     private async Task<IReadOnlyDictionary<EntityKey, EntityCounters?>> ObserveAsync(IReadOnlyCollection<EntityKey> population, CancellationToken cancellationToken)
     {
+        if (probe is IBulkEngineProbe bulk)
+        {
+            var all = await bulk.GetAllEntitiesAsync(cancellationToken);
+            var result = population.ToDictionary(e => e, e => all.GetValueOrDefault(e));
+            foreach (var (entity, counters) in all)
+            {
+                // Stored but never sent: it must have applied nothing.
+                result.TryAdd(entity, counters);
+            }
+
+            return result;
+        }
+
         var observed = new System.Collections.Concurrent.ConcurrentDictionary<EntityKey, EntityCounters?>();
         await Parallel.ForEachAsync(population, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (entity, ct) =>
         {

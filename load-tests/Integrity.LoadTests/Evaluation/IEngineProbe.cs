@@ -42,3 +42,13 @@ public sealed record DecisionInfo(
 
     public EntityKey Entity => new(Kind, EntityId);
 }
+
+/// <summary>
+/// A probe that can list every entity the engine has counters for in one read (e.g. one table scan), which the
+/// evaluator then prefers to a request per entity. Entities it lists that the run never sent are checked as well
+/// (they must have applied nothing).
+/// </summary>
+public interface IBulkEngineProbe : IEngineProbe
+{
+    Task<IReadOnlyDictionary<EntityKey, EntityCounters>> GetAllEntitiesAsync(CancellationToken cancellationToken);
+}

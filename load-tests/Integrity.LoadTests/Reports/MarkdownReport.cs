@@ -13,7 +13,7 @@ public static class MarkdownReport
         var t = r.Totals;
         var s = r.Settings;
         md.AppendLine("# Integrity load test report").AppendLine();
-        md.AppendLine(Inv($"Run {r.StartedAt:yyyy-MM-dd HH:mm:ss}Z → {r.FinishedAt:HH:mm:ss}Z against `{s.Target}` on {r.Machine.ProcessorCount} cores, {r.Machine.OperatingSystem}, .NET {r.Machine.Runtime}."));
+        md.AppendLine(Inv($"Run {r.StartedAt:yyyy-MM-dd HH:mm:ss}Z → {r.FinishedAt:HH:mm:ss}Z against `{s.Target}`{(r.SelfHosted ? " (self-hosted: the harness started Azurite and the host process)" : "")} on {r.Machine.ProcessorCount} cores, {r.Machine.OperatingSystem}, .NET {r.Machine.Runtime}."));
         md.AppendLine();
         md.AppendLine(Inv($"Source: {s.Source}") + (s.Seed is { } seed ? Inv($" (seed {seed}, {s.Sellers} honest sellers, fraud rate {s.FraudRate}, {s.SpanDays} days of event time)") : "") + ".");
         md.AppendLine(Inv($"Settings: concurrency {s.Concurrency}, rate {(s.Rate is { } rate ? rate.ToString("N0", CultureInfo.InvariantCulture) + " ev/s" : "max")}, batch {s.Batch}{(s.Gzip ? " (gzip)" : "")}, events {(s.MaxEvents?.ToString("N0", CultureInfo.InvariantCulture) ?? "all")}, duration limit {s.DurationLimitSeconds:0} s, retries {s.MaxRetries}."));
@@ -57,8 +57,24 @@ public static class MarkdownReport
         foreach (var (kind, count) in r.LedgerPerKind) md.AppendLine(Inv($"| {kind} | {count.Entities:N0} | {count.Events:N0} |"));
         md.AppendLine();
 
-        if (r.Engine is { } e) Engine(md, e);
-        else md.AppendLine("## Engine-side results").AppendLine().AppendLine($"Not measured: {r.EngineNote}").AppendLine();
+        if (r.Applied is { } a)
+        {
+            md.AppendLine("## Engine throughput (applied)").AppendLine();
+            md.AppendLine(a.Settled
+                ? Inv($"The engine applied all {a.EventsAccepted:N0} accepted events {a.SecondsToApply:0.0} s after the first request, {a.SecondsAfterLastSend:0.0} s after the last answer: **{a.EventsPerSecond:N0} events/s applied** ({a.How}).")
+                : Inv($"The engine had not applied everything {a.SecondsAfterLastSend:0.0} s after the last answer: {a.How}."));
+            md.AppendLine();
+        }
+
+        if (r.Engine is { } e)
+        {
+            Engine(md, e);
+            if (r.EngineNote is { Length: > 0 } how) md.AppendLine($"Engine results {how}.").AppendLine();
+        }
+        else
+        {
+            md.AppendLine("## Engine-side results").AppendLine().AppendLine($"Not measured: {r.EngineNote}").AppendLine();
+        }
         return md.ToString();
     }
 

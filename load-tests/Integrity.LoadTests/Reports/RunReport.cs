@@ -42,4 +42,12 @@ public sealed record RunReport(
     IReadOnlyDictionary<string, KindCount> LedgerPerKind,
     IReadOnlyList<SecondSample> Timeline,
     EngineEvaluation? Engine,
-    string? EngineNote);
+    string? EngineNote,
+    EngineThroughput? Applied = null,
+    bool SelfHosted = false);
+
+/// <summary>
+/// How fast the engine applied what it accepted: from the first request until every journal partition's durable
+/// checkpoint reached its head (all accepted events applied and their grain states stored), per /v1/admin/progress.
+/// </summary>
+public sealed record EngineThroughput(bool Settled, double SecondsToApply, long EventsAccepted, double EventsPerSecond, double SecondsAfterLastSend, string How);

@@ -1,0 +1,63 @@
+using System.Net;
+using System.Text.Json;
+using Integrity.LoadTests.Reports;
+
+namespace Integrity.LoadTests.Probes;
+
+/// <summary>
+/// Waits, bounded, until the engine has applied everything it accepted, watching <c>GET /v1/admin/progress</c> (an
+/// analyst key): settled when every journal partition's durable checkpoint has reached its head.
+/// </summary>
+public static class EngineProgress
+{
+    /// <returns>Null when the progress endpoint cannot be read (no analyst key, not served); the evaluator then waits on the ledger itself.</returns>
+    public static async Task<EngineThroughput?> WaitAppliedAsync(
+        HttpClient http, Uri target, string? analystKey, long accepted, long sendStarted, TimeSpan settle, TextWriter progress, TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (analystKey is null) return null;
+        var sendEnded = time.GetTimestamp();
+        var lastLine = TimeSpan.Zero;
+        while (true)
+        {
+            var state = await ReadAsync(http, target, analystKey, cancellationToken);
+            if (state is null) return null;
+            var waited = time.GetElapsedTime(sendEnded);
+            if (state.Value.Settled || waited >= settle)
+            {
+                var seconds = time.GetElapsedTime(sendStarted).TotalSeconds;
+                return new EngineThroughput(state.Value.Settled, Math.Round(seconds, 3), accepted, Math.Round(accepted / Math.Max(seconds, 0.001), 1), Math.Round(waited.TotalSeconds, 3),
+                    state.Value.Settled ? "every journal partition's checkpoint reached its head (GET /v1/admin/progress)" : $"not settled within --settle {settle.TotalSeconds:0} s; lag {state.Value.Lag:N0} journal rows");
+            }
+
+            if (waited - lastLine >= TimeSpan.FromSeconds(5))
+            {
+                lastLine = waited;
+                await progress.WriteLineAsync($"waiting for the engine to apply: {state.Value.Lag:N0} journal row(s) behind after {waited.TotalSeconds:0} s");
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(250), time, cancellationToken);
+        }
+    }
+
+    private static async Task<(bool Settled, long Lag)?> ReadAsync(HttpClient http, Uri target, string analystKey, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(target, "/v1/admin/progress"));
+        request.Headers.Add("X-Api-Key", analystKey);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(30));
+        using var response = await http.SendAsync(request, timeout.Token);
+        if (response.StatusCode != HttpStatusCode.OK) return null;
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(timeout.Token));
+        var root = json.RootElement;
+        var lag = 0L;
+        if (root.TryGetProperty("partitions", out var partitions))
+        {
+            foreach (var p in partitions.EnumerateArray())
+            {
+                lag += Math.Max(0, p.GetProperty("head").GetInt64() - p.GetProperty("checkpoint").GetInt64());
+            }
+        }
+
+        return (root.GetProperty("settled").GetBoolean(), lag);
+    }
+}
