@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using Integrity.Backtest.Input;
 
@@ -91,11 +92,11 @@ internal static class ResultWriter
             readSeconds = Math.Round(readTime.TotalSeconds, 2),
             replaySeconds = Math.Round(result.Elapsed.TotalSeconds, 2),
             eventsPerSecond = Math.Round(result.EventsApplied / Math.Max(result.Elapsed.TotalSeconds, 1e-9)),
-            scoreOfAReview = "see load-tests/Integrity.Backtest/README.md: 100 × (1 − (1 − reviewer/100)(1 − ListingWeight·listing/100)(1 − DeviationWeight·min(1, |rating − listing average| / DeviationScale))(1 − ExtremeWeight·[1 or 5 stars]))",
+            scoreOfAReview = "100 × (1 − (1 − reviewer/100)(1 − ListingWeight·listing/100)(1 − DeviationWeight·min(1, |rating − listing average| / DeviationScale))(1 − ExtremeWeight·[1 or 5 stars]))",
             createdAt = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture),
         };
         File.WriteAllText(Path.Combine(dir, "summary.json"), JsonSerializer.Serialize(summary, JsonOptions) + "\n");
     }
 
-    private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true };
+    private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 }
