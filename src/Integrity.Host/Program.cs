@@ -6,11 +6,14 @@ await using var embeddedStorage = await EmbeddedStorage.StartIfUnconfiguredAsync
 builder.AddIntegrityEngine();
 builder.AddIntegritySecurity();
 builder.AddIntegrityIngestion();
+builder.AddIntegrityQueryApi();
 
 var app = builder.Build();
+app.UseIntegrityDashboard();
 app.UseIntegritySecurity();
 app.MapHealthApi();
 app.MapIngestApi();
+app.MapQueryApi();
 await app.RunAsync();
 
 /// <summary>Entry point, visible to the test host factory.</summary>

@@ -33,6 +33,7 @@ public static class IntegrityHostBuilderExtensions
             }
 
             silo.AddEngineTables();
+            silo.AddQueryIndex();
             silo.AddJournalStreams(new JournalStreamOptions());
             silo.AddIntegrityGrains();
         });

@@ -44,6 +44,12 @@ public sealed partial class ApiKeyAuthenticationHandler(
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
+        if (Response.HasStarted)
+        {
+            // Another scheme of the endpoint's policy (a stream ticket) has already answered.
+            return;
+        }
+
         Response.Headers.WWWAuthenticate = $"{SchemeName} header=\"{HeaderName}\"";
         var detail = PresentedKey(Request) is null
             ? $"An API key is required: send it in the {HeaderName} header (or as 'Authorization: ApiKey <key>')."
@@ -53,6 +59,11 @@ public sealed partial class ApiKeyAuthenticationHandler(
 
     protected override async Task HandleForbiddenAsync(AuthenticationProperties properties)
     {
+        if (Response.HasStarted)
+        {
+            return;
+        }
+
         var required = Context.GetEndpoint()?.Metadata.GetOrderedMetadata<IAuthorizeData>()
             .SelectMany(a => new[] { a.Policy, a.Roles })
             .Where(r => !string.IsNullOrEmpty(r))

@@ -1,0 +1,256 @@
+using System.Security.Claims;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Integrity.Contracts;
+using Integrity.Contracts.Services;
+using Integrity.Host.Query;
+using Integrity.Host.Security;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
+
+namespace Integrity.Host.Apis;
+
+/// <summary>
+/// Sellers, listings and reviewers: the entity from grain state with its recent audit entries (viewer), its whole
+/// history from the audit table (viewer), and analyst actions (analyst). Routes: <c>/v1/{sellers|listings|reviewers}/{id}</c>.
+/// </summary>
+public static partial class EntitiesApi
+{
+    /// <summary>Header naming the analyst who acts; recorded in the audit trail with the key's hash prefix.</summary>
+    public const string AnalystHeader = "X-Analyst";
+
+    public const int MaxNoteLength = 2000;
+
+    public static IEndpointRouteBuilder MapEntitiesApi(this IEndpointRouteBuilder app)
+    {
+        foreach (var kind in EntityKinds.All)
+        {
+            var title = char.ToUpperInvariant(kind.Name[0]) + kind.Name[1..];
+            var api = app.MapGroup($"/v1/{kind.Plural}").WithTags($"{title}s");
+            api.MapGet("/{id}", (string id, IGrainFactory grains, IAuditLog audit, IOptions<QueryApiOptions> options, CancellationToken ct) =>
+                    GetAsync(kind, id, grains, audit, options.Value, ct))
+                .RequireAuthorization(ApiRoles.Viewer)
+                .WithName($"Get{title}")
+                .WithSummary($"The {kind.Name}: step, score, reasons with evidence, history, override, linked entities, recent decisions. Role: viewer.")
+                .ProducesProblem(StatusCodes.Status400BadRequest)
+                .ProducesProblem(StatusCodes.Status404NotFound);
+            api.MapGet("/{id}/history", (string id, string? from, string? limit, IGrainFactory grains, IAuditLog audit, IOptions<QueryApiOptions> options, CancellationToken ct) =>
+                    HistoryAsync(kind, id, from, limit, grains, audit, options.Value, ct))
+                .RequireAuthorization(ApiRoles.Viewer)
+                .WithName($"Get{title}History")
+                .WithSummary($"The {kind.Name}'s score over time and every decision, action and note, oldest first, from the audit table. Role: viewer.")
+                .ProducesProblem(StatusCodes.Status400BadRequest)
+                .ProducesProblem(StatusCodes.Status404NotFound);
+            api.MapPost("/{id}/actions", (string id, HttpContext context, IGrainFactory grains, IAuditLog audit, TimeProvider time, IOptions<QueryApiOptions> options, IOptions<JsonOptions> json) =>
+                    ActAsync(kind, id, context, grains, audit, time, options.Value, json.Value.SerializerOptions))
+                .RequireAuthorization(ApiRoles.Analyst)
+                .WithName($"Act{title}")
+                .WithSummary($"An analyst's confirm, reverse, reinstate, override (level, optional until) or note on the {kind.Name}; "
+                    + $"the analyst is named by the {AnalystHeader} header. Returns the updated {kind.Name}. Role: analyst.")
+                .WithMetadata(new DocumentedBody(typeof(ActionRequest)))
+                .ProducesProblem(StatusCodes.Status400BadRequest)
+                .ProducesProblem(StatusCodes.Status404NotFound)
+                .ProducesProblem(StatusCodes.Status409Conflict)
+                .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+        }
+
+        return app;
+    }
+
+    private static async Task<Results<Ok<EntityResponse>, ProblemHttpResult>> GetAsync(
+        EntityKinds.Kind kind, string id, IGrainFactory grains, IAuditLog audit, QueryApiOptions options, CancellationToken ct)
+    {
+        if (EntityKinds.IdProblem(id) is { } problem)
+        {
+            return BadRequest($"'{Shorten(id)}' is not a {kind.Name} id: {problem}");
+        }
+
+        var view = await kind.Grain(grains, id).GetViewAsync();
+        if (!view.Known)
+        {
+            return NotFound(kind, id);
+        }
+
+        return TypedResults.Ok(EntityResponse.From(kind, view, await RecentAsync(kind, id, audit, options, ct)));
+    }
+
+    private static async Task<Results<Ok<HistoryResponse>, ProblemHttpResult>> HistoryAsync(
+        EntityKinds.Kind kind, string id, string? from, string? limit, IGrainFactory grains, IAuditLog audit, QueryApiOptions options, CancellationToken ct)
+    {
+        if (EntityKinds.IdProblem(id) is { } problem)
+        {
+            return BadRequest($"'{Shorten(id)}' is not a {kind.Name} id: {problem}");
+        }
+
+        if (!QueryParameters.TryTime(from, "from", out var since, out var fromProblem))
+        {
+            return BadRequest(fromProblem);
+        }
+
+        if (!QueryParameters.TryLimit(limit, options.MaxHistory, options.MaxHistory, out var max, out var limitProblem))
+        {
+            return BadRequest(limitProblem);
+        }
+
+        var entries = await audit.ReadEntityAsync(kind.Name, id, since, max + 1, ct);
+        if (entries.Count == 0 && !(await kind.Grain(grains, id).GetViewAsync()).Known)
+        {
+            return NotFound(kind, id);
+        }
+
+        var kept = entries.Take(max).ToList();
+        var scores = kept.Where(e => e.Score is not null).Select(e => new ScorePoint(e.OccurredAt, e.Score!.Value, e.Step, e.Kind)).ToList();
+        return TypedResults.Ok(new HistoryResponse(kind.Name, id, scores, [.. kept.Select(AuditEntry.From)], entries.Count > max));
+    }
+
+    private static async Task<Results<Ok<EntityResponse>, ProblemHttpResult>> ActAsync(
+        EntityKinds.Kind kind, string id, HttpContext context, IGrainFactory grains, IAuditLog audit, TimeProvider time, QueryApiOptions options, JsonSerializerOptions json)
+    {
+        if (EntityKinds.IdProblem(id) is { } idProblem)
+        {
+            return BadRequest($"'{Shorten(id)}' is not a {kind.Name} id: {idProblem}");
+        }
+
+        var analyst = context.Request.Headers[AnalystHeader].ToString();
+        if (!AnalystPattern().IsMatch(analyst))
+        {
+            return BadRequest($"Name the analyst in the {AnalystHeader} header: 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit "
+                + "(a handle such as 'alice.m', not an e-mail address).");
+        }
+
+        if (context.Request.ContentType is { } contentType && !contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
+        {
+            return TypedResults.Problem(detail: $"Send the action as application/json, not {Shorten(contentType)}.",
+                statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported media type");
+        }
+
+        ActionRequest? request;
+        try
+        {
+            request = await JsonSerializer.DeserializeAsync<ActionRequest>(context.Request.Body, json, context.RequestAborted);
+        }
+        catch (JsonException e)
+        {
+            return BadRequest($"The body is not a valid action: {e.Message}");
+        }
+
+        var now = time.GetUtcNow();
+        if (request is null || Command(kind, request, now) is not { } parsed)
+        {
+            return BadRequest("The body must be a JSON object such as {\"action\": \"reinstate\", \"note\": \"why\"}.");
+        }
+
+        if (parsed.Problem is { } commandProblem)
+        {
+            return BadRequest(commandProblem);
+        }
+
+        var grain = kind.Grain(grains, id);
+        if (!(await grain.GetViewAsync()).Known)
+        {
+            return NotFound(kind, id);
+        }
+
+        var keyHash = context.User.FindFirstValue(ApiRoles.KeyHashClaim) ?? "unknown";
+        var command = parsed.Command! with { Analyst = $"{analyst} (key {keyHash})" };
+        EntityView view;
+        try
+        {
+            view = await grain.ActAsync(command);
+        }
+        catch (AnalystCommandRejectedException e)
+        {
+            return TypedResults.Problem(detail: e.Message, statusCode: StatusCodes.Status409Conflict, title: "Action rejected");
+        }
+
+        return TypedResults.Ok(EntityResponse.From(kind, view, await RecentAsync(kind, id, audit, options, context.RequestAborted)));
+    }
+
+    private sealed record ParsedCommand(AnalystCommand? Command, string? Problem);
+
+    private static ParsedCommand? Command(EntityKinds.Kind kind, ActionRequest request, DateTimeOffset now)
+    {
+        static ParsedCommand Fail(string problem) => new(null, problem);
+
+        AnalystVerb? verb = request.Action?.Trim().ToLowerInvariant() switch
+        {
+            "confirm" => AnalystVerb.Confirm,
+            "reverse" => AnalystVerb.Reverse,
+            "reinstate" => AnalystVerb.Reinstate,
+            "override" => AnalystVerb.Override,
+            "note" => AnalystVerb.Note,
+            _ => null,
+        };
+        if (verb is not { } v)
+        {
+            return Fail($"\"action\" must be one of confirm, reverse, reinstate, override, note; got {(request.Action is null ? "nothing" : $"'{Shorten(request.Action)}'")}.");
+        }
+
+        var note = request.Note?.Trim();
+        if (string.IsNullOrEmpty(note) && v != AnalystVerb.Confirm)
+        {
+            return Fail($"\"note\" is required for {request.Action}: say why, for the audit trail.");
+        }
+
+        if (note is { Length: > MaxNoteLength })
+        {
+            return Fail($"\"note\" is {note.Length} characters long; at most {MaxNoteLength}.");
+        }
+
+        if (note is not null && note.Any(c => char.IsControl(c) && c is not ('\n' or '\t')))
+        {
+            return Fail("\"note\" may not contain control characters other than newlines and tabs.");
+        }
+
+        if (v == AnalystVerb.Override)
+        {
+            if (request.Level is not { } level || level < 0 || level > kind.TopLevel)
+            {
+                return Fail($"An override needs \"level\" between 0 and {kind.TopLevel} ({string.Join(", ", kind.Ladder.Select((s, i) => $"{i} = {s}"))}).");
+            }
+
+            if (request.Until is { } until && (until <= now || until > now.AddYears(1)))
+            {
+                return Fail($"\"until\" must be in the future and within a year (now is {now:O}); leave it out for an override until changed.");
+            }
+        }
+        else if (request.Level is not null || request.Until is not null)
+        {
+            return Fail("\"level\" and \"until\" belong to an override only.");
+        }
+
+        var actionId = request.ActionId ?? Guid.NewGuid().ToString("N");
+        if (!ActionIdPattern().IsMatch(actionId))
+        {
+            return Fail("\"actionId\" must be 1 to 64 letters, digits, '.', '_', ':' or '-' (send the same id again to retry safely).");
+        }
+
+        return new ParsedCommand(new AnalystCommand(v, "analyst/" + actionId, "", now, string.IsNullOrEmpty(note) ? null : note, request.Level, request.Until), null);
+    }
+
+    private static async Task<IReadOnlyList<AuditRecord>> RecentAsync(EntityKinds.Kind kind, string id, IAuditLog audit, QueryApiOptions options, CancellationToken ct)
+    {
+        if (options.RecentDecisions == 0)
+        {
+            return [];
+        }
+
+        var all = await audit.ReadEntityAsync(kind.Name, id, null, options.MaxHistory, ct);
+        return [.. all.TakeLast(options.RecentDecisions).Reverse()];
+    }
+
+    private static ProblemHttpResult NotFound(EntityKinds.Kind kind, string id) =>
+        TypedResults.Problem(detail: $"No {kind.Name} '{id}' is known: no event about it has been applied.", statusCode: StatusCodes.Status404NotFound, title: "Not found");
+
+    internal static ProblemHttpResult BadRequest(string detail) =>
+        TypedResults.Problem(detail: detail, statusCode: StatusCodes.Status400BadRequest, title: "Bad request");
+
+    internal static string Shorten(string text) => text.Length <= 40 ? text : text[..40] + "…";
+
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
+    private static partial Regex AnalystPattern();
+
+    [GeneratedRegex("^[A-Za-z0-9._:-]{1,64}$")]
+    private static partial Regex ActionIdPattern();
+}

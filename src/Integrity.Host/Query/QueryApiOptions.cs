@@ -1,0 +1,37 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Integrity.Host.Query;
+
+/// <summary>Limits of the query API, the live decisions feed and the dashboard's stream tickets.</summary>
+public sealed class QueryApiOptions
+{
+    public const string Section = "QueryApi";
+
+    /// <summary>Largest page a list returns (<c>limit</c> above it is a 400).</summary>
+    [Range(1, 1000)]
+    public int MaxPageSize { get; set; } = 200;
+
+    /// <summary>Most audit rows one history request returns.</summary>
+    [Range(1, 5000)]
+    public int MaxHistory { get; set; } = 1000;
+
+    /// <summary>Decisions shown with an entity (newest first).</summary>
+    [Range(0, 200)]
+    public int RecentDecisions { get; set; } = 20;
+
+    /// <summary>A comment line sent on every idle SSE connection this often, so proxies keep it open.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Concurrent SSE connections per silo; one more gets a 503.</summary>
+    [Range(1, 10000)]
+    public int MaxStreamClients { get; set; } = 200;
+
+    /// <summary>Decisions buffered per SSE connection; a client that falls further behind loses the oldest.</summary>
+    [Range(16, 100000)]
+    public int StreamBufferPerClient { get; set; } = 1000;
+
+    /// <summary>How long a stream ticket (the dashboard's way to open the SSE feed without headers) may be used to connect.</summary>
+    [Range(typeof(TimeSpan), "00:00:05", "00:10:00")]
+    public TimeSpan StreamTicketLifetime { get; set; } = TimeSpan.FromSeconds(60);
+}
