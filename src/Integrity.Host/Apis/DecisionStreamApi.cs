@@ -3,6 +3,7 @@ using System.Text.Json;
 using Integrity.Host.Query;
 using Integrity.Host.Security;
 using Integrity.Storage.AzureTables.Index;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Json;
@@ -22,7 +23,12 @@ public static class DecisionStreamApi
     {
         var api = app.MapGroup("/v1/decisions").WithTags("Live feed");
         api.MapGet("/stream", StreamAsync)
-            .RequireAuthorization(StreamTicketAuthenticationHandler.StreamPolicy)
+            // Viewer role by ticket or by key; the ticket scheme comes first so a bad ticket gets its own answer.
+            .RequireAuthorization(new AuthorizeAttribute
+            {
+                Roles = ApiRoles.Viewer,
+                AuthenticationSchemes = $"{StreamTicketAuthenticationHandler.SchemeName},{ApiKeyAuthenticationHandler.SchemeName}",
+            })
             .WithName("StreamDecisions")
             .WithSummary("Server-sent events: every decision, action and note as it is audited; ': heartbeat' comments when idle. "
                 + "Role: viewer (X-Api-Key, or ?ticket= from POST /v1/decisions/stream/ticket).")

@@ -28,10 +28,6 @@ public static class QueryApiHostBuilderExtensions
         services.AddHostedService(sp => sp.GetRequiredService<DecisionFeed>());
         services.AddAuthentication()
             .AddScheme<AuthenticationSchemeOptions, StreamTicketAuthenticationHandler>(StreamTicketAuthenticationHandler.SchemeName, configureOptions: null);
-        services.AddAuthorizationBuilder()
-            .AddPolicy(StreamTicketAuthenticationHandler.StreamPolicy, p => p
-                .AddAuthenticationSchemes(StreamTicketAuthenticationHandler.SchemeName, ApiKeyAuthenticationHandler.SchemeName)
-                .RequireRole(ApiRoles.Viewer));
         services.AddOpenApi(o =>
         {
             o.AddDocumentTransformer((document, _, _) =>
@@ -70,7 +66,7 @@ public static class QueryApiHostBuilderExtensions
                 }
 
                 var roles = context.Description.ActionDescriptor.EndpointMetadata.OfType<IAuthorizeData>()
-                    .Select(a => a.Policy == StreamTicketAuthenticationHandler.StreamPolicy ? ApiRoles.Viewer : a.Policy ?? a.Roles).OfType<string>().Distinct().ToList();
+                    .Select(a => a.Policy ?? a.Roles).OfType<string>().Distinct().ToList();
                 var anonymous = context.Description.ActionDescriptor.EndpointMetadata.OfType<IAllowAnonymous>().Any();
                 if (!anonymous)
                 {

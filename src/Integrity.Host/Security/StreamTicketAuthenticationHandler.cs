@@ -7,7 +7,7 @@ namespace Integrity.Host.Security;
 
 /// <summary>
 /// Authenticates <c>?ticket=</c> (see <see cref="StreamTickets"/>). Only the live decisions feed lists this scheme in
-/// its policy, so a ticket opens nothing else; it carries the viewer role only, and the issuing key's hash prefix so
+/// its authorization, so a ticket opens nothing else; it carries the viewer role only, and the issuing key's hash prefix so
 /// the per-key rate limit still applies.
 /// </summary>
 public sealed class StreamTicketAuthenticationHandler(
@@ -18,9 +18,6 @@ public sealed class StreamTicketAuthenticationHandler(
 {
     public const string SchemeName = "StreamTicket";
     public const string QueryName = "ticket";
-
-    /// <summary>The policy of the stream endpoint: viewer role, by ticket or by API key.</summary>
-    public const string StreamPolicy = "viewer-stream";
 
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {

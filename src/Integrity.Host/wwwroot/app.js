@@ -1,0 +1,384 @@
+// The trust-and-safety dashboard: live decisions (SSE), open cases, top risk, and an entity page with reasons,
+// links, a score chart, the audit trail and analyst actions. Plain JS, no dependencies, everything from this host.
+"use strict";
+
+(() => {
+  const { h, svg, api, ApiError, storage, when, ago, words, stepBadge, scoreBar } = ui;
+  const $ = (id) => document.getElementById(id);
+
+  const state = { role: null, riskKind: "seller", entity: null, feedCount: 0, source: null, refreshTimer: null, reconnectTimer: null };
+
+  // ---------- keys ----------
+
+  function askKey({ title, help, analyst } = {}) {
+    return new Promise((resolve) => {
+      $("key-title").textContent = title || "API key";
+      $("key-help").textContent = help || "Enter a viewer or analyst key. It is kept in this tab only (sessionStorage) and sent in the X-Api-Key header.";
+      $("key-error").hidden = true;
+      $("key-input").value = "";
+      $("key-modal").hidden = false;
+      $("key-input").focus();
+      const done = (value) => {
+        $("key-modal").hidden = true;
+        $("key-form").onsubmit = null;
+        $("key-cancel").onclick = null;
+        resolve(value);
+      };
+      $("key-cancel").onclick = () => done(null);
+      $("key-form").onsubmit = async (e) => {
+        e.preventDefault();
+        const key = $("key-input").value.trim();
+        try {
+          const me = await api("/v1/me", { key });
+          if (analyst && me.role !== "analyst") throw new Error(`This key has role '${me.role}'; actions need an analyst key.`);
+          if (!analyst && !me.grants.includes("viewer")) throw new Error(`This key has role '${me.role}'; the dashboard needs a viewer or analyst key.`);
+          done({ key, role: me.role });
+        } catch (err) {
+          $("key-error").textContent = err instanceof ApiError && err.status === 401 ? "This key is not valid." : err.message;
+          $("key-error").hidden = false;
+        }
+      };
+    });
+  }
+
+  async function ensureKey(force) {
+    if (!force && storage.key) {
+      try {
+        const me = await api("/v1/me");
+        if (me.grants.includes("viewer")) return setRole(me.role);
+      } catch { /* ask again */ }
+    }
+    const answer = await askKey();
+    if (!answer) return state.role ? true : ensureKey(true);
+    storage.key = answer.key;
+    if (answer.role === "analyst") storage.analystKey = answer.key;
+    return setRole(answer.role);
+  }
+
+  function setRole(role) {
+    state.role = role;
+    const badge = $("key-role");
+    badge.textContent = role;
+    badge.dataset.role = role;
+    badge.hidden = false;
+    return true;
+  }
+
+  // ---------- live feed ----------
+
+  function setLive(status) {
+    const el = $("live-status");
+    el.dataset.state = status;
+    el.querySelector(".label").textContent = status;
+  }
+
+  async function connect() {
+    clearTimeout(state.reconnectTimer);
+    if (state.source) state.source.close();
+    setLive("connecting");
+    try {
+      const ticket = await api("/v1/decisions/stream/ticket", { method: "POST" });
+      const source = new EventSource(ticket.streamUrl);
+      state.source = source;
+      source.onopen = () => setLive("live");
+      source.addEventListener("decision", (e) => onDecision(JSON.parse(e.data), true));
+      source.onerror = () => {
+        // A ticket only opens the stream: once the browser gives up on it, ask for a new one.
+        if (source.readyState === EventSource.CLOSED) {
+          setLive("reconnecting");
+          state.reconnectTimer = setTimeout(connect, 2000);
+        } else {
+          setLive("reconnecting");
+        }
+      };
+    } catch (err) {
+      setLive("offline");
+      state.reconnectTimer = setTimeout(connect, 5000);
+    }
+  }
+
+  function onDecision(d, live) {
+    const feed = $("feed");
+    if (feed.querySelector(`[data-entry-id="${CSS.escape(d.entryId)}"]`)) return;
+    state.feedCount += live ? 1 : 0;
+    $("feed-count").textContent = `${state.feedCount} received live`;
+    $("feed-empty").hidden = true;
+    const item = feedItem(d, live);
+    if (live) feed.prepend(item); else feed.append(item);
+    while (feed.children.length > 100) feed.lastElementChild.remove();
+    if (live) {
+      scheduleRefresh();
+      if (state.entity && state.entity.kind === d.entityKind && state.entity.id === d.entityId) loadEntity(d.entityKind, d.entityId, true);
+    }
+  }
+
+  function feedItem(d, live) {
+    const type = d.kind === "decision" ? "Policy" : d.kind === "note" ? "Note" : originWord(d.origin);
+    return h("li", { class: `feed-item${live ? " fresh" : ""}`, "data-entry-id": d.entryId, "data-entity-id": d.entityId, "data-testid": "feed-item" },
+      h("div", { class: "feed-line" },
+        h("span", { class: `kind-badge kind-${d.entityKind}` }, d.entityKind),
+        h("a", { class: "entity-link", href: entityHref(d.entityKind, d.entityId) }, d.entityId),
+        h("span", { class: "feed-time", title: `event time ${d.occurredAt}` }, when(d.recordedAt, true))),
+      h("div", { class: "feed-line" },
+        h("span", { class: `type-tag type-${d.kind}` }, type),
+        d.from && d.from !== d.step ? h("span", { class: "from-step" }, words(d.from), " →") : null,
+        stepBadge(d.step),
+        d.score !== null && d.score !== undefined ? h("span", { class: "feed-score" }, `score ${Number(d.score).toFixed(1)}`) : null),
+      d.reasonCodes && d.reasonCodes.length ? h("div", { class: "codes" }, d.reasonCodes.map((c) => h("code", {}, c))) : null,
+      d.note ? h("div", { class: "feed-note" }, `“${d.note}” — ${d.actor || "analyst"}`) : null);
+  }
+
+  function originWord(origin) {
+    return { analyst_confirm: "Confirmed", analyst_reverse: "Reversed", analyst_reinstate: "Reinstated", analyst_override: "Override" }[origin] || "Action";
+  }
+
+  // ---------- lists ----------
+
+  function scheduleRefresh() {
+    clearTimeout(state.refreshTimer);
+    state.refreshTimer = setTimeout(loadLists, 400);
+  }
+
+  async function loadLists() {
+    try {
+      const [cases, risk] = await Promise.all([
+        api("/v1/cases?limit=12"),
+        api(`/v1/top-risk?kind=${state.riskKind}&limit=12`),
+      ]);
+      fillRanked($("cases"), cases.items, "openedAt", $("cases-empty"));
+      $("cases-count").textContent = cases.items.length ? String(cases.items.length) + (cases.continuation ? "+" : "") : "";
+      fillRanked($("risk"), risk.items, "updatedAt", $("risk-empty"));
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 401) ensureKey(true).then(start);
+    }
+  }
+
+  function fillRanked(tbody, items, timeField, empty) {
+    tbody.replaceChildren(...items.map((e) => h("tr", { "data-entity-id": e.id },
+      h("td", {}, h("span", { class: `kind-badge kind-${e.kind}` }, e.kind), " ", h("a", { class: "entity-link", href: entityHref(e.kind, e.id) }, e.id)),
+      h("td", {}, stepBadge(e.step)),
+      h("td", {}, scoreBar(e.score)),
+      h("td", { class: "codes" }, (e.reasonCodes || []).slice(0, 3).map((c) => h("code", {}, c))),
+      h("td", { class: "muted", title: e[timeField] || "" }, ago(e[timeField])))));
+    empty.hidden = items.length > 0;
+  }
+
+  async function loadRecent() {
+    try {
+      const page = await api("/v1/decisions?limit=30");
+      for (const d of page.items) onDecision(d, false);
+    } catch { /* the live feed still works */ }
+  }
+
+  // ---------- entity page ----------
+
+  function entityHref(kind, id) {
+    return `#/${kind}/${encodeURIComponent(id)}`;
+  }
+
+  async function loadEntity(kind, id, quiet) {
+    state.entity = { kind, id };
+    if (!quiet) {
+      $("entity-body").hidden = true;
+      $("entity-error").hidden = true;
+    }
+    try {
+      const [view, history] = await Promise.all([
+        api(`/v1/${kind}s/${encodeURIComponent(id)}`),
+        api(`/v1/${kind}s/${encodeURIComponent(id)}/history`),
+      ]);
+      if (!state.entity || state.entity.kind !== kind || state.entity.id !== id) return;
+      renderEntity(view, history);
+    } catch (err) {
+      $("entity-body").hidden = true;
+      $("entity-error").textContent = err.message;
+      $("entity-error").hidden = false;
+    }
+  }
+
+  function renderEntity(v, history) {
+    state.entity.view = v;
+    $("entity-kind").textContent = v.kind;
+    $("entity-kind").className = `kind-badge kind-${v.kind}`;
+    $("entity-id").textContent = v.id;
+    const step = $("entity-step");
+    step.textContent = words(v.step);
+    step.className = `step-badge sev-${ui.severity[v.step] ?? 0}`;
+    step.dataset.step = v.step;
+    $("entity-score").replaceChildren(scoreBar(v.score));
+    $("entity-assessed").textContent = when(v.assessedAt);
+    $("entity-clock").textContent = when(v.clock);
+    $("entity-ladder").replaceChildren(...v.ladder.map((name, i) =>
+      h("li", { class: `rung sev-${ui.severity[name] ?? 0}${i === v.level ? " current" : ""}${i < v.level ? " passed" : ""}` }, words(name))));
+
+    const last = $("entity-last-action");
+    last.hidden = !v.lastAction;
+    if (v.lastAction) last.textContent = `${v.lastAction.summary} · ${when(v.lastAction.at)}`;
+    const ov = $("entity-override");
+    ov.hidden = !v.override;
+    if (v.override) {
+      ov.textContent = `Pinned at ${words(v.ladder[v.override.level])} by ${v.override.analyst}` +
+        (v.override.until ? ` until ${when(v.override.until)} (ends by itself)` : " until changed") + (v.override.note ? ` — “${v.override.note}”` : "");
+    }
+    const analyst = state.role === "analyst" || !!storage.analystKey;
+    $("entity-actions").classList.toggle("needs-key", !analyst);
+
+    // Codes an analyst has ruled on (reversed, reinstated) stop counting until they go quiet and come back.
+    const ruled = new Set(((v.state && v.state.enforcement && v.state.enforcement.acknowledged) || []));
+    $("entity-reasons").replaceChildren(...v.reasons.map((r) => ({ ...r, acknowledged: r.acknowledged || ruled.has(r.code) })).map((r) => h("tr", { class: r.acknowledged ? "acknowledged" : "" },
+      h("td", {}, h("code", {}, r.code), r.acknowledged ? h("div", { class: "muted small" }, "ruled on by an analyst") : null),
+      h("td", {}, h("div", {}, r.message),
+        r.eventIds && r.eventIds.length ? h("div", { class: "evidence" }, "events: ", r.eventIds.slice(0, 6).join(", "), r.eventIds.length > 6 ? ` +${r.eventIds.length - 6}` : "") : null),
+      h("td", { class: "num" }, Number(r.weight).toFixed(2)))));
+    $("entity-reasons-empty").hidden = v.reasons.length > 0;
+
+    $("entity-links").replaceChildren(...v.links.map((l) => h("li", {},
+      h("span", { class: `kind-badge kind-${l.kind}` }, l.kind), " ",
+      h("a", { class: "entity-link", href: entityHref(l.kind, l.id) }, l.id), " ",
+      h("span", { class: "muted" }, l.relation),
+      l.level !== null && l.level !== undefined ? h("span", { class: "muted" }, ` · level ${l.level}`) : null)));
+    $("entity-links-empty").hidden = v.links.length > 0;
+
+    $("entity-chart").replaceChildren(chart(history.scores, v.ladder));
+    $("entity-audit").replaceChildren(...history.entries.slice().reverse().map(auditRow));
+    $("entity-body").hidden = false;
+  }
+
+  function auditRow(e) {
+    const d = e.details || {};
+    const type = e.kind === "decision" ? "Policy" : e.kind === "note" ? "Note" : originWord(d.origin);
+    const change = e.kind === "note" ? "—" : d.from && d.from !== d.to ? `${words(d.from)} → ${words(d.to)}` : words(e.step);
+    const why = d.note || (d.reasons || []).filter((r) => r.weight > 0).map((r) => r.code).join(", ") || "—";
+    return h("tr", { "data-entry-id": e.entryId, "data-kind": e.kind, "data-testid": "audit-row" },
+      h("td", { title: `recorded ${e.recordedAt}` }, when(e.occurredAt)),
+      h("td", {}, h("span", { class: `type-tag type-${e.kind}` }, type)),
+      h("td", {}, change),
+      h("td", { class: "num" }, e.score !== null && e.score !== undefined ? Number(e.score).toFixed(1) : "—"),
+      h("td", {}, e.actor || "policy " + (e.policyVersion || "")),
+      h("td", { class: "why" }, why));
+  }
+
+  // Score over time: a step line of every audited score, dots coloured by type, drawn as inline SVG.
+  function chart(points, ladder) {
+    const W = 560, H = 200, L = 36, R = 12, T = 12, B = 28;
+    const root = svg("svg", { viewBox: `0 0 ${W} ${H}`, class: "chart-svg", role: "img", "aria-label": "Score over time" });
+    for (const y of [0, 25, 50, 75, 100]) {
+      const py = T + (H - T - B) * (1 - y / 100);
+      root.append(svg("line", { x1: L, x2: W - R, y1: py, y2: py, class: "grid" }), svg("text", { x: L - 6, y: py + 4, class: "axis", "text-anchor": "end" }, y));
+    }
+    if (!points.length) {
+      root.append(svg("text", { x: W / 2, y: H / 2, class: "axis", "text-anchor": "middle" }, "No decision yet"));
+      return root;
+    }
+    const times = points.map((p) => new Date(p.at).getTime());
+    let t0 = Math.min(...times), t1 = Math.max(...times);
+    if (t1 === t0) { t0 -= 3600000; t1 += 3600000; }
+    const x = (t) => L + (W - L - R) * ((t - t0) / (t1 - t0));
+    const y = (s) => T + (H - T - B) * (1 - Math.max(0, Math.min(100, s)) / 100);
+    let path = "";
+    points.forEach((p, i) => {
+      const px = x(times[i]), py = y(p.score);
+      path += i === 0 ? `M${px},${py}` : `H${px}V${py}`;
+    });
+    path += `H${W - R}`;
+    root.append(svg("path", { d: path, class: "line" }));
+    points.forEach((p, i) => {
+      root.append(svg("circle", { cx: x(times[i]), cy: y(p.score), r: 4.5, class: `pt pt-${p.kind}` },
+        svg("title", {}, `${when(p.at)} · ${p.kind} · ${words(p.step)} · score ${p.score}`)));
+    });
+    root.append(
+      svg("text", { x: L, y: H - 8, class: "axis" }, when(new Date(t0).toISOString())),
+      svg("text", { x: W - R, y: H - 8, class: "axis", "text-anchor": "end" }, when(new Date(t1).toISOString())));
+    return root;
+  }
+
+  // ---------- actions ----------
+
+  async function act(verb) {
+    const v = state.entity && state.entity.view;
+    if (!v) return;
+    let key = state.role === "analyst" ? storage.key : storage.analystKey;
+    if (!key) {
+      const answer = await askKey({ title: "Analyst key", help: "Actions need an analyst key. It is kept in this tab only (sessionStorage).", analyst: true });
+      if (!answer) return;
+      storage.analystKey = key = answer.key;
+    }
+    const form = $("action-form");
+    $("action-title").textContent = `${verb[0].toUpperCase()}${verb.slice(1)} ${v.kind} ${v.id}`;
+    $("action-analyst").value = storage.analyst;
+    $("action-note").value = "";
+    $("action-note").required = verb !== "confirm";
+    $("action-level-row").hidden = verb !== "override";
+    $("action-until-row").hidden = verb !== "override";
+    $("action-level").replaceChildren(...v.ladder.map((name, i) => h("option", { value: i, selected: i === v.level }, `${i} · ${words(name)}`)));
+    $("action-until").value = "";
+    $("action-error").hidden = true;
+    $("action-modal").hidden = false;
+    (storage.analyst ? $("action-note") : $("action-analyst")).focus();
+    $("action-cancel").onclick = () => { $("action-modal").hidden = true; };
+    form.onsubmit = async (e) => {
+      e.preventDefault();
+      const body = { action: verb, note: $("action-note").value.trim() || null, actionId: crypto.randomUUID().replaceAll("-", "") };
+      if (verb === "override") {
+        body.level = Number($("action-level").value);
+        const minutes = Number($("action-until").value);
+        if (minutes > 0) body.until = new Date(Date.now() + minutes * 60000).toISOString();
+      }
+      storage.analyst = $("action-analyst").value.trim();
+      $("action-submit").disabled = true;
+      try {
+        await api(`/v1/${v.kind}s/${encodeURIComponent(v.id)}/actions`, { method: "POST", body, key, headers: { "X-Analyst": storage.analyst } });
+        $("action-modal").hidden = true;
+        await loadEntity(v.kind, v.id, true);
+        scheduleRefresh();
+      } catch (err) {
+        if (err instanceof ApiError && (err.status === 401 || err.status === 403)) storage.analystKey = null;
+        $("action-error").textContent = err.message;
+        $("action-error").hidden = false;
+      } finally {
+        $("action-submit").disabled = false;
+      }
+    };
+  }
+
+  // ---------- routing ----------
+
+  function route() {
+    const match = location.hash.match(/^#\/(seller|listing|reviewer)\/(.+)$/);
+    $("overview").hidden = !!match;
+    $("entity").hidden = !match;
+    if (match) {
+      loadEntity(match[1], decodeURIComponent(match[2]));
+    } else {
+      state.entity = null;
+      loadLists();
+    }
+    window.scrollTo(0, 0);
+  }
+
+  async function start() {
+    await ensureKey(false);
+    route();
+    loadRecent();
+    connect();
+  }
+
+  document.addEventListener("DOMContentLoaded", () => {
+    window.addEventListener("hashchange", route);
+    $("change-key").addEventListener("click", async () => { storage.analystKey = null; await ensureKey(true); route(); connect(); });
+    $("risk-tabs").addEventListener("click", (e) => {
+      const kind = e.target.dataset.kind;
+      if (!kind) return;
+      state.riskKind = kind;
+      for (const b of $("risk-tabs").children) b.setAttribute("aria-selected", String(b.dataset.kind === kind));
+      loadLists();
+    });
+    $("lookup").addEventListener("submit", (e) => {
+      e.preventDefault();
+      location.hash = entityHref($("lookup-kind").value, $("lookup-id").value.trim());
+    });
+    $("entity-actions").addEventListener("click", (e) => { if (e.target.dataset.action) act(e.target.dataset.action); });
+    setInterval(() => { if (!state.entity) loadLists(); }, 30000);
+    start();
+  });
+})();

@@ -1,0 +1,116 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Integrity.Testing;
+
+namespace Integrity.Api.Tests;
+
+/// <summary>
+/// One Azurite and one real host process (the operator's way to run it) per collection, with the test keys, and a
+/// brushing seller already stepped up so every endpoint has something to show.
+/// </summary>
+public sealed class ApiHostFixture : IAsyncLifetime
+{
+    private readonly AzuriteFixture _azurite = new();
+    private readonly string _workDirectory = Directory.CreateTempSubdirectory("integrity-api-").FullName;
+    private HostProcess? _host;
+
+    public HostProcess Host => _host ?? throw new InvalidOperationException("The host has not started.");
+
+    public Uri BaseAddress => Host.BaseAddress;
+
+    /// <summary>A seller the policy stepped up to PayoutsHeld; tests only read it (or note on it).</summary>
+    public string Seller { get; } = "S-brush-seed";
+
+    public string Listing { get; } = "L-brush-seed";
+
+    public string Reviewer { get; } = "C-brush-0-seed";
+
+    public async Task InitializeAsync()
+    {
+        await _azurite.InitializeAsync();
+        _host = HostProcess.Start(
+            new Dictionary<string, string>(TestSecrets.HostConfiguration)
+            {
+                ["Storage:ConnectionString"] = _azurite.ConnectionString,
+                ["QueryApi:HeartbeatInterval"] = "00:00:01",
+                ["Logging:LogLevel:Default"] = "Warning",
+            },
+            _workDirectory);
+        await _host.WaitHealthyAsync(TimeSpan.FromSeconds(120));
+        await IngestAsync(new Scenarios("seed").Brushing());
+        await WaitForAsync($"/v1/sellers/{Seller}", v => v.GetProperty("level").GetInt32() >= 3, TimeSpan.FromSeconds(60));
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_host is not null)
+        {
+            await _host.DisposeAsync();
+        }
+
+        await _azurite.DisposeAsync();
+        try
+        {
+            Directory.Delete(_workDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    public HttpClient Client(string? apiKey = TestSecrets.ViewerKey)
+    {
+        var http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+        if (apiKey is not null)
+        {
+            http.DefaultRequestHeaders.Add("X-Api-Key", apiKey);
+        }
+
+        return http;
+    }
+
+    internal async Task IngestAsync(Scenarios scenario)
+    {
+        using var http = Client(TestSecrets.IngestKey);
+        using var response = await http.PostAsync(new Uri("/v1/events", UriKind.Relative), new StringContent(scenario.Ndjson, Encoding.UTF8, "application/x-ndjson"));
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.Accepted, $"ingest answered {(int)response.StatusCode}: {body}");
+        using var doc = JsonDocument.Parse(body);
+        Assert.Equal(0, doc.RootElement.GetProperty("rejected").GetArrayLength());
+    }
+
+    /// <summary>Polls a GET (viewer key) until the JSON answer satisfies <paramref name="done"/>.</summary>
+    public async Task<JsonElement> WaitForAsync(string path, Func<JsonElement, bool> done, TimeSpan timeout)
+    {
+        using var http = Client();
+        var waited = Stopwatch.StartNew();
+        JsonElement last = default;
+        while (waited.Elapsed < timeout)
+        {
+            using var response = await http.GetAsync(new Uri(path, UriKind.Relative));
+            if (response.StatusCode == HttpStatusCode.OK)
+            {
+                last = (await response.Content.ReadFromJsonAsync<JsonElement>()).Clone();
+                if (done(last))
+                {
+                    return last;
+                }
+            }
+
+            await Task.Delay(250);
+        }
+
+        throw new TimeoutException($"{path} did not reach the expected state within {timeout.TotalSeconds:0}s; last answer: {last}\nHost output:\n{Tail(Host.Output)}");
+    }
+
+    private static string Tail(string text) => text.Length <= 4000 ? text : text[^4000..];
+}
+
+[CollectionDefinition(Name)]
+public sealed class ApiHostCollection : ICollectionFixture<ApiHostFixture>
+{
+    public const string Name = "API host";
+}

@@ -1,0 +1,126 @@
+using Integrity.Testing;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Integrity.Api.Tests;
+
+/// <summary>
+/// The dashboard in Debian's headless Chromium, driven by Playwright (which never downloads a browser here): a fraud
+/// scenario ingested over HTTP appears live, the seller opens, an analyst reinstates it, and the page shows the new
+/// state and audit trail. Screenshots go to <c>screenshots/</c> beside the test assembly (docs/dashboard.png is one).
+/// </summary>
+[Collection(ApiHostCollection.Name)]
+public sealed class DashboardTests(ApiHostFixture host) : IAsyncLifetime
+{
+    private const string Chromium = "/usr/bin/chromium";
+    private readonly string _userData = Directory.CreateTempSubdirectory("integrity-chromium-").FullName;
+    private IPlaywright? _playwright;
+    private IBrowserContext? _browser;
+
+    public static string ScreenshotDirectory { get; } = Path.Combine(AppContext.BaseDirectory, "screenshots");
+
+    public async Task InitializeAsync()
+    {
+        Assert.True(File.Exists(Chromium), $"{Chromium} is missing: apt-get install -y chromium (.ci/run does)");
+        Environment.SetEnvironmentVariable("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
+        _playwright = await Playwright.CreateAsync();
+        _browser = await _playwright.Chromium.LaunchPersistentContextAsync(_userData, new BrowserTypeLaunchPersistentContextOptions
+        {
+            ExecutablePath = Chromium,
+            Headless = true,
+            Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+            ViewportSize = new ViewportSize { Width = 1440, Height = 900 },
+            DeviceScaleFactor = 1,
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_browser is not null)
+        {
+            await _browser.CloseAsync();
+        }
+
+        _playwright?.Dispose();
+        try
+        {
+            Directory.Delete(_userData, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    [Fact]
+    public async Task Analyst_sees_a_brushing_seller_appear_live_opens_it_and_reinstates_it()
+    {
+        var page = _browser!.Pages.FirstOrDefault() ?? await _browser.NewPageAsync();
+        var errors = new List<string>();
+        page.PageError += (_, e) => errors.Add(e);
+        await page.GotoAsync(host.BaseAddress.ToString());
+
+        // The page asks for a key before it reads anything.
+        await Expect(page.Locator("#key-modal")).ToBeVisibleAsync();
+        await page.FillAsync("#key-input", TestSecrets.ViewerKey);
+        await page.ClickAsync("#key-form button[type=submit]");
+        await Expect(page.Locator("#key-role")).ToHaveTextAsync("viewer");
+        await Expect(page.Locator("[data-testid=live-status]")).ToHaveAttributeAsync("data-state", "live", new() { Timeout = 30_000 });
+
+        var scenario = new Scenarios("e2e").Brushing().Counterfeit().MedicalClaims();
+        await host.IngestAsync(scenario);
+
+        var live = page.Locator($"[data-testid=feed-item][data-entity-id='{scenario.Seller}']").First;
+        await Expect(live).ToBeVisibleAsync(new() { Timeout = 60_000 });
+        await Expect(live).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("fresh"));
+        await Expect(page.Locator($"[data-testid=cases] tr[data-entity-id='{scenario.Seller}']")).ToBeVisibleAsync(new() { Timeout = 20_000 });
+        await Expect(page.Locator("[data-testid=feed-item][data-entity-id='L-cf-e2e']").First).ToBeVisibleAsync(new() { Timeout = 60_000 });
+        await Expect(page.Locator($"[data-testid=top-risk] tr[data-entity-id='{scenario.Seller}']")).ToBeVisibleAsync(new() { Timeout = 20_000 });
+        Directory.CreateDirectory(ScreenshotDirectory);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(ScreenshotDirectory, "dashboard.png") });
+
+        await live.Locator("a.entity-link").ClickAsync();
+        await Expect(page.Locator("[data-testid=entity-step]")).ToHaveAttributeAsync("data-step", "PayoutsHeld", new() { Timeout = 20_000 });
+        await Expect(page.Locator("#entity-id")).ToHaveTextAsync(scenario.Seller);
+        await Expect(page.Locator("#entity-reasons")).ToContainTextAsync("BRUSHING");
+        await Expect(page.Locator("[data-testid=score-chart] svg circle").First).ToBeVisibleAsync();
+        var auditRows = page.Locator("[data-testid=audit-row]");
+        await Expect(auditRows.First).ToBeVisibleAsync();
+        var rowsBefore = await auditRows.CountAsync();
+
+        await page.ClickAsync("#entity-actions button[data-action=reinstate]");
+        await Expect(page.Locator("#key-title")).ToHaveTextAsync("Analyst key");
+        await page.FillAsync("#key-input", TestSecrets.AnalystKey);
+        await page.ClickAsync("#key-form button[type=submit]");
+        await Expect(page.Locator("#action-modal")).ToBeVisibleAsync();
+        await page.FillAsync("#action-analyst", "alice");
+        await page.FillAsync("#action-note", "Appeal upheld: the refunds were a carrier failure");
+        await page.ClickAsync("#action-submit");
+
+        await Expect(page.Locator("[data-testid=entity-step]")).ToHaveAttributeAsync("data-step", "None", new() { Timeout = 20_000 });
+        await Expect(page.Locator("[data-testid=last-action]")).ToContainTextAsync("Reinstated by alice");
+        await Expect(auditRows).ToHaveCountAsync(rowsBefore + 1);
+        await Expect(page.Locator("[data-testid=audit-row][data-kind=action]").First).ToContainTextAsync("Reinstated");
+        await Expect(page.Locator("[data-testid=audit-row][data-kind=action]").First).ToContainTextAsync("Appeal upheld");
+        await page.ScreenshotAsync(new() { Path = Path.Combine(ScreenshotDirectory, "dashboard-entity.png"), FullPage = true });
+
+        Assert.Empty(errors);
+    }
+
+    [Fact]
+    public async Task API_page_renders_the_OpenAPI_document_and_tries_an_operation()
+    {
+        var page = _browser!.Pages.FirstOrDefault() ?? await _browser.NewPageAsync();
+        await page.GotoAsync(new Uri(host.BaseAddress, "/api.html").ToString());
+
+        await Expect(page.Locator("#api-title")).ToHaveTextAsync("Integrity API v1");
+        var op = page.Locator("details.op", new() { HasText = "/v1/top-risk" });
+        await op.Locator("summary").ClickAsync();
+        await page.FillAsync("#api-key", TestSecrets.ViewerKey);
+        await page.ClickAsync("#api-key-save");
+        await op.Locator("label.param", new() { HasText = "kind" }).Locator("input").FillAsync("seller");
+        await op.Locator("button", new() { HasText = "Send" }).ClickAsync();
+
+        await Expect(op.Locator("pre.response")).ToContainTextAsync("200 OK");
+        await Expect(op.Locator("pre.response")).ToContainTextAsync(host.Seller);
+    }
+}
