@@ -32,6 +32,9 @@ public interface ICategoryGrain : IGrainWithStringKey
 {
     /// <summary>Observes the listings' prices in order; each snapshot is the median right after its listing.</summary>
     Task<IReadOnlyList<CategoryPriceSnapshot?>> ObserveAsync(IReadOnlyList<ListingEvent> listings);
+
+    /// <summary>The category's current median in a currency, observing nothing (null before any price in it).</summary>
+    Task<CategoryPriceSnapshot?> SnapshotAsync(string currency);
 }
 
 /// <summary>One keyed-hashed identifier (bank account, device...) and the sellers that share it.</summary>

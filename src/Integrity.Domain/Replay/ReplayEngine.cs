@@ -91,7 +91,7 @@ public class ReplayEngine
                 ApplyReview(review);
                 break;
             case OrderEvent order:
-                HandleListing(ListingRules.Apply(Listing(order.ListingId), e, ListingContext.None, Policy));
+                HandleListing(ListingRules.Apply(Listing(order.ListingId), e, OrderContext(Listing(order.ListingId)), Policy));
                 HandleSeller(SellerRules.Apply(Seller(order.SellerId), e, SellerContext.None, Policy));
                 HandleReviewer(ReviewerRules.Apply(Reviewer(order.BuyerId), e, ReviewerContext.None, Policy));
                 break;
@@ -112,6 +112,12 @@ public class ReplayEngine
     public ApplyResult<ListingState> ActOnListing(string listingId, Func<ListingState, ApplyResult<ListingState>> action) => HandleListing(action(Listing(listingId)));
 
     public ApplyResult<ReviewerState> ActOnReviewer(string reviewerId, Func<ReviewerState, ApplyResult<ReviewerState>> action) => HandleReviewer(action(Reviewer(reviewerId)));
+
+    /// <summary>An order brings the category's current prices to a listing not yet judged against a category with a history.</summary>
+    private ListingContext OrderContext(ListingState listing) =>
+        ListingRules.WantsCategoryPrices(listing, Policy) && Categories.TryGetValue(listing.CategoryId, out var category)
+            ? new ListingContext(CategoryPrices: category.Snapshot(listing.Currency))
+            : ListingContext.None;
 
     private void ApplyReview(ReviewPosted review)
     {

@@ -49,6 +49,18 @@ public static class ListingRules
         return new ReviewObservation(review.ReviewerId, co, dups, mean, count);
     }
 
+    /// <summary>
+    /// True when the listing has a price but has not yet been compared with a category that had enough prices to judge
+    /// it (none, or fewer than the price-dumping rule's MinCount): the caller then passes the category's current prices
+    /// with the listing's next order, so a listing that arrived while its category was young (or before the category's
+    /// other listings were observed) is judged once the category has a history, not never.
+    /// </summary>
+    public static bool WantsCategoryPrices(ListingState s, PolicyOptions policy)
+    {
+        var rule = policy.Rule(ReasonCodes.PriceDumping);
+        return rule.Enabled && s.Price is not null && s.CategoryId.Length > 0 && (s.CategoryPrices is null || s.CategoryPrices.Count < rule.MinCount);
+    }
+
     private static Evaluation Evaluate(ListingState s, DateTimeOffset now, PolicyOptions policy) => new(ListingSignals.Evaluate(s, now, policy));
 
     private static void Record(ListingState s, IntegrityEvent e, ListingContext context, PolicyOptions policy)

@@ -63,6 +63,13 @@ public sealed class ListingGrain(
 
                 return result;
 
+            case { Event: OrderEvent order }:
+                // A listing not yet judged against a category with a history gets the category's current prices with its orders.
+                var current = ListingRules.WantsCategoryPrices(State, Policy)
+                    ? new ListingContext(CategoryPrices: await GrainFactory.GetGrain<ICategoryGrain>(State.CategoryId).SnapshotAsync(State.Currency))
+                    : ListingContext.None;
+                return ListingRules.Apply(State, order, current, Policy);
+
             case { Event: { } other }:
                 return ListingRules.Apply(State, other, ListingContext.None, Policy);
 

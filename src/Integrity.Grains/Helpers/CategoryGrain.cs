@@ -46,6 +46,8 @@ public sealed class CategoryGrain([PersistentState("category")] IPersistentState
         return Task.FromResult<IReadOnlyList<CategoryPriceSnapshot?>>(snapshots);
     }
 
+    public Task<CategoryPriceSnapshot?> SnapshotAsync(string currency) => Task.FromResult(state.State.Snapshot(currency));
+
     private async Task WriteIfDirtyAsync(CancellationToken cancellationToken)
     {
         if (_dirty)
