@@ -23,7 +23,17 @@ public static class RunCommand
         "no way to read the engine back was given (--viewer-key for its query API, --storage for its tables, or --self-host; or --probe none), so events applied per entity, " +
         "decisions, precision/recall/time-to-detect, false positives and the exactly-once ledger check are not computed; ledger.json and accepted-event-ids.txt hold what the engine must have applied.";
 
+    /// <returns>0; 1 when nothing sent was accepted; 3 when the engine was read back and the exactly-once ledger check failed.</returns>
     public static async Task<int> RunAsync(CommandLine cl, TextWriter output, TextWriter progress, bool interactive, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var report = await ExecuteAsync(cl, output, progress, interactive, time, cancellationToken);
+        return report.Totals.EventsSent > 0 && report.Totals.EventsAccepted == 0 ? 1
+            : report.Engine is { Ledger.Passed: false } ? 3
+            : 0;
+    }
+
+    /// <summary>The whole <c>run</c> command (self-hosting included), returning the report it wrote.</summary>
+    public static async Task<RunReport> ExecuteAsync(CommandLine cl, TextWriter output, TextWriter progress, bool interactive, TimeProvider time, CancellationToken cancellationToken)
     {
         var engine = ReadEngineOptions(cl);
         var options = ReadOptions(cl, engine.SelfHost);
@@ -77,7 +87,7 @@ public static class RunCommand
         }
     }
 
-    private static async Task<int> DriveAsync(
+    private static async Task<RunReport> DriveAsync(
         RunOptions options, EngineAccess engine, IReadOnlyList<GeneratedEvent> events, GroundTruthFile? truth, MarketplaceOptions? generated, string source,
         string reportDir, TextWriter output, TextWriter progress, bool interactive, TimeProvider time, CancellationToken cancellationToken)
     {
@@ -85,6 +95,10 @@ public static class RunCommand
         await progress.WriteLineAsync($"sending {total:N0} of {events.Count:N0} events to {options.Target} with {options.Concurrency} workers, batch {options.Batch}, rate {(options.Rate?.ToString("N0", System.Globalization.CultureInfo.InvariantCulture) ?? "max")}");
 
         using var http = CreateClient(options);
+        using var readBack = new HttpClient(new SocketsHttpHandler { UseProxy = false, MaxConnectionsPerServer = 16 }) { Timeout = Timeout.InfiniteTimeSpan };
+        await using var feed = engine.ViewerKey is { } viewer && engine.Probe != "none" && engine.Probe != "storage"
+            ? await LiveDecisionFeed.StartAsync(readBack, options.Target, viewer, time, cancellationToken)
+            : null;
         var ledger = new EventLedger();
         var stats = new RunStatistics(time);
         var startedAt = time.GetUtcNow();
@@ -111,13 +125,17 @@ public static class RunCommand
         EngineEvaluation? evaluation = null;
         EngineThroughput? applied = null;
         var note = NoProbeNote;
-        var probe = EngineProbes.Create(engine, options.Target, http);
+        var probe = await EngineProbes.CreateAsync(engine, options.Target, readBack, feed, cancellationToken);
         if (probe is not null && truth is not null)
         {
-            applied = await EngineProgress.WaitAppliedAsync(http, options.Target, engine.AnalystKey, ledger.Count, sendStarted, engine.Settle, progress, time, cancellationToken);
-            await progress.WriteLineAsync($"reading the engine back ({probe.Description})...");
             var sent = (int)Math.Min(totals.EventsDispatched, events.Count);
             var scope = EvaluationScope.Of(events, sent, truth.ToGroundTruth());
+            (long, Func<CancellationToken, Task<long>>)? counted = probe.Probe is IBulkEngineProbe bulk
+                ? (ledger.PerEntity().Where(p => EvaluationScope.CountedKinds.Contains(p.Key.Kind)).Sum(p => p.Value),
+                    async ct => (await bulk.GetAllEntitiesAsync(ct)).Values.Sum(c => c.EventsApplied))
+                : null;
+            applied = await EngineProgress.WaitAppliedAsync(readBack, options.Target, engine.AnalystKey, ledger.Count, sendStarted, engine.Settle, progress, time, cancellationToken, counted);
+            await progress.WriteLineAsync($"reading the engine back ({probe.Description})...");
             evaluation = await new EngineEvaluator(probe.Probe, time).EvaluateAsync(
                 ledger, scope.Truth, scope.Population, new DetectionOptions(), applied?.Settled == true ? TimeSpan.FromSeconds(5) : engine.Settle, cancellationToken);
             note = probe.Description + scope.Note;
@@ -146,7 +164,7 @@ public static class RunCommand
                 (applied is { Settled: true } a ? $"; applied {a.EventsPerSecond:N0} ev/s" : ""));
         }
 
-        return totals.EventsSent > 0 && totals.EventsAccepted == 0 ? 1 : 0;
+        return report;
     }
 
     /// <summary>Where the engine is and how to read it back: self-hosted, or given by --target and keys.</summary>

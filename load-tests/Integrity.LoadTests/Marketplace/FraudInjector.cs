@@ -7,6 +7,9 @@ namespace Integrity.LoadTests.Marketplace;
 /// </summary>
 internal static class FraudInjector
 {
+    /// <summary>Listings a category has before a price-dumping incident, when the marketplace has such a category.</summary>
+    public const int PriceHistory = 30;
+
     /// <summary>Every incident's events fall within this time of its start, so the whole incident is in the stream.</summary>
     public static readonly TimeSpan IncidentLength = TimeSpan.FromDays(4);
 
@@ -260,11 +263,17 @@ internal static class FraudInjector
         b.Involved(incident, FraudPatterns.ProhibitedClaims, EntityKind.Seller, seller.Id, listing.CreatedAt);
     }
 
-    /// <summary>A listing at 8–18% of its category's median price, once the category has a price history.</summary>
+    /// <summary>
+    /// A listing at 8–18% of its category's median price, once the category has a price history: in a category with
+    /// at least <see cref="PriceHistory"/> listings before the incident (the engine's first policy judges a price against
+    /// its category's median only from 20 prices on), or the busiest category when none has that many yet.
+    /// </summary>
     private static void PriceDumping(MarketplaceBuilder b, Random rng, string incident, DateTimeOffset t0)
     {
+        var before = b.Sellers.SelectMany(s => s.Listings).Where(l => l.CreatedAt < t0).GroupBy(l => l.Category.Id).ToDictionary(g => g.Key, g => g.Count());
         var seller = OrdinarySeller(b, rng, 1);
-        var category = TextBank.Pick(rng, TextBank.Categories);
+        var established = TextBank.Categories.Where(c => before.GetValueOrDefault(c.Id) >= PriceHistory).ToList();
+        var category = established.Count > 0 ? TextBank.Pick(rng, established) : TextBank.Categories.MaxBy(c => before.GetValueOrDefault(c.Id))!;
         var noun = TextBank.Pick(rng, category.Nouns);
         var price = category.MedianPrice * (decimal)(0.08 + (rng.NextDouble() * 0.1));
         var listing = b.NewListing(seller, t0, category, $"{MarketplaceBuilder.Capitalize(TextBank.Pick(rng, TextBank.Adjectives))} {noun} clearance", TextBank.HonestDescription(rng, noun), price, noun);

@@ -30,8 +30,12 @@ public sealed record MarketplaceOptions
 
     public int RingListings { get; init; } = 3;
 
-    /// <summary>Stores sharing one bank account in a linked network.</summary>
-    public int NetworkStores { get; init; } = 5;
+    /// <summary>
+    /// Stores sharing one bank account in a linked network. The engine's first policy calls a seller part of a network
+    /// when it shares a strong identifier with at least 5 other sellers (LINKED_NETWORK), so a network has 6 stores;
+    /// smaller ones are only held once an analyst closes one of them (LINKED_TO_CLOSED), which a load run does not do.
+    /// </summary>
+    public int NetworkStores { get; init; } = 6;
 
     public int DefamationReviewers { get; init; } = 20;
 

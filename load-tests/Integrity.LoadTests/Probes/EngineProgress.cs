@@ -10,29 +10,43 @@ namespace Integrity.LoadTests.Probes;
 /// </summary>
 public static class EngineProgress
 {
-    /// <returns>Null when the progress endpoint cannot be read (no analyst key, not served); the evaluator then waits on the ledger itself.</returns>
+    /// <param name="counted">
+    /// When the progress endpoint cannot be read (no analyst key, not served) but every entity's counters can be read
+    /// at once: the applications the ledger expects, and how to read how many are stored; settled when they are equal.
+    /// </param>
+    /// <returns>Null when neither way is available; the evaluator then waits on the ledger itself.</returns>
     public static async Task<EngineThroughput?> WaitAppliedAsync(
-        HttpClient http, Uri target, string? analystKey, long accepted, long sendStarted, TimeSpan settle, TextWriter progress, TimeProvider time, CancellationToken cancellationToken)
+        HttpClient http, Uri target, string? analystKey, long accepted, long sendStarted, TimeSpan settle, TextWriter progress, TimeProvider time,
+        CancellationToken cancellationToken, (long Expected, Func<CancellationToken, Task<long>> Stored)? counted = null)
     {
-        if (analystKey is null) return null;
         var sendEnded = time.GetTimestamp();
         var lastLine = TimeSpan.Zero;
+        var how = "every journal partition's checkpoint reached its head (GET /v1/admin/progress)";
+        var useProgress = analystKey is not null;
         while (true)
         {
-            var state = await ReadAsync(http, target, analystKey, cancellationToken);
+            var state = useProgress ? await ReadAsync(http, target, analystKey!, cancellationToken) : null;
+            if (state is null && counted is { } c)
+            {
+                useProgress = false;
+                how = "the stored applied counters of every seller, listing and reviewer add up to what the ledger expects (grain-state table)";
+                var stored = await c.Stored(cancellationToken);
+                state = (stored >= c.Expected, Math.Max(0, c.Expected - stored));
+            }
+
             if (state is null) return null;
             var waited = time.GetElapsedTime(sendEnded);
             if (state.Value.Settled || waited >= settle)
             {
                 var seconds = time.GetElapsedTime(sendStarted).TotalSeconds;
                 return new EngineThroughput(state.Value.Settled, Math.Round(seconds, 3), accepted, Math.Round(accepted / Math.Max(seconds, 0.001), 1), Math.Round(waited.TotalSeconds, 3),
-                    state.Value.Settled ? "every journal partition's checkpoint reached its head (GET /v1/admin/progress)" : $"not settled within --settle {settle.TotalSeconds:0} s; lag {state.Value.Lag:N0} journal rows");
+                    state.Value.Settled ? how : $"not settled within --settle {settle.TotalSeconds:0} s; {state.Value.Lag:N0} behind ({how})");
             }
 
             if (waited - lastLine >= TimeSpan.FromSeconds(5))
             {
                 lastLine = waited;
-                await progress.WriteLineAsync($"waiting for the engine to apply: {state.Value.Lag:N0} journal row(s) behind after {waited.TotalSeconds:0} s");
+                await progress.WriteLineAsync($"waiting for the engine to apply: {state.Value.Lag:N0} {(useProgress ? "journal row(s)" : "application(s)")} behind after {waited.TotalSeconds:0} s");
             }
 
             await Task.Delay(TimeSpan.FromMilliseconds(250), time, cancellationToken);
