@@ -43,3 +43,10 @@ catch (OperationCanceledException) when (cancel.IsCancellationRequested)
     await Console.Error.WriteLineAsync("interrupted");
     return 130;
 }
+catch (Exception ex) when (ex is HttpRequestException or IOException or InvalidOperationException or TimeoutException or OperationCanceledException
+    or System.Text.Json.JsonException or Azure.RequestFailedException)
+{
+    // Whatever the run started was stopped on the way out (finally blocks); say what failed without a crash dump.
+    await Console.Error.WriteLineAsync($"error: {ex.GetType().Name}: {ex.Message}");
+    return 1;
+}

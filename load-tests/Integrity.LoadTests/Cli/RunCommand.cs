@@ -81,6 +81,12 @@ public static class RunCommand
             if (selfHosted is not null)
             {
                 await progress.WriteLineAsync($"self-host: stopping the engine host (pid {selfHosted.HostProcessId}) and Azurite (pid {selfHosted.AzuriteProcessId})");
+                if (Directory.Exists(reportDir) && selfHosted.HostOutput is { Length: > 0 } log)
+                {
+                    // The host's own warnings and errors (it logs at Warning), for the record; the tail if long.
+                    await File.WriteAllTextAsync(Path.Combine(reportDir, "host.log"), log.Length > 1_000_000 ? log[^1_000_000..] : log, CancellationToken.None);
+                }
+
                 await selfHosted.DisposeAsync();
                 AppDomain.CurrentDomain.ProcessExit -= stopOnExit;
             }

@@ -23,9 +23,27 @@ public static class EngineProgress
         var lastLine = TimeSpan.Zero;
         var how = "every journal partition's checkpoint reached its head (GET /v1/admin/progress)";
         var useProgress = analystKey is not null;
+        var failures = 0;
         while (true)
         {
-            var state = useProgress ? await ReadAsync(http, target, analystKey!, cancellationToken) : null;
+            (bool Settled, long Lag)? state = null;
+            if (useProgress)
+            {
+                try
+                {
+                    state = await ReadAsync(http, target, analystKey!, cancellationToken);
+                    failures = 0;
+                    useProgress = state is not null;
+                }
+                catch (Exception e) when (e is HttpRequestException or JsonException or KeyNotFoundException or InvalidOperationException
+                    || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+                {
+                    // A busy engine may not answer within the timeout: ask again, and fall back after a few misses.
+                    if (++failures >= 3) useProgress = false;
+                    else continue;
+                }
+            }
+
             if (state is null && counted is { } c)
             {
                 useProgress = false;
@@ -49,7 +67,8 @@ public static class EngineProgress
                 await progress.WriteLineAsync($"waiting for the engine to apply: {state.Value.Lag:N0} {(useProgress ? "journal row(s)" : "application(s)")} behind after {waited.TotalSeconds:0} s");
             }
 
-            await Task.Delay(TimeSpan.FromMilliseconds(250), time, cancellationToken);
+            // Counters are a table scan: read them less often than the progress endpoint.
+            await Task.Delay(useProgress ? TimeSpan.FromMilliseconds(500) : TimeSpan.FromSeconds(3), time, cancellationToken);
         }
     }
 
