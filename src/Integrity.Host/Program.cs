@@ -14,6 +14,7 @@ app.UseIntegritySecurity();
 app.MapHealthApi();
 app.MapIngestApi();
 app.MapQueryApi();
+app.MapAdminApi();
 await app.RunAsync();
 
 /// <summary>Entry point, visible to the test host factory.</summary>

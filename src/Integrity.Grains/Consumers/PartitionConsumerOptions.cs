@@ -10,7 +10,7 @@ public sealed class PartitionConsumerOptions
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(500);
 
     /// <summary>Grain-state writes one consumer has under way at once when it checkpoints.</summary>
-    public int MaxConcurrentFlushes { get; set; } = 32;
+    public int MaxConcurrentFlushes { get; set; } = 8;
 
     /// <summary>
     /// The naive baseline, for benchmarks only: each event is delivered on its own and every grain it touched writes

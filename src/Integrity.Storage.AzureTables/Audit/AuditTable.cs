@@ -13,6 +13,7 @@ namespace Integrity.Storage.AzureTables.Audit;
 public sealed class AuditTable(TableServiceClient service, string tablePrefix = "Audit") : IAuditLog
 {
     private const int MaxBatch = 100;
+    private const int MaxParallelTransactions = 16;
 
     private readonly TableClient _byEntity = service.GetTableClient(tablePrefix + "ByEntity");
     private readonly TableClient _byTime = service.GetTableClient(tablePrefix + "ByTime");
@@ -81,10 +82,12 @@ public sealed class AuditTable(TableServiceClient service, string tablePrefix = 
             .GroupBy(r => r.PartitionKey)
             // A transaction may not touch the same row twice.
             .SelectMany(g => g.DistinctBy(r => r.RowKey).Chunk(MaxBatch));
-        foreach (var batch in batches)
+        // Per entity the partitions are small (often one row): one transaction after another would cap the audit at a
+        // few dozen decisions/s, and every checkpoint waits for the audit. Partitions are independent: write them side by side.
+        await Parallel.ForEachAsync(batches, new ParallelOptions { MaxDegreeOfParallelism = MaxParallelTransactions, CancellationToken = cancellationToken }, async (batch, token) =>
         {
             var actions = batch.Select(r => new TableTransactionAction(TableTransactionActionType.UpsertReplace, r, ETag.All));
-            await table.SubmitTransactionAsync(actions, cancellationToken);
-        }
+            await table.SubmitTransactionAsync(actions, token);
+        });
     }
 }

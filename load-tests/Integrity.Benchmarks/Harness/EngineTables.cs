@@ -1,0 +1,192 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Azure.Data.Tables;
+using Integrity.Storage.AzureTables;
+using Integrity.Storage.AzureTables.GrainStorage;
+using Integrity.Storage.AzureTables.Journal;
+
+namespace Integrity.Benchmarks.Harness;
+
+/// <summary>One journal partition's head (last sequence written) and its consumer's durable checkpoint.</summary>
+public readonly record struct PartitionProgress(int Partition, long Head, long Checkpoint)
+{
+    public bool Settled => Head == Checkpoint;
+}
+
+/// <summary>A stored entity: its applied-event counter and when its row was last written (storage clock).</summary>
+public readonly record struct StoredEntity(long EventsApplied, DateTimeOffset WrittenAt);
+
+/// <summary>An audit row: the decision, the events that tipped it, and when the row was written (storage clock).</summary>
+public sealed record StoredDecision(string EntityKind, string EntityId, string Step, IReadOnlyList<string> TriggeringEventIds, DateTimeOffset WrittenAt);
+
+/// <summary>
+/// Reads the engine's tables directly (no host involved), with the host's default names: the journal heads, the
+/// consumers' checkpoints, grain state (row layout of Orleans' AzureTableGrainStorage), audit and dead letters.
+/// </summary>
+public sealed class EngineTables(string connectionString)
+{
+    private readonly TableServiceClient _service = new(connectionString);
+
+    public TableClient Journal => _service.GetTableClient("Journal");
+
+    public TableClient Checkpoints => _service.GetTableClient("JournalCheckpoints");
+
+    public TableClient GrainState => _service.GetTableClient("IntegrityGrainState");
+
+    public TableClient DeadLetters => _service.GetTableClient("DeadLetters");
+
+    public TableClient Audit => _service.GetTableClient("AuditByTime");
+
+    public async Task<IReadOnlyList<PartitionProgress>> ProgressAsync(CancellationToken cancellationToken = default)
+    {
+        var heads = new Dictionary<int, long>();
+        await foreach (var row in Journal.QueryAsync<TableEntity>($"RowKey eq '{JournalRowLayout.HeadRowKey}'", select: ["PartitionKey", "RowKey", JournalRowLayout.NextProperty], cancellationToken: cancellationToken))
+        {
+            heads[int.Parse(row.PartitionKey.AsSpan(1), provider: System.Globalization.CultureInfo.InvariantCulture)] = (row.GetInt64(JournalRowLayout.NextProperty) ?? 1) - 1;
+        }
+
+        var checkpoints = new Dictionary<int, long>();
+        await foreach (var row in Checkpoints.QueryAsync<TableEntity>(cancellationToken: cancellationToken))
+        {
+            checkpoints[int.Parse(row.RowKey.AsSpan(1), provider: System.Globalization.CultureInfo.InvariantCulture)] = row.GetInt64("Sequence") ?? 0;
+        }
+
+        return [.. heads.Keys.Union(checkpoints.Keys).Order().Select(p => new PartitionProgress(p, heads.GetValueOrDefault(p), checkpoints.GetValueOrDefault(p)))];
+    }
+
+    /// <summary>
+    /// Waits until every partition's checkpoint has reached its journal head (everything journaled is applied and
+    /// its grain states written), the same for two reads in a row. Returns how long it took.
+    /// </summary>
+    public async Task<TimeSpan> WaitSettledAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        var waited = Stopwatch.StartNew();
+        IReadOnlyList<PartitionProgress>? last = null;
+        while (true)
+        {
+            IReadOnlyList<PartitionProgress>? now = null;
+            try
+            {
+                now = await ProgressAsync(cancellationToken);
+            }
+            catch (Azure.RequestFailedException)
+            {
+            }
+
+            if (now is { Count: > 0 } && now.All(p => p.Settled) && last is not null && now.SequenceEqual(last))
+            {
+                return waited.Elapsed;
+            }
+
+            if (waited.Elapsed > timeout)
+            {
+                throw new TimeoutException($"Not settled within {timeout.TotalSeconds:0}s: " + string.Join(", ", (now ?? last ?? []).Select(p => $"p{p.Partition} head {p.Head} checkpoint {p.Checkpoint}")));
+            }
+
+            last = now;
+            await Task.Delay(500, cancellationToken);
+        }
+    }
+
+    /// <summary>Every stored listing, reviewer and seller with its EventsApplied (one scan of the grain-state table).</summary>
+    public async Task<Dictionary<EntityKey, StoredEntity>> StoredEntitiesAsync(string? idPrefix = null, CancellationToken cancellationToken = default)
+    {
+        var result = new Dictionary<EntityKey, StoredEntity>();
+        await foreach (var row in GrainState.QueryAsync<TableEntity>(cancellationToken: cancellationToken))
+        {
+            (EntityType Kind, string IdProperty)? kind = row.RowKey switch
+            {
+                "listing" => (EntityType.Listing, "listingId"),
+                "reviewer" => (EntityType.Reviewer, "reviewerId"),
+                "seller" => (EntityType.Seller, "sellerId"),
+                _ => null,
+            };
+            if (kind is not { } k)
+            {
+                continue;
+            }
+
+            var data = GrainStateRow.ReadData(row);
+            if (data.Length == 0)
+            {
+                continue;
+            }
+
+            using var json = JsonDocument.Parse(data);
+            var id = json.RootElement.GetProperty(k.IdProperty).GetString() ?? "";
+            if (idPrefix is not null && !id.Contains(idPrefix, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var applied = json.RootElement.TryGetProperty("eventsApplied", out var count) ? count.GetInt64() : 0;
+            result[new EntityKey(k.Kind, id)] = new StoredEntity(applied, row.Timestamp ?? default);
+        }
+
+        return result;
+    }
+
+    /// <summary>One stored entity, read by its grain-state row key (<c>{serviceId}_{grainType}/{id}</c> sanitized).</summary>
+    public async Task<StoredEntity?> StoredEntityAsync(EntityKey entity, string serviceId = "integrity", CancellationToken cancellationToken = default)
+    {
+        var type = entity.Kind.ToString().ToLowerInvariant();
+        var partitionKey = TableNameRules.SanitizeKey($"{serviceId}_{type}/{entity.Id}");
+        var row = await GrainState.GetEntityIfExistsAsync<TableEntity>(partitionKey, type, cancellationToken: cancellationToken);
+        if (!row.HasValue || row.Value is not { } value)
+        {
+            return null;
+        }
+
+        using var json = JsonDocument.Parse(GrainStateRow.ReadData(value));
+        return new StoredEntity(json.RootElement.TryGetProperty("eventsApplied", out var count) ? count.GetInt64() : 0, value.Timestamp ?? default);
+    }
+
+    /// <summary>Dead letters written by the journal consumers (impossible content), all days.</summary>
+    public async Task<List<TableEntity>> ConsumerDeadLettersAsync(CancellationToken cancellationToken = default)
+    {
+        var result = new List<TableEntity>();
+        await foreach (var row in DeadLetters.QueryAsync<TableEntity>("Source eq 'consumer'", cancellationToken: cancellationToken))
+        {
+            result.Add(row);
+        }
+
+        return result;
+    }
+
+    /// <summary>Every automatic decision in the audit trail with its triggering events and write time.</summary>
+    public async Task<List<StoredDecision>> DecisionsAsync(CancellationToken cancellationToken = default)
+    {
+        var result = new List<StoredDecision>();
+        await foreach (var row in Audit.QueryAsync<TableEntity>(cancellationToken: cancellationToken))
+        {
+            var details = row.GetString("Details");
+            if (details is null)
+            {
+                continue;
+            }
+
+            using var json = JsonDocument.Parse(details);
+            var triggers = json.RootElement.TryGetProperty("triggeringEventIds", out var t) && t.ValueKind == JsonValueKind.Array
+                ? t.EnumerateArray().Select(x => x.GetString() ?? "").ToList()
+                : [];
+            result.Add(new StoredDecision(row.GetString("EntityKind") ?? "", row.GetString("EntityId") ?? "", row.GetString("Step") ?? "", triggers, row.Timestamp ?? default));
+        }
+
+        return result;
+    }
+
+    /// <summary>Every event id in the journal (to tell which unanswered events were nevertheless stored).</summary>
+    public async Task<Dictionary<string, int>> JournaledEventIdsAsync(CancellationToken cancellationToken = default)
+    {
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        await foreach (var row in Journal.QueryAsync<TableEntity>($"RowKey ne '{JournalRowLayout.HeadRowKey}'", cancellationToken: cancellationToken))
+        {
+            foreach (var e in JournalRowLayout.Read(0, row).Events)
+            {
+                counts[e.EventId] = counts.GetValueOrDefault(e.EventId) + 1;
+            }
+        }
+
+        return counts;
+    }
+}

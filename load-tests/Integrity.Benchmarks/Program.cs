@@ -1,0 +1,233 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using HdrHistogram;
+using Integrity.Benchmarks.Harness;
+using Integrity.Testing;
+
+// Ingestion benchmark: self-hosts Azurite and the engine (the real host process), drives it over HTTP from this process
+// on the same machine, and writes JSON + Markdown to docs/benchmarks. Every phase is bounded in events and in time.
+var options = BenchOptions.Parse(args);
+var results = new List<PhaseResult>();
+Console.WriteLine($"Integrity ingestion benchmark: {JsonSerializer.Serialize(options)}");
+
+var phases = (Array.IndexOf(args, "--phases") is var at and >= 0 ? args[at + 1] : "behind,naive,latency,sustainable").Split(',');
+if (phases.Contains("behind"))
+{
+    results.Add(await Phases.ThroughputAsync("write-behind", options, options.Seconds, writeThrough: false));
+}
+
+if (phases.Contains("naive"))
+{
+    results.Add(await Phases.ThroughputAsync("naive write-through", options, options.NaiveSeconds, writeThrough: true));
+}
+
+if (phases.Contains("latency"))
+{
+    results.Add(await Phases.LatencyAsync(options, options.LatencyRate));
+}
+
+if (phases.Contains("sustainable") && options.SustainableRate is { } sustainable)
+{
+    results.Add(await Phases.LatencyAsync(options, sustainable));
+}
+
+Report.Write(options, results);
+return 0;
+
+/// <summary>Command-line settings (all optional).</summary>
+internal sealed record BenchOptions(
+    int Seconds, int NaiveSeconds, double? Rate, int Sellers, int Customers, int Workers, int Batch,
+    double LatencyRate, int LatencySeconds, double? SustainableRate, bool InMemory, string Out, string CheckpointInterval, double ReviewShare)
+{
+    public static BenchOptions Parse(string[] args)
+    {
+        string? Get(string name)
+        {
+            var i = Array.IndexOf(args, "--" + name);
+            return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+        }
+
+        double? Num(string name) => Get(name) is { } v ? double.Parse(v, CultureInfo.InvariantCulture) : null;
+        return new BenchOptions(
+            Seconds: (int)(Num("seconds") ?? 60),
+            NaiveSeconds: (int)(Num("naive-seconds") ?? 30),
+            Rate: Get("rate") is null or "max" ? null : Num("rate"),
+            Sellers: (int)(Num("sellers") ?? 500),
+            Customers: (int)(Num("customers") ?? 5000),
+            Workers: (int)(Num("workers") ?? 4),
+            Batch: (int)(Num("batch") ?? 1000),
+            LatencyRate: Num("latency-rate") ?? 20_000,
+            LatencySeconds: (int)(Num("latency-seconds") ?? 30),
+            SustainableRate: Num("sustainable-rate") ?? 1000,
+            InMemory: args.Contains("--in-memory"),
+            Out: Get("out") ?? Path.Combine(RepositoryRoot.Path, "docs", "benchmarks"),
+            CheckpointInterval: Get("checkpoint-interval") ?? "00:00:02",
+            ReviewShare: Num("review-share") ?? 0.1);
+    }
+}
+
+internal sealed record Percentiles(long Count, double P50, double P90, double P99, double P999, double Max)
+{
+    public static Percentiles? Of(LongHistogram h, double scale) => h.TotalCount == 0 ? null : new(h.TotalCount,
+        h.GetValueAtPercentile(50) / scale, h.GetValueAtPercentile(90) / scale, h.GetValueAtPercentile(99) / scale,
+        h.GetValueAtPercentile(99.9) / scale, h.GetMaxValue() / scale);
+}
+
+internal sealed record PhaseResult(
+    string Name, string Mode, double? TargetRate, double SendSeconds, long Accepted, double AcceptedPerSecond,
+    long AppliedInWindow, double AppliedPerSecond, double? DrainSeconds, long Requests, long Unavailable503, long TransportErrors,
+    Percentiles? IngestLatencyMs, Percentiles? EventToDecisionMs, long TippingSent, long TippingDecided,
+    double MaxStoredLagSeconds, double MaxStoredLagAfterDrainSeconds, string CheckpointInterval, IReadOnlyList<string> Problems, IReadOnlyList<PipelineSample> Samples);
+
+internal static class Phases
+{
+    public static async Task<PhaseResult> ThroughputAsync(string name, BenchOptions o, int seconds, bool writeThrough) =>
+        await RunAsync(name, o, seconds, o.Rate, writeThrough, tippingShare: 0);
+
+    public static async Task<PhaseResult> LatencyAsync(BenchOptions o, double rate) =>
+        await RunAsync($"event-to-decision at {rate:N0}/s", o, o.LatencySeconds, rate, writeThrough: false, tippingShare: 0.25);
+
+    private static async Task<PhaseResult> RunAsync(string name, BenchOptions o, int seconds, double? rate, bool writeThrough, double tippingShare)
+    {
+        Console.WriteLine($"\n== {name}: {seconds}s, rate {(rate is { } r ? r.ToString("N0", CultureInfo.InvariantCulture) : "max")}");
+        await using var engine = await EngineUnderTest.StartAsync(new Dictionary<string, string>
+        {
+            ["Consumers:CheckpointInterval"] = o.CheckpointInterval,
+            ["Consumers:WriteThrough"] = writeThrough ? "true" : "false",
+            ["Security:RateLimit:PermitsPerSecond"] = "100000",
+            ["Security:RateLimit:Burst"] = "100000",
+        }, inMemoryStorage: o.InMemory);
+        var market = new SyntheticMarket(new MarketOptions
+        {
+            Prefix = "b" + Guid.NewGuid().ToString("N")[..6], Sellers = o.Sellers, Reviewers = o.Customers, TippingListingShare = tippingShare, ReviewShare = o.ReviewShare,
+        });
+        var tippingAcceptedAt = new ConcurrentDictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+        var maxEvents = (long)Math.Min((rate ?? 60_000) * seconds * 1.2, (long)o.Sellers * 800);
+        using var sender = new IngestSender(engine.BaseAddress, TestSecrets.IngestKey, new SenderOptions
+        {
+            Workers = o.Workers, BatchSize = o.Batch, EventsPerSecond = rate, MaxEvents = maxEvents,
+            Duration = TimeSpan.FromSeconds(seconds), HardStop = TimeSpan.FromSeconds(seconds + 60), KeepLedger = false,
+        })
+        {
+            OnAccepted = (events, at) =>
+            {
+                foreach (var e in events)
+                {
+                    if (e.Tipping)
+                    {
+                        tippingAcceptedAt[e.EventId] = at;
+                    }
+                }
+            },
+        };
+
+        var clock = Stopwatch.StartNew();
+        var monitor = new PipelineMonitor(engine.Tables, () => sender.Stats.Accepted);
+        using var stopMonitor = new CancellationTokenSource();
+        var watching = monitor.RunAsync(clock, stopMonitor.Token);
+        var printing = Task.Run(async () =>
+        {
+            while (!stopMonitor.IsCancellationRequested)
+            {
+                await Task.Delay(5000);
+                if (monitor.Samples.LastOrDefault() is { } s)
+                {
+                    Console.WriteLine($"  {s.Seconds,5:0}s accepted {s.Accepted,10:N0} journaled {s.Journaled,10:N0} applied+stored {s.Checkpointed,10:N0} stored lag {s.StoredLagSeconds,6:0.0}s");
+                }
+            }
+        });
+
+        await sender.RunAsync(market);
+        var sendSeconds = clock.Elapsed.TotalSeconds;
+        var atSendEnd = await monitor.SampleAsync(clock);
+        double? drain = null;
+        try
+        {
+            // Bounded: give the consumers as long again as the load lasted (at most 3 minutes) to catch up.
+            await engine.Tables.WaitSettledAsync(TimeSpan.FromSeconds(Math.Min(180, Math.Max(30, seconds))));
+            drain = clock.Elapsed.TotalSeconds - sendSeconds;
+        }
+        catch (TimeoutException e)
+        {
+            Console.WriteLine("  not drained: " + e.Message);
+        }
+
+        await stopMonitor.CancelAsync();
+        await watching;
+        await printing;
+        var final = await monitor.SampleAsync(clock);
+
+        Percentiles? decisionLatency = null;
+        long decided = 0;
+        if (tippingShare > 0)
+        {
+            var h = new LongHistogram(3_600_000_000, 3);
+            foreach (var d in await engine.Tables.DecisionsAsync())
+            {
+                var trigger = d.TriggeringEventIds.Select(id => tippingAcceptedAt.TryGetValue(id, out var at) ? at : (DateTimeOffset?)null).FirstOrDefault(a => a is not null);
+                if (trigger is { } acceptedAt && d.EntityKind == "listing")
+                {
+                    decided++;
+                    h.RecordValue(Math.Max(0, (long)((d.WrittenAt - acceptedAt).TotalMilliseconds * 1000)));
+                }
+            }
+
+            decisionLatency = Percentiles.Of(h, 1000.0);
+        }
+
+        var stats = sender.Stats;
+        var windowEnd = monitor.Samples.Where(s => s.Seconds <= sendSeconds).ToList();
+        var appliedInWindow = atSendEnd.Checkpointed;
+        var result = new PhaseResult(
+            name, writeThrough ? "write-through (state written per event per grain, checkpoint per row)" : $"write-behind (checkpoint every {o.CheckpointInterval})",
+            rate, Math.Round(sendSeconds, 1), stats.Accepted, Math.Round(stats.Accepted / sendSeconds), appliedInWindow, Math.Round(appliedInWindow / sendSeconds),
+            drain is { } dr ? Math.Round(dr, 1) : null, stats.Requests, stats.Unavailable, stats.TransportErrors,
+            Percentiles.Of(stats.Latency, 1000.0), decisionLatency, tippingAcceptedAt.Count, decided,
+            Math.Round(monitor.Samples.Select(s => s.StoredLagSeconds).DefaultIfEmpty().Max(), 2),
+            Math.Round(final.StoredLagSeconds, 2), o.CheckpointInterval, [.. stats.Problems], monitor.Samples);
+        Console.WriteLine($"  accepted {result.AcceptedPerSecond:N0}/s, applied+stored {result.AppliedPerSecond:N0}/s in the window, drain {result.DrainSeconds?.ToString("0.0", CultureInfo.InvariantCulture) ?? "not finished"}s, " +
+            $"ingest p99 {result.IngestLatencyMs?.P99:0.0} ms, decision p99 {result.EventToDecisionMs?.P99:0} ms ({decided}/{tippingAcceptedAt.Count}), max stored lag {result.MaxStoredLagSeconds:0.0}s");
+        return result;
+    }
+}
+
+internal static class Report
+{
+    public static void Write(BenchOptions o, List<PhaseResult> results)
+    {
+        Directory.CreateDirectory(o.Out);
+        var date = DateTime.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var json = Path.Combine(o.Out, $"ingestion-{date}.json");
+        File.WriteAllText(json, JsonSerializer.Serialize(new { options = o, machine = Machine(), results }, new JsonSerializerOptions { WriteIndented = true }));
+        var md = new StringBuilder();
+        var inv = CultureInfo.InvariantCulture;
+        md.AppendLine(inv, $"# Ingestion benchmark {date}");
+        md.AppendLine();
+        md.AppendLine(inv, $"`dotnet run -c Release --project load-tests/Integrity.Benchmarks -- {string.Join(' ', Environment.GetCommandLineArgs().Skip(1))}` on {Machine()}.");
+        md.AppendLine(inv, $"Azurite {(o.InMemory ? "in memory" : "on a data folder")}, the host process and the sender on this one machine; {o.Sellers:N0} sellers × 4 listings, {o.Customers:N0} customers; {o.Workers} senders, {o.Batch:N0} events per request. Raw figures: `{Path.GetFileName(json)}`.");
+        md.AppendLine();
+        md.AppendLine("| phase | target/s | accepted/s | applied+stored/s (in the window) | drain after | ingest p50 / p90 / p99 / p99.9 ms | event→decision p50 / p99 ms | max stored lag s |");
+        md.AppendLine("|---|---|---|---|---|---|---|---|");
+        foreach (var r in results)
+        {
+            var l = r.IngestLatencyMs;
+            var d = r.EventToDecisionMs;
+            md.AppendLine(inv, $"| {r.Name} | {(r.TargetRate is { } t ? t.ToString("N0", inv) : "max")} | {r.AcceptedPerSecond:N0} | {r.AppliedPerSecond:N0} | {(r.DrainSeconds is { } x ? x.ToString("0.0", inv) + " s" : "not drained")} | " +
+                $"{l?.P50:0.0} / {l?.P90:0.0} / {l?.P99:0.0} / {l?.P999:0.0} | {(d is null ? "–" : $"{d.P50:0} / {d.P99:0} ({r.TippingDecided}/{r.TippingSent})")} | {r.MaxStoredLagSeconds:0.0} |");
+        }
+
+        if (results.FirstOrDefault(r => r.Name == "write-behind") is { } behind && results.FirstOrDefault(r => r.Name.StartsWith("naive", StringComparison.Ordinal)) is { } naive)
+        {
+            md.AppendLine();
+            md.AppendLine(inv, $"**Write-behind vs naive write-through (applied and stored events/s, same run, same traffic): {behind.AppliedPerSecond:N0} vs {naive.AppliedPerSecond:N0} = ×{(naive.AppliedPerSecond > 0 ? behind.AppliedPerSecond / naive.AppliedPerSecond : double.NaN):0.0}.**");
+        }
+
+        File.WriteAllText(Path.Combine(o.Out, $"ingestion-{date}.generated.md"), md.ToString());
+        Console.WriteLine("\n" + md);
+    }
+
+    private static string Machine() => $"{Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}";
+}

@@ -1,0 +1,68 @@
+using System.Diagnostics;
+using Integrity.Benchmarks.Harness;
+using Integrity.Testing;
+using Xunit.Abstractions;
+
+namespace Integrity.Resilience.Tests;
+
+/// <summary>SIGKILL of the host process in the middle of a load: every event answered 202 is applied exactly once.</summary>
+public sealed class HostCrashTests(ITestOutputHelper output)
+{
+    private const int Events = 100_000;
+
+    [Fact]
+    public async Task Killing_the_host_mid_load_loses_no_accepted_event_and_applies_none_twice()
+    {
+        await using var engine = await EngineUnderTest.StartAsync(new Dictionary<string, string> { ["Consumers:CheckpointInterval"] = "00:00:01" });
+        var market = new SyntheticMarket(new MarketOptions { Prefix = "crash", Sellers = 300, Reviewers = 3000, ReviewShare = 0.1 });
+        using var sender = new IngestSender(engine.BaseAddress, TestSecrets.IngestKey, new SenderOptions
+        {
+            Workers = 4,
+            BatchSize = 1000,
+            MaxEvents = Events,
+            Duration = TimeSpan.FromSeconds(240),
+            HardStop = TimeSpan.FromSeconds(270),
+        });
+        var clock = Stopwatch.StartNew();
+        var load = sender.RunAsync(market);
+
+        // Kill once a good part is accepted and the consumers are applying (and checkpointing) behind it.
+        while (sender.Ledger.Count < 35_000 && !load.IsCompleted && clock.Elapsed < TimeSpan.FromSeconds(120))
+        {
+            await Task.Delay(20);
+        }
+
+        Assert.False(load.IsCompleted, "the load ended before the host could be killed mid-way");
+        var acceptedBeforeKill = sender.Ledger.Count;
+        var progressBeforeKill = await engine.Tables.ProgressAsync();
+        await engine.KillHostAsync();
+        var killedAt = clock.Elapsed;
+
+        // Requests under way when the host died get no answer: those events may or may not have been stored.
+        await Task.Delay(1500);
+        var unanswered = sender.Ledger.UncertainIds();
+        var journaled = await engine.Tables.JournaledEventIdsAsync();
+        var storedWithout202 = unanswered.Count(journaled.ContainsKey);
+
+        await engine.StartHostAsync(TimeSpan.FromSeconds(90));
+        sender.Target = engine.BaseAddress;
+        await load;
+        var sent = clock.Elapsed;
+        var settle = await engine.Tables.WaitSettledAsync(TimeSpan.FromSeconds(180));
+        var stored = await engine.Tables.StoredEntitiesAsync("-crash-");
+        var journaledAfter = await engine.Tables.JournaledEventIdsAsync();
+
+        output.WriteLine($"accepted {sender.Ledger.Count:N0} events ({acceptedBeforeKill:N0} before the kill at {killedAt.TotalSeconds:0.0}s); " +
+            $"checkpoints at the kill: {string.Join(", ", progressBeforeKill.Select(p => $"{p.Checkpoint}/{p.Head}"))}");
+        output.WriteLine($"unanswered at the kill: {unanswered.Count:N0} events, of which {storedWithout202:N0} were stored without their 202; " +
+            $"{sender.Stats.ResentEvents:N0} events in resent requests; transport errors {sender.Stats.TransportErrors}; " +
+            $"journaled twice {journaledAfter.Values.Count(c => c > 1):N0}; load done at {sent.TotalSeconds:0.0}s, settled {settle.TotalSeconds:0.0}s later");
+        output.WriteLine($"entities checked {sender.Ledger.PerEntity().Count:N0}, stored {stored.Count:N0}");
+
+        Assert.Empty(sender.Stats.Problems);
+        Assert.Equal(Events, sender.Ledger.Count);
+        Assert.Empty(sender.Ledger.UncertainIds());
+        Assert.True(sender.Stats.TransportErrors > 0, "no request was cut by the kill");
+        Ledgers.AssertExactlyOnce(sender.Ledger.PerEntity(), stored);
+    }
+}
