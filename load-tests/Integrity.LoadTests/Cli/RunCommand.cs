@@ -140,7 +140,8 @@ public static class RunCommand
                 ? (ledger.PerEntity().Where(p => EvaluationScope.CountedKinds.Contains(p.Key.Kind)).Sum(p => p.Value),
                     async ct => (await bulk.GetAllEntitiesAsync(ct)).Values.Sum(c => c.EventsApplied))
                 : null;
-            applied = await EngineProgress.WaitAppliedAsync(readBack, options.Target, engine.AnalystKey, ledger.Count, sendStarted, engine.Settle, progress, time, cancellationToken, counted);
+            applied = await EngineProgress.WaitAppliedAsync(readBack, options.Target, engine.AnalystKey, ledger.Count, sendStarted, engine.Settle, progress, time, cancellationToken,
+                counted, engine.Storage is { } storage ? new JournalProgress(storage) : null);
             await progress.WriteLineAsync($"reading the engine back ({probe.Description})...");
             evaluation = await new EngineEvaluator(probe.Probe, time).EvaluateAsync(
                 ledger, scope.Truth, scope.Population, new DetectionOptions(), applied?.Settled == true ? TimeSpan.FromSeconds(5) : engine.Settle, cancellationToken);

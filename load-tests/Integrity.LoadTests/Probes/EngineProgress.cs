@@ -17,7 +17,7 @@ public static class EngineProgress
     /// <returns>Null when neither way is available; the evaluator then waits on the ledger itself.</returns>
     public static async Task<EngineThroughput?> WaitAppliedAsync(
         HttpClient http, Uri target, string? analystKey, long accepted, long sendStarted, TimeSpan settle, TextWriter progress, TimeProvider time,
-        CancellationToken cancellationToken, (long Expected, Func<CancellationToken, Task<long>> Stored)? counted = null)
+        CancellationToken cancellationToken, (long Expected, Func<CancellationToken, Task<long>> Stored)? counted = null, JournalProgress? journal = null)
     {
         var sendEnded = time.GetTimestamp();
         var lastLine = TimeSpan.Zero;
@@ -27,7 +27,14 @@ public static class EngineProgress
         while (true)
         {
             (bool Settled, long Lag)? state = null;
-            if (useProgress)
+            if (journal is not null)
+            {
+                // Passive and cheap: the journal heads and the consumers' checkpoints, straight from storage.
+                how = "every journal partition's durable checkpoint reached its head (Journal and JournalCheckpoints tables)";
+                state = await journal.ReadAsync(cancellationToken);
+                useProgress = true;
+            }
+            else if (useProgress)
             {
                 try
                 {
@@ -67,8 +74,8 @@ public static class EngineProgress
                 await progress.WriteLineAsync($"waiting for the engine to apply: {state.Value.Lag:N0} {(useProgress ? "journal row(s)" : "application(s)")} behind after {waited.TotalSeconds:0} s");
             }
 
-            // Counters are a table scan: read them less often than the progress endpoint.
-            await Task.Delay(useProgress ? TimeSpan.FromMilliseconds(500) : TimeSpan.FromSeconds(3), time, cancellationToken);
+            // Counters are a scan of every entity's state (it competes with the engine for storage): read them rarely.
+            await Task.Delay(useProgress ? TimeSpan.FromMilliseconds(500) : TimeSpan.FromSeconds(15), time, cancellationToken);
         }
     }
 

@@ -101,6 +101,12 @@ public static class MarkdownReport
         }
 
         md.AppendLine();
+        foreach (var p in d2.Patterns.Where(p => p.Missed.Count > 0))
+        {
+            md.AppendLine(Inv($"- {p.Pattern} missed: {string.Join(", ", p.Missed.Take(10))}{(p.Missed.Count > 10 ? $" and {p.Missed.Count - 10} more" : "")}"));
+        }
+
+        md.AppendLine();
         md.AppendLine(Inv($"### False positives ({d2.FalsePositives.Count})")).AppendLine();
         foreach (var f in d2.FalsePositives.Take(50))
         {
