@@ -5,14 +5,14 @@ using Integrity.Storage.AzureTables.Journal;
 namespace Integrity.Benchmarks.Harness;
 
 /// <summary>One sample of the pipeline, once a second.</summary>
-public sealed record PipelineSample(double Seconds, long Accepted, long Journaled, long Checkpointed, double StoredLagSeconds);
+public sealed record PipelineSample(double Seconds, long Accepted, long Journaled, long Checkpointed, double StoredLagSeconds, long Applications);
 
 /// <summary>
 /// Watches the engine's tables while a load runs: events journaled and events durably applied (every journal row up to
 /// its partition's checkpoint, counted by the rows' <c>Count</c>), and how far stored state is behind what was accepted:
 /// the age of the oldest journal row not yet covered by a checkpoint (0 when everything is checkpointed).
 /// </summary>
-public sealed class PipelineMonitor(EngineTables tables, Func<long> accepted)
+public sealed class PipelineMonitor(EngineTables tables, Func<long> accepted, Func<Task<long>>? applications = null)
 {
     private readonly Dictionary<int, SortedList<long, (int Count, DateTimeOffset AppendedAt)>> _rows = [];
 
@@ -78,6 +78,18 @@ public sealed class PipelineMonitor(EngineTables tables, Func<long> accepted)
             }
         }
 
-        return new PipelineSample(clock.Elapsed.TotalSeconds, accepted(), journaled, checkpointed, lag);
+        long applied = -1;
+        if (applications is not null)
+        {
+            try
+            {
+                applied = await applications();
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+            }
+        }
+
+        return new PipelineSample(clock.Elapsed.TotalSeconds, accepted(), journaled, checkpointed, lag, applied);
     }
 }
