@@ -128,18 +128,26 @@ public sealed class LedgerCheckTests
     [Fact]
     public async Task Evaluator_gives_up_waiting_after_the_settle_time()
     {
-        var time = new FakeTimeProvider(T0);
+        var time = new WaitObservingTimeProvider(T0);
         var (ledger, probe) = Accepted("e1");
         var evaluating = new EngineEvaluator(probe, time).EvaluateAsync(ledger, new GroundTruth(1, []), [Seller], new DetectionOptions(), TimeSpan.FromSeconds(3), CancellationToken.None);
-        for (var i = 0; i < 10 && !evaluating.IsCompleted; i++)
+
+        // The clock moves only once the evaluator is waiting on it (its delay timer exists), one second per wait, so a
+        // slow machine changes how long this takes, never what the evaluator sees. Bounded: at most 10 waits of 10 s each.
+        var advances = 0;
+        while (advances < 10 && await time.NextTimerOrCompletionAsync(evaluating, TimeSpan.FromSeconds(10)) is { } timer)
         {
-            await Task.Delay(20);
+            Assert.Equal(TimeSpan.FromSeconds(1), timer.DueTime);
             time.Advance(TimeSpan.FromSeconds(1));
+            advances++;
         }
 
         var evaluation = await evaluating.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.False(evaluation.Ledger.Passed);
-        // The fake clock races the evaluator under a loaded CI machine, so the number of rounds seen may be 1; what matters is that it gave up.
-        Assert.InRange(evaluation.SettleRounds, 1, 5);
+        // Reads at 0, 1, 2 and 3 s: the fourth finds the settle time spent and gives up without waiting again.
+        Assert.Equal(3, advances);
+        Assert.Equal(4, evaluation.SettleRounds);
+        Assert.Equal(4, probe.EntityReads);
+        Assert.Equal(T0.AddSeconds(3), time.GetUtcNow());
     }
 }
