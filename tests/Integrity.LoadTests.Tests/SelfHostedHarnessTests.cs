@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using Integrity.LoadTests.Cli;
 using Integrity.LoadTests.Marketplace;
 using Xunit.Abstractions;
+using EventTypeNames = Integrity.Domain.Events.EventTypeNames;
 
 namespace Integrity.LoadTests.Tests;
 
@@ -35,7 +36,7 @@ public sealed partial class SelfHostedHarnessTests(ITestOutputHelper log) : IDis
     /// </summary>
     private static Dictionary<EntityKey, string> NotCatchableByDesign(GeneratedMarketplace market)
     {
-        var reviews = market.Events.Where(e => e.Type == WireTypes.ReviewPosted).SelectMany(e => e.Touched).Where(k => k.Kind == EntityKind.Reviewer)
+        var reviews = market.Events.Where(e => e.Type == EventTypeNames.ReviewPosted).SelectMany(e => e.Touched).Where(k => k.Kind == EntityKind.Reviewer)
             .GroupBy(k => k).ToDictionary(g => g.Key, g => g.Count());
         var exempt = new Dictionary<EntityKey, string>();
         foreach (var e in market.GroundTruth.Entries.Where(e => e.Role == GroundTruthRole.Culprit && e.Kind == EntityKind.Reviewer))

@@ -1,3 +1,5 @@
+using Integrity.Domain.Events;
+
 namespace Integrity.LoadTests.Marketplace;
 
 /// <summary>
@@ -14,24 +16,24 @@ public sealed class EventStream(int seed)
     public DateTimeOffset? End { get; set; }
 
     public void SellerRegistered(DateTimeOffset at, Seller seller) =>
-        Add(WireTypes.SellerRegistered, at, seller.Id, [new(EntityKind.Seller, seller.Id)],
+        Add(EventTypeNames.SellerRegistered, at, seller.Id, [new(EntityKind.Seller, seller.Id)],
             ("sellerId", seller.Id), ("name", seller.Name), ("identifiers", Identifiers(seller.Identity)));
 
     public void SellerUpdated(DateTimeOffset at, Seller seller, IReadOnlyDictionary<string, string> changed) =>
-        Add(WireTypes.SellerUpdated, at, seller.Id, [new(EntityKind.Seller, seller.Id)], ("sellerId", seller.Id), ("identifiers", changed));
+        Add(EventTypeNames.SellerUpdated, at, seller.Id, [new(EntityKind.Seller, seller.Id)], ("sellerId", seller.Id), ("identifiers", changed));
 
-    public void ListingCreated(DateTimeOffset at, Listing l) => AddListing(WireTypes.ListingCreated, at, l);
+    public void ListingCreated(DateTimeOffset at, Listing l) => AddListing(EventTypeNames.ListingCreated, at, l);
 
-    public void ListingUpdated(DateTimeOffset at, Listing l) => AddListing(WireTypes.ListingUpdated, at, l);
+    public void ListingUpdated(DateTimeOffset at, Listing l) => AddListing(EventTypeNames.ListingUpdated, at, l);
 
     public void OrderPlaced(DateTimeOffset at, Order o, IReadOnlyDictionary<string, string>? buyer = null, string? shipTo = null, string? payment = null) =>
-        AddOrder(WireTypes.OrderPlaced, at, o, withContact: true, buyer, shipTo, payment);
+        AddOrder(EventTypeNames.OrderPlaced, at, o, withContact: true, buyer, shipTo, payment);
 
-    public void OrderCancelled(DateTimeOffset at, Order o) => AddOrder(WireTypes.OrderCancelled, at, o, withContact: false);
+    public void OrderCancelled(DateTimeOffset at, Order o) => AddOrder(EventTypeNames.OrderCancelled, at, o, withContact: false);
 
-    public void OrderRefunded(DateTimeOffset at, Order o) => AddOrder(WireTypes.OrderRefunded, at, o, withContact: false);
+    public void OrderRefunded(DateTimeOffset at, Order o) => AddOrder(EventTypeNames.OrderRefunded, at, o, withContact: false);
 
-    public void OrderDelivered(DateTimeOffset at, Order o) => AddOrder(WireTypes.OrderDelivered, at, o, withContact: false, shipTo: o.Buyer.ShipTo);
+    public void OrderDelivered(DateTimeOffset at, Order o) => AddOrder(EventTypeNames.OrderDelivered, at, o, withContact: false, shipTo: o.Buyer.ShipTo);
 
     public void ReviewPosted(DateTimeOffset at, string reviewId, Listing l, Customer reviewer, int rating, string text, string? orderId)
     {
@@ -40,15 +42,15 @@ public sealed class EventStream(int seed)
             ("reviewId", reviewId), ("listingId", l.Id), ("sellerId", l.Seller.Id), ("reviewerId", reviewer.Id),
             ("rating", rating), ("text", text), ("orderId", orderId), ("accountCreatedAt", reviewer.AccountCreatedAt),
         };
-        Add(WireTypes.ReviewPosted, at, l.Seller.Id, [new(EntityKind.Listing, l.Id), new(EntityKind.Seller, l.Seller.Id), new(EntityKind.Reviewer, reviewer.Id)], [.. fields]);
+        Add(EventTypeNames.ReviewPosted, at, l.Seller.Id, [new(EntityKind.Listing, l.Id), new(EntityKind.Seller, l.Seller.Id), new(EntityKind.Reviewer, reviewer.Id)], [.. fields]);
     }
 
     public void ComplaintFiled(DateTimeOffset at, string complaintId, string kind, Listing l, Customer complainant, string? orderId) =>
-        Add(WireTypes.ComplaintFiled, at, l.Seller.Id, [new(EntityKind.Listing, l.Id), new(EntityKind.Seller, l.Seller.Id)],
+        Add(EventTypeNames.ComplaintFiled, at, l.Seller.Id, [new(EntityKind.Listing, l.Id), new(EntityKind.Seller, l.Seller.Id)],
             ("complaintId", complaintId), ("kind", kind), ("listingId", l.Id), ("sellerId", l.Seller.Id), ("complainantId", complainant.Id), ("orderId", orderId));
 
     public void BrandRegistered(DateTimeOffset at, Brand b) =>
-        Add(WireTypes.BrandRegistered, at, b.Id, [new(EntityKind.Brand, b.Id)],
+        Add(EventTypeNames.BrandRegistered, at, b.Id, [new(EntityKind.Brand, b.Id)],
             ("brandId", b.Id), ("name", b.Name), ("keywords", b.Keywords.ToArray()), ("referencePrice", b.ReferencePrice),
             ("referencePrices", new Dictionary<string, decimal> { [b.CategoryId] = b.ReferencePrice }), ("currency", "EUR"),
             ("authorizedSellerIds", b.AuthorizedSellerIds.ToArray()), ("officialStoreSellerIds", b.OfficialStoreSellerIds.ToArray()));
@@ -58,7 +60,7 @@ public sealed class EventStream(int seed)
         EntityKey[] touched = listing is null
             ? [new(EntityKind.Brand, b.Id), new(EntityKind.Seller, seller.Id)]
             : [new(EntityKind.Brand, b.Id), new(EntityKind.Listing, listing.Id), new(EntityKind.Seller, seller.Id)];
-        Add(WireTypes.BrandReported, at, seller.Id, touched,
+        Add(EventTypeNames.BrandReported, at, seller.Id, touched,
             ("reportId", reportId), ("kind", kind), ("brandId", b.Id), ("listingId", listing?.Id), ("sellerId", seller.Id));
     }
 

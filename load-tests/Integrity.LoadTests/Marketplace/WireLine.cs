@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Integrity.Domain.Events;
 
 namespace Integrity.LoadTests.Marketplace;
 
@@ -23,33 +24,33 @@ public static class WireLine
         var touched = new List<EntityKey>();
         switch (type)
         {
-            case WireTypes.SellerRegistered or WireTypes.SellerUpdated:
+            case EventTypeNames.SellerRegistered or EventTypeNames.SellerUpdated:
                 touched.Add(new(EntityKind.Seller, seller!));
                 break;
-            case WireTypes.ListingCreated or WireTypes.ListingUpdated:
+            case EventTypeNames.ListingCreated or EventTypeNames.ListingUpdated:
                 touched.Add(new(EntityKind.Listing, listing!));
                 touched.Add(new(EntityKind.Seller, seller!));
                 touched.Add(new(EntityKind.Category, Str("categoryId")!));
                 if (brand is not null) touched.Add(new(EntityKind.Brand, brand));
                 break;
-            case WireTypes.OrderPlaced or WireTypes.OrderCancelled or WireTypes.OrderRefunded or WireTypes.OrderDelivered:
+            case EventTypeNames.OrderPlaced or EventTypeNames.OrderCancelled or EventTypeNames.OrderRefunded or EventTypeNames.OrderDelivered:
                 touched.Add(new(EntityKind.Listing, listing!));
                 touched.Add(new(EntityKind.Seller, seller!));
                 touched.Add(new(EntityKind.Reviewer, Str("buyerId")!));
                 break;
-            case WireTypes.ReviewPosted:
+            case EventTypeNames.ReviewPosted:
                 touched.Add(new(EntityKind.Listing, listing!));
                 touched.Add(new(EntityKind.Seller, seller!));
                 touched.Add(new(EntityKind.Reviewer, Str("reviewerId")!));
                 break;
-            case WireTypes.ComplaintFiled:
+            case EventTypeNames.ComplaintFiled:
                 touched.Add(new(EntityKind.Listing, listing!));
                 touched.Add(new(EntityKind.Seller, seller!));
                 break;
-            case WireTypes.BrandRegistered:
+            case EventTypeNames.BrandRegistered:
                 touched.Add(new(EntityKind.Brand, brand!));
                 break;
-            case WireTypes.BrandReported:
+            case EventTypeNames.BrandReported:
                 touched.Add(new(EntityKind.Brand, brand!));
                 if (listing is not null) touched.Add(new(EntityKind.Listing, listing));
                 touched.Add(new(EntityKind.Seller, seller!));
