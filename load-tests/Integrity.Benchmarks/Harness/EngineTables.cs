@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Azure.Data.Tables;
-using Integrity.Storage.AzureTables;
 using Integrity.Storage.AzureTables.GrainStorage;
 using Integrity.Storage.AzureTables.Journal;
 
@@ -92,54 +91,22 @@ public sealed class EngineTables(string connectionString)
     public async Task<Dictionary<EntityKey, StoredEntity>> StoredEntitiesAsync(string? idPrefix = null, CancellationToken cancellationToken = default)
     {
         var result = new Dictionary<EntityKey, StoredEntity>();
-        await foreach (var row in GrainState.QueryAsync<TableEntity>(cancellationToken: cancellationToken))
+        await foreach (var stored in new GrainStateCounterReader(GrainState).ReadAllAsync(cancellationToken))
         {
-            (EntityType Kind, string IdProperty)? kind = row.RowKey switch
+            if (idPrefix is null || stored.Id.Contains(idPrefix, StringComparison.Ordinal))
             {
-                "listing" => (EntityType.Listing, "listingId"),
-                "reviewer" => (EntityType.Reviewer, "reviewerId"),
-                "seller" => (EntityType.Seller, "sellerId"),
-                _ => null,
-            };
-            if (kind is not { } k)
-            {
-                continue;
+                result[new EntityKey(Enum.Parse<EntityType>(stored.StateName, ignoreCase: true), stored.Id)] = new StoredEntity(stored.EventsApplied, stored.WrittenAt);
             }
-
-            var data = GrainStateRow.ReadData(row);
-            if (data.Length == 0)
-            {
-                continue;
-            }
-
-            using var json = JsonDocument.Parse(data);
-            var id = json.RootElement.GetProperty(k.IdProperty).GetString() ?? "";
-            if (idPrefix is not null && !id.Contains(idPrefix, StringComparison.Ordinal))
-            {
-                continue;
-            }
-
-            var applied = json.RootElement.TryGetProperty("eventsApplied", out var count) ? count.GetInt64() : 0;
-            result[new EntityKey(k.Kind, id)] = new StoredEntity(applied, row.Timestamp ?? default);
         }
 
         return result;
     }
 
     /// <summary>One stored entity, read by its grain-state row key (<c>{serviceId}_{grainType}/{id}</c> sanitized).</summary>
-    public async Task<StoredEntity?> StoredEntityAsync(EntityKey entity, string serviceId = "integrity", CancellationToken cancellationToken = default)
-    {
-        var type = entity.Kind.ToString().ToLowerInvariant();
-        var partitionKey = TableNameRules.SanitizeKey($"{serviceId}_{type}/{entity.Id}");
-        var row = await GrainState.GetEntityIfExistsAsync<TableEntity>(partitionKey, type, cancellationToken: cancellationToken);
-        if (!row.HasValue || row.Value is not { } value)
-        {
-            return null;
-        }
-
-        using var json = JsonDocument.Parse(GrainStateRow.ReadData(value));
-        return new StoredEntity(json.RootElement.TryGetProperty("eventsApplied", out var count) ? count.GetInt64() : 0, value.Timestamp ?? default);
-    }
+    public async Task<StoredEntity?> StoredEntityAsync(EntityKey entity, string serviceId = "integrity", CancellationToken cancellationToken = default) =>
+        await new GrainStateCounterReader(GrainState).ReadAsync(serviceId, entity.Kind.ToString().ToLowerInvariant(), entity.Id, cancellationToken) is { } stored
+            ? new StoredEntity(stored.EventsApplied, stored.WrittenAt)
+            : null;
 
     /// <summary>Dead letters written by the journal consumers (impossible content), all days.</summary>
     public async Task<List<TableEntity>> ConsumerDeadLettersAsync(CancellationToken cancellationToken = default)
