@@ -3,6 +3,7 @@ using System.Threading.RateLimiting;
 using Integrity.Domain.Wire;
 using Integrity.Host.Ingest;
 using Integrity.Host.Security;
+using Integrity.Storage.AzureTables.Journal;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Options;
@@ -85,6 +86,8 @@ public static class IngestionHostBuilderExtensions
                 ?? throw new InvalidOperationException("Security:IdentifierHashKey is not configured.");
             return new EventParser(new IdentifierHasher(Convert.FromBase64String(key.Trim())), sp.GetRequiredService<IOptions<IngestOptions>>().Value.ToEventLimits());
         });
+        services.AddSingleton(sp => new StoredLagTracker(sp.GetRequiredService<IEventJournal>().PartitionCount));
+        services.AddHostedService<StoredLagMonitor>();
         services.AddSingleton<IngestHandler>();
         return builder;
     }

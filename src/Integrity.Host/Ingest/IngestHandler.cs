@@ -21,6 +21,7 @@ public sealed partial class IngestHandler(
     EventParser parser,
     IEventJournal journal,
     DeadLetterTable deadLetters,
+    StoredLagTracker storedLag,
     IOptions<IngestOptions> options,
     TimeProvider time,
     ILogger<IngestHandler> logger)
@@ -48,6 +49,14 @@ public sealed partial class IngestHandler(
         {
             return Problem(StatusCodes.Status415UnsupportedMediaType, "Unsupported content encoding",
                 $"Content-Encoding '{encoding}' is not supported; send the body uncompressed or with Content-Encoding: gzip.");
+        }
+
+        var lag = storedLag.Lag(time.GetUtcNow());
+        if (lag.TotalSeconds > _options.MaxStoredLagSeconds)
+        {
+            LogStoredLagExceeded(logger, requestId, lag.TotalSeconds);
+            return Unavailable(context, "Engine behind",
+                string.Create(CultureInfo.InvariantCulture, $"Stored state is {lag.TotalSeconds:0.0} s behind what was accepted (bound {_options.MaxStoredLagSeconds:0.#} s, Ingest:MaxStoredLagSeconds); retry after {_options.RetryAfterSeconds} s. Nothing from this request was accepted."), 0);
         }
 
         if (request.ContentLength > _options.MaxBodyBytes)
@@ -111,7 +120,12 @@ public sealed partial class IngestHandler(
         string? failure = null;
         try
         {
-            await appending;
+            var appended = await appending;
+            var at = time.GetUtcNow();
+            foreach (var range in appended.Ranges)
+            {
+                storedLag.Appended(range.Partition, range.LastSequence, at);
+            }
         }
         catch (JournalOverloadedException e)
         {

@@ -40,6 +40,17 @@ public sealed class IngestOptions
     [Range(1, 100_000_000)]
     public long MaxPendingEvents { get; set; } = 200_000;
 
+    /// <summary>
+    /// Staleness bound: while the oldest acknowledged journal row not covered by a checkpoint (so not yet in stored
+    /// grain state) is older than this, ingest answers 503 with Retry-After instead of accepting more.
+    /// </summary>
+    [Range(1, 3600)]
+    public double MaxStoredLagSeconds { get; set; } = 5;
+
+    /// <summary>How often the durable checkpoints are read to measure the stored lag.</summary>
+    [Range(50, 60_000)]
+    public int StoredLagPollMilliseconds { get; set; } = 500;
+
     public EventLimits ToEventLimits() => EventLimits.Default with
     {
         MaxLineBytes = MaxLineBytes,

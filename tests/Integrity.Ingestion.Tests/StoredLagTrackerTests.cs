@@ -1,0 +1,49 @@
+using Integrity.Host.Ingest;
+
+namespace Integrity.Ingestion.Tests;
+
+public sealed class StoredLagTrackerTests
+{
+    private static readonly DateTimeOffset T0 = new(2026, 11, 23, 12, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public void The_lag_is_the_age_of_the_oldest_acknowledged_row_no_checkpoint_covers()
+    {
+        var tracker = new StoredLagTracker(partitions: 2);
+        tracker.Watch();
+        tracker.Appended(0, 3, T0);
+        tracker.Appended(1, 1, T0.AddSeconds(1));
+        tracker.Appended(0, 5, T0.AddSeconds(2));
+
+        Assert.Equal(TimeSpan.FromSeconds(10), tracker.Lag(T0.AddSeconds(10)));
+        tracker.Checkpointed(0, 3);   // partition 0 up to row 3 stored: its oldest waiting row is now the one of T0+2
+        Assert.Equal(TimeSpan.FromSeconds(9), tracker.Lag(T0.AddSeconds(10)));
+        tracker.Checkpointed(1, 1);
+        Assert.Equal(TimeSpan.FromSeconds(8), tracker.Lag(T0.AddSeconds(10)));
+        tracker.Checkpointed(0, 4);   // row 5 still waits
+        Assert.Equal(TimeSpan.FromSeconds(8), tracker.Lag(T0.AddSeconds(10)));
+        tracker.Checkpointed(0, 5);
+        Assert.Equal(TimeSpan.Zero, tracker.Lag(T0.AddSeconds(10)));
+    }
+
+    [Fact]
+    public void A_checkpoint_never_moves_back_and_rows_it_already_covers_do_not_count()
+    {
+        var tracker = new StoredLagTracker(partitions: 1);
+        tracker.Watch();
+        tracker.Checkpointed(0, 7);
+        tracker.Checkpointed(0, 2);   // an older read arriving late
+        tracker.Appended(0, 6, T0);   // already covered (e.g. a replayed or slow answer)
+        Assert.Equal(TimeSpan.Zero, tracker.Lag(T0.AddSeconds(30)));
+        tracker.Appended(0, 8, T0);
+        Assert.Equal(TimeSpan.FromSeconds(30), tracker.Lag(T0.AddSeconds(30)));
+    }
+
+    [Fact]
+    public void Before_it_watches_checkpoints_it_measures_nothing()
+    {
+        var tracker = new StoredLagTracker(partitions: 1);
+        tracker.Appended(0, 1, T0);
+        Assert.Equal(TimeSpan.Zero, tracker.Lag(T0.AddMinutes(5)));
+    }
+}

@@ -1,0 +1,65 @@
+using System.Diagnostics;
+using System.Net;
+using Integrity.Benchmarks.Harness;
+
+namespace Integrity.Resilience.Tests;
+
+/// <summary>The staleness bound: ingest refuses (503) while stored grain state is further behind than the bound.</summary>
+public sealed class StoredLagTests
+{
+    [Fact]
+    public async Task Ingest_answers_503_while_stored_state_is_past_the_bound_and_accepts_again_once_a_checkpoint_covers_it()
+    {
+        // Checkpoints every 8 s and a 1 s bound: between them, acknowledged rows wait longer than the bound.
+        await using var engine = await EngineUnderTest.StartAsync(new Dictionary<string, string>
+        {
+            ["Consumers:CheckpointInterval"] = "00:00:08",
+            ["Ingest:MaxStoredLagSeconds"] = "1",
+            ["Ingest:StoredLagPollMilliseconds"] = "100",
+            ["Ingest:RetryAfterSeconds"] = "1",
+        });
+
+        var first = await Lines.PostAsync(engine.BaseAddress, Lines.Listing("lag-e1", "lag-L1", "lag-S1"));
+        Assert.Equal(HttpStatusCode.Accepted, first.Status);
+
+        var clock = Stopwatch.StartNew();
+        (HttpStatusCode Status, System.Text.Json.Nodes.JsonNode? Answer) refused = default;
+        var attempt = 0;
+        while (clock.Elapsed < TimeSpan.FromSeconds(20))
+        {
+            attempt++;
+            var answer = await Lines.PostAsync(engine.BaseAddress, Lines.Listing($"lag-r{attempt}", $"lag-refused-L{attempt}", "lag-refused-S"));
+            if (answer.Status == HttpStatusCode.ServiceUnavailable)
+            {
+                refused = answer;
+                break;
+            }
+
+            await Task.Delay(100);
+        }
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.Status);
+        Assert.Equal("Engine behind", refused.Answer!["title"]!.GetValue<string>());
+        Assert.Contains("behind what was accepted (bound 1 s, Ingest:MaxStoredLagSeconds)", refused.Answer["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(1, refused.Answer["retryAfterSeconds"]!.GetValue<int>());
+        var refusedId = $"lag-refused-L{attempt}";
+
+        // Once a checkpoint covers what was acknowledged, ingest accepts again by itself.
+        (HttpStatusCode Status, System.Text.Json.Nodes.JsonNode? Answer) reopened = default;
+        while (clock.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            await Task.Delay(250);
+            reopened = await Lines.PostAsync(engine.BaseAddress, Lines.Listing("lag-after", "lag-after-L", "lag-S1"));
+            if (reopened.Status == HttpStatusCode.Accepted)
+            {
+                break;
+            }
+        }
+
+        Assert.Equal(HttpStatusCode.Accepted, reopened.Status);
+        await engine.Tables.WaitSettledAsync(TimeSpan.FromSeconds(60));
+        var stored = await engine.Tables.StoredEntitiesAsync("lag-");
+        Assert.Contains(stored.Keys, k => k.Id == "lag-after-L");
+        Assert.DoesNotContain(stored.Keys, k => k.Id == refusedId);
+    }
+}
