@@ -61,7 +61,18 @@ public sealed class AppliedEventLog
         _index = null;
     }
 
-    public AppliedEventLog Clone() => new() { Capacity = Capacity, Entries = [.. Entries], ForgottenBefore = ForgottenBefore };
+    /// <summary>
+    /// A copy that carries the id index along (a set copied from a set with the same comparer copies its buckets
+    /// without hashing again): states are cloned for every event, and rebuilding the index from the entries each time
+    /// hashed up to <see cref="Capacity"/> ids per event.
+    /// </summary>
+    public AppliedEventLog Clone() => new()
+    {
+        Capacity = Capacity,
+        Entries = [.. Entries],
+        ForgottenBefore = ForgottenBefore,
+        _index = _index is null ? null : new HashSet<string>(_index, _index.Comparer),
+    };
 
     private static DateTimeOffset Max(DateTimeOffset? a, DateTimeOffset b) => a is { } x && x > b ? x : b;
 }

@@ -21,6 +21,9 @@ public static class OrderSignals
         if (!rule.Enabled) return null;
         var orders = Recent(s, now, rule.Window);
         if (orders.Count < Math.Max(1, rule.MinCount)) return null;
+        // Runs on every order of the seller: without a reversed or self-linked order nothing can be suspect, so the
+        // per-buyer grouping below is skipped for the common honest case.
+        if (rule.Threshold > 0 && !orders.Exists(o => o.SelfLinked || o.Status is OrderStatus.Refunded or OrderStatus.Cancelled)) return null;
         var repeatBuyers = orders.GroupBy(o => o.BuyerId).Where(g => g.Count() >= RepeatBuyerOrders).Select(g => g.Key).ToHashSet(StringComparer.Ordinal);
         var reversed = orders.Count(o => o.Status is OrderStatus.Refunded or OrderStatus.Cancelled);
         var suspect = orders.Where(o => o.SelfLinked || (repeatBuyers.Contains(o.BuyerId) && o.Status is OrderStatus.Refunded or OrderStatus.Cancelled)).ToList();
