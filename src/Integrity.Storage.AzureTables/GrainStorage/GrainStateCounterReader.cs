@@ -50,7 +50,7 @@ public sealed class GrainStateCounterReader(TableClient table)
             return null;
         }
 
-        var data = GrainStateRow.ReadData(row);
+        var data = GrainStateRow.Json(GrainStateRow.ReadData(row));
         if (data.Length == 0)
         {
             return null;

@@ -1,3 +1,4 @@
+using System.IO.Compression;
 using Azure.Data.Tables;
 
 namespace Integrity.Storage.AzureTables.GrainStorage;
@@ -56,5 +57,34 @@ public static class GrainStateRow
         }
 
         return chunks.Count == 1 ? chunks[0] : [.. chunks.SelectMany(c => c)];
+    }
+
+    /// <summary>
+    /// The state's JSON gzipped (fastest level): what <see cref="TableGrainStorageOptions.CompressState"/> stores.
+    /// Engine states are mostly event ids and timestamps, which shrink several times, and storage time follows bytes.
+    /// </summary>
+    public static byte[] Compress(byte[] json)
+    {
+        using var buffer = new MemoryStream(json.Length / 4 + 64);
+        using (var gzip = new GZipStream(buffer, CompressionLevel.Fastest, leaveOpen: true))
+        {
+            gzip.Write(json);
+        }
+
+        return buffer.ToArray();
+    }
+
+    /// <summary>The JSON of a row's data, whether it was stored gzipped (magic 1F 8B, never the start of JSON) or plain.</summary>
+    public static byte[] Json(byte[] data)
+    {
+        if (data is not [0x1F, 0x8B, ..])
+        {
+            return data;
+        }
+
+        using var gzip = new GZipStream(new MemoryStream(data), CompressionMode.Decompress);
+        using var json = new MemoryStream(data.Length * 4);
+        gzip.CopyTo(json);
+        return json.ToArray();
     }
 }

@@ -48,7 +48,7 @@ public sealed partial class TableGrainStorage : IGrainStorage, ILifecyclePartici
             return;
         }
 
-        var data = GrainStateRow.ReadData(entity);
+        var data = GrainStateRow.Json(GrainStateRow.ReadData(entity));
         var state = data.Length == 0 ? default : Deserialize<T>(data, stateName, grainId);
         grainState.State = state ?? Activator.CreateInstance<T>();
         grainState.ETag = entity.ETag.ToString();
@@ -59,6 +59,11 @@ public sealed partial class TableGrainStorage : IGrainStorage, ILifecyclePartici
     {
         var (partitionKey, rowKey) = Keys(stateName, grainId);
         var data = JsonSerializer.SerializeToUtf8Bytes(grainState.State, _options.SerializerOptions);
+        if (_options.CompressState)
+        {
+            data = GrainStateRow.Compress(data);
+        }
+
         var entity = GrainStateRow.Create(partitionKey, rowKey, data);
         grainState.ETag = await Upsert(entity, grainState.ETag, stateName, grainId);
         grainState.RecordExists = true;

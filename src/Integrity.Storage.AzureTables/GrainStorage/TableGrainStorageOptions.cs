@@ -30,6 +30,13 @@ public sealed class TableGrainStorageOptions
     /// <summary>Silo lifecycle stage at which the table is created.</summary>
     public int InitStage { get; set; } = ServiceLifecycleStage.ApplicationServices;
 
+    /// <summary>
+    /// Store the state's JSON gzipped in the same Data…Data14 columns (reads accept both forms). Off by default, as in
+    /// Orleans' provider; a deployment that switches to the official package while this is on gives it a serializer
+    /// that gunzips before its JSON one.
+    /// </summary>
+    public bool CompressState { get; set; }
+
     /// <summary>How grain state is written as JSON: no type names; camelCase by default.</summary>
     public JsonSerializerOptions SerializerOptions { get; set; } = new(JsonSerializerDefaults.Web);
 }
