@@ -46,4 +46,29 @@ public sealed class StoredLagTrackerTests
         tracker.Appended(0, 1, T0);
         Assert.Equal(TimeSpan.Zero, tracker.Lag(T0.AddMinutes(5)));
     }
+
+    [Fact]
+    public void The_expected_delay_is_what_is_pending_over_the_rate_the_engine_has_been_storing_at_while_busy()
+    {
+        var tracker = new StoredLagTracker(partitions: 1);
+        tracker.Watch();
+        tracker.Sample(T0);
+        Assert.Equal(TimeSpan.Zero, tracker.ExpectedDelay);   // nothing stored yet: rate unknown
+
+        tracker.Appended(0, 1, T0, events: 1_000);
+        tracker.Appended(0, 2, T0, events: 1_000);
+        tracker.Sample(T0.AddSeconds(1));                     // busy, nothing stored
+        tracker.Checkpointed(0, 1);
+        tracker.Sample(T0.AddSeconds(2));                     // 1,000 stored over 2 busy seconds
+        Assert.Equal(500, tracker.StoringRate);
+        Assert.Equal(1_000, tracker.PendingEvents);
+        Assert.Equal(TimeSpan.FromSeconds(2), tracker.ExpectedDelay);
+
+        tracker.Checkpointed(0, 2);
+        tracker.Sample(T0.AddSeconds(3));                     // 1,000 more in 1 s: 2,000 over 3 busy seconds
+        tracker.Sample(T0.AddSeconds(60));                    // idle: does not count
+        Assert.Equal(2_000 / 3.0, tracker.StoringRate!.Value, precision: 6);
+        tracker.Appended(0, 3, T0.AddSeconds(60), events: 4_000);
+        Assert.Equal(TimeSpan.FromSeconds(6), tracker.ExpectedDelay);
+    }
 }

@@ -40,7 +40,7 @@ public sealed class StoredLagTests
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.Status);
         Assert.Equal("Engine behind", refused.Answer!["title"]!.GetValue<string>());
-        Assert.Contains("behind what was accepted (bound 1 s, Ingest:MaxStoredLagSeconds)", refused.Answer["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains("(bound 1 s, Ingest:MaxStoredLagSeconds)", refused.Answer["detail"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Equal(1, refused.Answer["retryAfterSeconds"]!.GetValue<int>());
         var refusedId = $"lag-refused-L{attempt}";
 

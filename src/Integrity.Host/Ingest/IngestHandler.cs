@@ -51,12 +51,14 @@ public sealed partial class IngestHandler(
                 $"Content-Encoding '{encoding}' is not supported; send the body uncompressed or with Content-Encoding: gzip.");
         }
 
+        // Staleness bound: refuse while stored state is past it, or would be for what is accepted now.
         var lag = storedLag.Lag(time.GetUtcNow());
-        if (lag.TotalSeconds > _options.MaxStoredLagSeconds)
+        var expected = storedLag.ExpectedDelay;
+        if (Math.Max(lag.TotalSeconds, expected.TotalSeconds) > _options.MaxStoredLagSeconds)
         {
-            LogStoredLagExceeded(logger, requestId, lag.TotalSeconds);
+            LogStoredLagExceeded(logger, requestId, lag.TotalSeconds, expected.TotalSeconds);
             return Unavailable(context, "Engine behind",
-                string.Create(CultureInfo.InvariantCulture, $"Stored state is {lag.TotalSeconds:0.0} s behind what was accepted (bound {_options.MaxStoredLagSeconds:0.#} s, Ingest:MaxStoredLagSeconds); retry after {_options.RetryAfterSeconds} s. Nothing from this request was accepted."), 0);
+                string.Create(CultureInfo.InvariantCulture, $"Stored state is {lag.TotalSeconds:0.0} s behind what was accepted and needs {expected.TotalSeconds:0.0} s to store what is pending (bound {_options.MaxStoredLagSeconds:0.#} s, Ingest:MaxStoredLagSeconds); retry after {_options.RetryAfterSeconds} s. Nothing from this request was accepted."), 0);
         }
 
         if (request.ContentLength > _options.MaxBodyBytes)
@@ -124,7 +126,7 @@ public sealed partial class IngestHandler(
             var at = time.GetUtcNow();
             foreach (var range in appended.Ranges)
             {
-                storedLag.Appended(range.Partition, range.LastSequence, at);
+                storedLag.Appended(range.Partition, range.LastSequence, at, range.Events);
             }
         }
         catch (JournalOverloadedException e)

@@ -29,6 +29,7 @@ public sealed partial class StoredLagMonitor(
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
             await ReadAsync(checkpoints, stoppingToken);
+            tracker.Sample(time.GetUtcNow());
         }
     }
 
