@@ -51,10 +51,13 @@ public sealed partial class IngestHandler(
                 $"Content-Encoding '{encoding}' is not supported; send the body uncompressed or with Content-Encoding: gzip.");
         }
 
-        // Staleness bound: refuse while stored state is past it, or would be for what is accepted now.
+        // Staleness bound: refuse while stored state is past it, or, once it is half way there, while storing what is
+        // pending would take past it (under light traffic the storing rate only shows what was offered, so the
+        // prediction alone would refuse needlessly).
         var lag = storedLag.Lag(time.GetUtcNow());
         var expected = storedLag.ExpectedDelay;
-        if (Math.Max(lag.TotalSeconds, expected.TotalSeconds) > _options.MaxStoredLagSeconds)
+        if (lag.TotalSeconds > _options.MaxStoredLagSeconds
+            || (lag.TotalSeconds > _options.MaxStoredLagSeconds / 2 && expected.TotalSeconds > _options.MaxStoredLagSeconds))
         {
             LogStoredLagExceeded(logger, requestId, lag.TotalSeconds, expected.TotalSeconds);
             return Unavailable(context, "Engine behind",
