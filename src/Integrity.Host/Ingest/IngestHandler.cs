@@ -54,7 +54,7 @@ public sealed partial class IngestHandler(
         // Staleness bound: refuse while stored state is past it, or, once it is half way there, while storing what is
         // pending would take past it (under light traffic the storing rate only shows what was offered, so the
         // prediction alone would refuse needlessly).
-        var lag = storedLag.Lag(time.GetUtcNow());
+        var lag = storedLag.Lag(StoredLagTracker.Now(time));
         var expected = storedLag.ExpectedDelay;
         if (lag.TotalSeconds > _options.MaxStoredLagSeconds
             || (lag.TotalSeconds > _options.MaxStoredLagSeconds / 2 && expected.TotalSeconds > _options.MaxStoredLagSeconds))
@@ -126,7 +126,7 @@ public sealed partial class IngestHandler(
         try
         {
             var appended = await appending;
-            var at = time.GetUtcNow();
+            var at = StoredLagTracker.Now(time);
             foreach (var range in appended.Ranges)
             {
                 storedLag.Appended(range.Partition, range.LastSequence, at, range.Events);

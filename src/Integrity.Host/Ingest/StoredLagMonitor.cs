@@ -29,7 +29,7 @@ public sealed partial class StoredLagMonitor(
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
             await ReadAsync(checkpoints, stoppingToken);
-            tracker.Sample(time.GetUtcNow());
+            tracker.Sample(StoredLagTracker.Now(time));
         }
     }
 

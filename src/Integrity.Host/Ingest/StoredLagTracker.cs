@@ -28,6 +28,12 @@ public sealed class StoredLagTracker(int partitions)
 
     public int Partitions => _checkpoints.Length;
 
+    /// <summary>
+    /// The instant to measure with: monotonic (the provider's timestamp), so a wall-clock step on the machine neither
+    /// closes ingest nor hides a lag.
+    /// </summary>
+    public static DateTimeOffset Now(TimeProvider time) => DateTimeOffset.UnixEpoch + time.GetElapsedTime(0);
+
     /// <summary>Starts measuring: checkpoints will be reported from now on.</summary>
     public void Watch() => _watching = true;
 
