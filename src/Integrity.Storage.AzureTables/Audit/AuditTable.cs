@@ -12,7 +12,6 @@ namespace Integrity.Storage.AzureTables.Audit;
 /// </summary>
 public sealed class AuditTable(TableServiceClient service, string tablePrefix = "Audit") : IAuditLog
 {
-    private const int MaxBatch = 100;
     private const int MaxParallelTransactions = 16;
 
     private readonly TableClient _byEntity = service.GetTableClient(tablePrefix + "ByEntity");
@@ -77,17 +76,13 @@ public sealed class AuditTable(TableServiceClient service, string tablePrefix = 
 
     private static async Task WriteGroupedAsync(TableClient table, IEnumerable<AuditRecord> entries, Func<AuditRecord, string> partitionOf, CancellationToken cancellationToken)
     {
-        var batches = entries
-            .Select(e => AuditRows.ToRow(partitionOf(e), e))
-            .GroupBy(r => r.PartitionKey)
-            // A transaction may not touch the same row twice.
-            .SelectMany(g => g.DistinctBy(r => r.RowKey).Chunk(MaxBatch));
+        // An entry appended twice gives the same row twice; the batches keep it once.
+        var batches = EntityGroupBatches.Of(entries.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, AuditRows.ToRow(partitionOf(e), e), ETag.All)));
         // Per entity the partitions are small (often one row): one transaction after another would cap the audit at a
         // few dozen decisions/s, and every checkpoint waits for the audit. Partitions are independent: write them side by side.
         await Parallel.ForEachAsync(batches, new ParallelOptions { MaxDegreeOfParallelism = MaxParallelTransactions, CancellationToken = cancellationToken }, async (batch, token) =>
         {
-            var actions = batch.Select(r => new TableTransactionAction(TableTransactionActionType.UpsertReplace, r, ETag.All));
-            await table.SubmitTransactionAsync(actions, token);
+            await table.SubmitTransactionAsync(batch, token);
         });
     }
 }

@@ -12,7 +12,6 @@ namespace Integrity.Storage.AzureTables.Index;
 /// </summary>
 public sealed class QueryIndex(TableServiceClient service, string tablePrefix = "Index")
 {
-    private const int MaxBatch = 100;
     private const int MaxParallelReads = 16;
 
     private readonly TableClient _entities = service.GetTableClient(tablePrefix + "Entities");
@@ -126,11 +125,7 @@ public sealed class QueryIndex(TableServiceClient service, string tablePrefix = 
 
     private static async Task SubmitAsync(TableClient table, IEnumerable<TableTransactionAction> actions, CancellationToken cancellationToken)
     {
-        var batches = actions
-            .GroupBy(a => a.Entity.PartitionKey)
-            // A transaction may not touch the same row twice; the last action on a row wins.
-            .SelectMany(g => g.GroupBy(a => a.Entity.RowKey).Select(r => r.Last()).Chunk(MaxBatch));
-        await Parallel.ForEachAsync(batches, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken }, async (batch, ct) =>
+        await Parallel.ForEachAsync(EntityGroupBatches.Of(actions), new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken }, async (batch, ct) =>
         {
             try
             {
