@@ -10,7 +10,11 @@ public interface IEntityGrain : IGrainWithStringKey
 {
     Task<WorkResult> ApplyAsync(EntityWork work);
 
-    /// <summary>Writes the state if anything changed since the last write; completes when it is durable.</summary>
+    /// <summary>
+    /// Writes the state if anything changed since the last write; completes when it is durable. Interleaves with
+    /// work, so a checkpoint's writes do not stall delivery (the grain keeps one write under way at a time).
+    /// </summary>
+    [AlwaysInterleave]
     Task FlushAsync();
 
     /// <summary>The entity as an analyst sees it. Read-only, so it interleaves with work.</summary>

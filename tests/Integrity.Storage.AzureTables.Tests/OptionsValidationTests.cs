@@ -34,4 +34,16 @@ public sealed class OptionsValidationTests
 
         Assert.Empty(TableGrainStorageOptionsValidator.Validate(options));
     }
+
+    [Theory]
+    [InlineData(0, "Grains", "TableCount must be between 1 and 64, got 0")]
+    [InlineData(65, "Grains", "TableCount must be between 1 and 64, got 65")]
+    [InlineData(2, "G123456789012345678901234567890123456789012345678901234567890123", "must be 3-63 letters or digits")]
+    [InlineData(2, "G12345678901234567890123456789012345678901234567890123456789012", "leaves no room for the two-digit shard suffix")]
+    public void A_table_count_out_of_range_or_without_room_for_the_suffix_is_named(int count, string tableName, string problem)
+    {
+        var options = new TableGrainStorageOptions { ConnectionString = "UseDevelopmentStorage=true", TableName = tableName, TableCount = count };
+
+        Assert.Contains(TableGrainStorageOptionsValidator.Validate(options), p => p.Contains(problem, StringComparison.Ordinal));
+    }
 }

@@ -45,6 +45,14 @@ public sealed class SampleState
     public string Payload { get; set; } = "";
 }
 
+/// <summary>A state with the id and counter <see cref="GrainStateCounterReader"/> reads (as a seller's state has them).</summary>
+public sealed class CountedState
+{
+    public string SellerId { get; set; } = "";
+
+    public long EventsApplied { get; set; }
+}
+
 /// <summary>An <see cref="IGrainState{T}"/> whose state is never null, as a grain's persistent state is.</summary>
 public sealed class StoredState<T>(T state) : IGrainState<T>
     where T : new()

@@ -30,7 +30,8 @@ public sealed class EngineTables(string connectionString)
 
     public TableClient Checkpoints => _service.GetTableClient("JournalCheckpoints");
 
-    public TableClient GrainState => _service.GetTableClient("IntegrityGrainState");
+    /// <summary>The host's default grain-state table name and table count (<c>Storage:GrainStateTableCount</c>).</summary>
+    public GrainStateCounterReader GrainState => new(_service, "IntegrityGrainState", 16);
 
     public TableClient DeadLetters => _service.GetTableClient("DeadLetters");
 
@@ -91,7 +92,7 @@ public sealed class EngineTables(string connectionString)
     public async Task<Dictionary<EntityKey, StoredEntity>> StoredEntitiesAsync(string? idPrefix = null, CancellationToken cancellationToken = default)
     {
         var result = new Dictionary<EntityKey, StoredEntity>();
-        await foreach (var stored in new GrainStateCounterReader(GrainState).ReadAllAsync(cancellationToken))
+        await foreach (var stored in GrainState.ReadAllAsync(cancellationToken))
         {
             if (idPrefix is null || stored.Id.Contains(idPrefix, StringComparison.Ordinal))
             {
@@ -104,7 +105,7 @@ public sealed class EngineTables(string connectionString)
 
     /// <summary>One stored entity, read by its grain-state row key (<c>{serviceId}_{grainType}/{id}</c> sanitized).</summary>
     public async Task<StoredEntity?> StoredEntityAsync(EntityKey entity, string serviceId = "integrity", CancellationToken cancellationToken = default) =>
-        await new GrainStateCounterReader(GrainState).ReadAsync(serviceId, entity.Kind.ToString().ToLowerInvariant(), entity.Id, cancellationToken) is { } stored
+        await GrainState.ReadAsync(serviceId, entity.Kind.ToString().ToLowerInvariant(), entity.Id, cancellationToken) is { } stored
             ? new StoredEntity(stored.EventsApplied, stored.WrittenAt)
             : null;
 

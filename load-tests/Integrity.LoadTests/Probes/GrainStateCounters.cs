@@ -10,9 +10,9 @@ namespace Integrity.LoadTests.Probes;
 /// <see cref="GrainStateCounterReader"/>), for the exactly-once check when the harness can reach the engine's storage
 /// (self-hosted). One table scan answers for every entity, where the query API would need a request per entity.
 /// </summary>
-public sealed class GrainStateCounters(string connectionString, string tableName = "IntegrityGrainState")
+public sealed class GrainStateCounters(string connectionString, string tableName = "IntegrityGrainState", int tableCount = 16)
 {
-    private readonly GrainStateCounterReader _reader = new(new TableServiceClient(connectionString).GetTableClient(tableName));
+    private readonly GrainStateCounterReader _reader = new(new TableServiceClient(connectionString), tableName, tableCount);
 
     /// <summary>Every stored seller, listing and reviewer with its applied-event counter.</summary>
     public async Task<Dictionary<EntityKey, EntityCounters>> ReadAllAsync(CancellationToken cancellationToken)

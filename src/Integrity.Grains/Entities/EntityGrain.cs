@@ -24,6 +24,7 @@ public abstract partial class EntityGrain<TState>(
     where TState : class, IEntityState<TState>, new()
 {
     private bool _dirty;
+    private Task? _writing;
 
     protected TState State => persisted.State;
 
@@ -158,28 +159,18 @@ public abstract partial class EntityGrain<TState>(
         return new WorkResult(batch.Applied, batch.Duplicates, batch.Rejected, batch.Notices);
     }
 
-    public async Task FlushAsync()
-    {
-        if (!_dirty)
-        {
-            return;
-        }
-
-        await persisted.WriteStateAsync();
-        _dirty = false;
-    }
+    public Task FlushAsync() => _dirty ? WriteAsync() : _writing ?? Task.CompletedTask;
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        if (!_dirty)
+        if (!_dirty && _writing is null)
         {
             return;
         }
 
         try
         {
-            await persisted.WriteStateAsync(cancellationToken);
-            _dirty = false;
+            await WriteAsync();
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -189,15 +180,50 @@ public abstract partial class EntityGrain<TState>(
         }
     }
 
+    /// <summary>
+    /// Writes the state as it is now, one write at a time. <see cref="FlushAsync"/> interleaves with work, so a
+    /// checkpoint's write does not hold up the next row: the state is serialized when the write starts, and work
+    /// applied while it is under way leaves the grain dirty for the next one. A failed write leaves it dirty too.
+    /// </summary>
+    private async Task WriteAsync()
+    {
+        while (_writing is { } under)
+        {
+            await under.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Current);
+        }
+
+        if (!_dirty)
+        {
+            return;
+        }
+
+        _dirty = false;
+        var write = persisted.WriteStateAsync();
+        _writing = write;
+        try
+        {
+            await write;
+        }
+        catch
+        {
+            _dirty = true;
+            throw;
+        }
+        finally
+        {
+            _writing = null;
+        }
+    }
+
     /// <summary>Changes that must be durable before the caller hears back (analyst actions).</summary>
     protected async Task CommitAsync(ApplyResult<TState> result)
     {
         if (result.Changed)
         {
             persisted.State = result.State;
+            _dirty = true;
             Publish(result);
-            await persisted.WriteStateAsync();
-            _dirty = false;
+            await WriteAsync();
         }
     }
 

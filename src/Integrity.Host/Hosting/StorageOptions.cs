@@ -15,6 +15,16 @@ public sealed class StorageOptions
     [Required]
     public string GrainStateTable { get; set; } = "IntegrityGrainState";
 
+    /// <summary>
+    /// Tables grain-state rows are spread over (same row layout in each; shard <c>i</c> is <see cref="GrainStateTable"/>
+    /// followed by <c>i</c> in two digits). Azurite's cost per write grows with the rows of one table, so the default
+    /// spreads them. Fixed for a deployment: rows written under another count are not found.
+    /// </summary>
+    [Range(1, 64)]
+    public int GrainStateTableCount { get; set; } = DefaultGrainStateTableCount;
+
+    public const int DefaultGrainStateTableCount = 16;
+
     /// <summary>Grain state JSON stored gzipped (same row layout): several times fewer bytes for storage to take at each checkpoint.</summary>
     public bool CompressGrainState { get; set; } = true;
 

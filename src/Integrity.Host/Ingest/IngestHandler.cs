@@ -59,9 +59,12 @@ public sealed partial class IngestHandler(
         if (lag.TotalSeconds > _options.MaxStoredLagSeconds
             || (lag.TotalSeconds > _options.MaxStoredLagSeconds / 2 && expected.TotalSeconds > _options.MaxStoredLagSeconds))
         {
+            // Retry once what is pending should be stored, not the full outage wait: the gate reopens with the next
+            // checkpoint, and a sender that sleeps past it leaves the engine idle.
+            var retryAfter = (int)Math.Clamp(Math.Ceiling(expected.TotalSeconds), 1, _options.RetryAfterSeconds);
             LogStoredLagExceeded(logger, requestId, lag.TotalSeconds, expected.TotalSeconds);
             return Unavailable(context, "Engine behind",
-                string.Create(CultureInfo.InvariantCulture, $"Stored state is {lag.TotalSeconds:0.0} s behind what was accepted and needs {expected.TotalSeconds:0.0} s to store what is pending (bound {_options.MaxStoredLagSeconds:0.#} s, Ingest:MaxStoredLagSeconds); retry after {_options.RetryAfterSeconds} s. Nothing from this request was accepted."), 0);
+                string.Create(CultureInfo.InvariantCulture, $"Stored state is {lag.TotalSeconds:0.0} s behind what was accepted and needs {expected.TotalSeconds:0.0} s to store what is pending (bound {_options.MaxStoredLagSeconds:0.#} s, Ingest:MaxStoredLagSeconds); retry after {retryAfter} s. Nothing from this request was accepted."), 0, retryAfter);
         }
 
         if (request.ContentLength > _options.MaxBodyBytes)
@@ -179,12 +182,13 @@ public sealed partial class IngestHandler(
             : body;
     }
 
-    private ProblemHttpResult Unavailable(HttpContext context, string title, string detail, int storedEvents)
+    private ProblemHttpResult Unavailable(HttpContext context, string title, string detail, int storedEvents, int? retryAfterSeconds = null)
     {
-        context.Response.Headers.RetryAfter = _options.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var retryAfter = retryAfterSeconds ?? _options.RetryAfterSeconds;
+        context.Response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
         return TypedResults.Problem(detail, statusCode: StatusCodes.Status503ServiceUnavailable, title: title, extensions: new Dictionary<string, object?>
         {
-            ["retryAfterSeconds"] = _options.RetryAfterSeconds,
+            ["retryAfterSeconds"] = retryAfter,
             ["storedEvents"] = storedEvents,
         });
     }

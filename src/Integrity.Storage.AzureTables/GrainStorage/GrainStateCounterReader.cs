@@ -14,10 +14,13 @@ public readonly record struct StoredEventCounter(string StateName, string Id, lo
 /// Reads the entity grains' applied-event counters straight from the grain-state table (the row layout of
 /// <see cref="TableGrainStorage"/>: PartitionKey <c>{ServiceId}_{grainType}/{id}</c> sanitized, RowKey the state name,
 /// the state JSON in the <see cref="GrainStateRow"/> data columns), for the load harness and benchmarks that check
-/// exactly-once application against storage. Not used by the engine itself.
+/// exactly-once application against storage. Not used by the engine itself. With several tables
+/// (<see cref="TableGrainStorageOptions.TableCount"/>) it reads each.
 /// </summary>
-public sealed class GrainStateCounterReader(TableClient table)
+public sealed class GrainStateCounterReader(TableServiceClient service, string tableName, int tableCount = 1)
 {
+    private readonly GrainStateTables _tables = new(tableName, tableCount);
+
     /// <summary>The states that keep an <c>eventsApplied</c> counter (each grain type's only state, of the same name).</summary>
     public static IReadOnlyList<string> CountedStates { get; } = ["seller", "listing", "reviewer"];
 
@@ -26,11 +29,14 @@ public sealed class GrainStateCounterReader(TableClient table)
     /// <summary>Every stored counter (one scan of the table, counted states only).</summary>
     public async IAsyncEnumerable<StoredEventCounter> ReadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        await foreach (var row in table.QueryAsync<TableEntity>(CountedStatesFilter, cancellationToken: cancellationToken))
+        foreach (var name in _tables.Names)
         {
-            if (Read(row) is { } counter)
+            await foreach (var row in service.GetTableClient(name).QueryAsync<TableEntity>(CountedStatesFilter, cancellationToken: cancellationToken))
             {
-                yield return counter;
+                if (Read(row) is { } counter)
+                {
+                    yield return counter;
+                }
             }
         }
     }
@@ -38,7 +44,8 @@ public sealed class GrainStateCounterReader(TableClient table)
     /// <summary>One entity's counter by its row key, or null when it has no stored state.</summary>
     public async Task<StoredEventCounter?> ReadAsync(string serviceId, string stateName, string id, CancellationToken cancellationToken = default)
     {
-        var row = await table.GetEntityIfExistsAsync<TableEntity>(TableNameRules.SanitizeKey($"{serviceId}_{stateName}/{id}"), stateName, cancellationToken: cancellationToken);
+        var partitionKey = TableNameRules.SanitizeKey($"{serviceId}_{stateName}/{id}");
+        var row = await service.GetTableClient(_tables.For(partitionKey)).GetEntityIfExistsAsync<TableEntity>(partitionKey, stateName, cancellationToken: cancellationToken);
         return row.HasValue && row.Value is { } value ? Read(value) : null;
     }
 

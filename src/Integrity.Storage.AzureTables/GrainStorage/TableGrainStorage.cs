@@ -20,7 +20,8 @@ public sealed partial class TableGrainStorage : IGrainStorage, ILifecyclePartici
     private readonly TableGrainStorageOptions _options;
     private readonly string _serviceId;
     private readonly ILogger<TableGrainStorage> _logger;
-    private readonly Lazy<TableClient> _client;
+    private readonly GrainStateTables _tables;
+    private readonly Lazy<TableClient[]> _clients;
 
     public TableGrainStorage(string name, TableGrainStorageOptions options, IOptions<ClusterOptions> clusterOptions, ILogger<TableGrainStorage> logger)
     {
@@ -29,17 +30,23 @@ public sealed partial class TableGrainStorage : IGrainStorage, ILifecyclePartici
         _serviceId = clusterOptions.Value.ServiceId;
         _logger = logger;
         // Created on first use so that invalid options reach the validator's clear message instead of failing here.
-        _client = new(() => new TableServiceClient(options.ConnectionString, CreateClientOptions(options)).GetTableClient(options.TableName));
+        _tables = new GrainStateTables(options.TableName, Math.Clamp(options.TableCount, 1, GrainStateTables.MaxCount));
+        _clients = new(() =>
+        {
+            var service = new TableServiceClient(options.ConnectionString, CreateClientOptions(options));
+            return [.. _tables.Names.Select(service.GetTableClient)];
+        });
     }
 
     public string TableName => _options.TableName;
 
-    private TableClient Table => _client.Value;
+    /// <summary>The table holding the row with this PartitionKey.</summary>
+    private TableClient Table(string partitionKey) => _clients.Value[_tables.IndexOf(partitionKey)];
 
     public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         var (partitionKey, rowKey) = Keys(stateName, grainId);
-        var response = await Call(stateName, grainId, "read", () => Table.GetEntityIfExistsAsync<TableEntity>(partitionKey, rowKey));
+        var response = await Call(stateName, grainId, "read", () => Table(partitionKey).GetEntityIfExistsAsync<TableEntity>(partitionKey, rowKey));
         if (!response.HasValue || response.Value is not { } entity)
         {
             grainState.State = Activator.CreateInstance<T>();
@@ -96,7 +103,11 @@ public sealed partial class TableGrainStorage : IGrainStorage, ILifecyclePartici
         {
             try
             {
-                await Table.CreateIfNotExistsAsync(cancellationToken);
+                foreach (var table in _clients.Value)
+                {
+                    await table.CreateIfNotExistsAsync(cancellationToken);
+                }
+
                 LogTableReady(_logger, _name, _options.TableName);
                 return;
             }
@@ -122,8 +133,8 @@ public sealed partial class TableGrainStorage : IGrainStorage, ILifecyclePartici
         try
         {
             response = await Call(stateName, grainId, "write", () => etag is null
-                ? Table.AddEntityAsync(entity)
-                : Table.UpdateEntityAsync(entity, new ETag(etag), TableUpdateMode.Replace), etag);
+                ? Table(entity.PartitionKey).AddEntityAsync(entity)
+                : Table(entity.PartitionKey).UpdateEntityAsync(entity, new ETag(etag), TableUpdateMode.Replace), etag);
         }
         catch (InconsistentStateException)
         {
@@ -144,7 +155,7 @@ public sealed partial class TableGrainStorage : IGrainStorage, ILifecyclePartici
     {
         try
         {
-            var stored = await Table.GetEntityIfExistsAsync<TableEntity>(written.PartitionKey, written.RowKey);
+            var stored = await Table(written.PartitionKey).GetEntityIfExistsAsync<TableEntity>(written.PartitionKey, written.RowKey);
             return stored.HasValue && stored.Value is { } row && GrainStateRow.ReadData(row).AsSpan().SequenceEqual(GrainStateRow.ReadData(written))
                 ? row.ETag.ToString()
                 : null;
@@ -160,7 +171,7 @@ public sealed partial class TableGrainStorage : IGrainStorage, ILifecyclePartici
         if (etag is null)
         {
             // Nothing is known to exist; a row that does exist was written by someone else.
-            var existing = await Call(stateName, grainId, "clear", () => Table.GetEntityIfExistsAsync<TableEntity>(partitionKey, rowKey, ["PartitionKey"]));
+            var existing = await Call(stateName, grainId, "clear", () => Table(partitionKey).GetEntityIfExistsAsync<TableEntity>(partitionKey, rowKey, ["PartitionKey"]));
             if (existing.HasValue)
             {
                 throw Inconsistent("clear", stateName, grainId, null, null);
@@ -169,7 +180,7 @@ public sealed partial class TableGrainStorage : IGrainStorage, ILifecyclePartici
             return;
         }
 
-        await Call(stateName, grainId, "clear", () => Table.DeleteEntityAsync(partitionKey, rowKey, new ETag(etag)), etag);
+        await Call(stateName, grainId, "clear", () => Table(partitionKey).DeleteEntityAsync(partitionKey, rowKey, new ETag(etag)), etag);
     }
 
     private async Task<TResult> Call<TResult>(string stateName, GrainId grainId, string operation, Func<Task<TResult>> call, string? etag = null)

@@ -13,6 +13,12 @@ public sealed class TableGrainStorageOptions
     /// <summary>Table holding the grain state rows.</summary>
     public string TableName { get; set; } = DefaultTableName;
 
+    /// <summary>
+    /// Tables the rows are spread over (1–64, default 1: <see cref="TableName"/> alone). With more, shard <c>i</c> is
+    /// <see cref="TableName"/> followed by <c>i</c> in two digits. Fixed for a deployment; see <see cref="GrainStateTables"/>.
+    /// </summary>
+    public int TableCount { get; set; } = 1;
+
     /// <summary>When true, clearing state deletes the row; otherwise an empty row is written (the official provider's default).</summary>
     public bool DeleteStateOnClear { get; set; }
 

@@ -44,6 +44,15 @@ public sealed class TableGrainStorageOptionsValidator(TableGrainStorageOptions o
             yield return $"TableName '{options.TableName}' must be 3-63 letters or digits and start with a letter";
         }
 
+        if (options.TableCount is < 1 or > GrainStateTables.MaxCount)
+        {
+            yield return $"TableCount must be between 1 and {GrainStateTables.MaxCount}, got {options.TableCount}";
+        }
+        else if (options.TableCount > 1 && TableNameRules.IsValid(options.TableName) && !TableNameRules.IsValid(options.TableName + "00"))
+        {
+            yield return $"TableName '{options.TableName}' leaves no room for the two-digit shard suffix TableCount {options.TableCount} adds (at most 61 characters)";
+        }
+
         if (options.MaxRetries is < 0 or > 10)
         {
             yield return $"MaxRetries must be between 0 and 10, got {options.MaxRetries}";
