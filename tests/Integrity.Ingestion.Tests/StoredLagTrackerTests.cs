@@ -71,4 +71,51 @@ public sealed class StoredLagTrackerTests
         tracker.Appended(0, 3, T0.AddSeconds(60), events: 4_000);
         Assert.Equal(TimeSpan.FromSeconds(6), tracker.ExpectedDelay);
     }
+
+    [Fact]
+    public void With_no_storing_history_an_engine_behind_refusal_asks_for_one_second()
+    {
+        var tracker = new StoredLagTracker(partitions: 1);
+        tracker.Watch();
+        tracker.Sample(T0);
+        tracker.Appended(0, 1, T0, events: 5_000);   // pending, but nothing stored yet: no rate, no expected delay
+
+        Assert.Equal(TimeSpan.Zero, tracker.ExpectedDelay);
+        Assert.Equal(1, tracker.RetryAfterSeconds(max: 5));
+    }
+
+    [Fact]
+    public void An_engine_behind_refusal_asks_for_the_expected_delay_rounded_up()
+    {
+        var tracker = StoringAt1000PerSecond();
+        tracker.Appended(0, 2, T0.AddSeconds(1), events: 2_300);
+
+        Assert.Equal(TimeSpan.FromSeconds(2.3), tracker.ExpectedDelay);
+        Assert.Equal(3, tracker.RetryAfterSeconds(max: 5));
+    }
+
+    [Fact]
+    public void An_engine_behind_refusal_asks_for_at_most_the_configured_wait()
+    {
+        var tracker = StoringAt1000PerSecond();
+        tracker.Appended(0, 2, T0.AddSeconds(1), events: 60_000);
+
+        Assert.Equal(TimeSpan.FromSeconds(60), tracker.ExpectedDelay);
+        Assert.Equal(5, tracker.RetryAfterSeconds(max: 5));
+        Assert.Equal(60, tracker.RetryAfterSeconds(max: 3600));
+    }
+
+    /// <summary>A tracker that saw 1,000 events stored over one busy second, with nothing pending.</summary>
+    private static StoredLagTracker StoringAt1000PerSecond()
+    {
+        var tracker = new StoredLagTracker(partitions: 1);
+        tracker.Watch();
+        tracker.Sample(T0);
+        tracker.Appended(0, 1, T0, events: 1_000);
+        tracker.Checkpointed(0, 1);
+        tracker.Sample(T0.AddSeconds(1));
+        Assert.Equal(1_000, tracker.StoringRate);
+        Assert.Equal(0, tracker.PendingEvents);
+        return tracker;
+    }
 }

@@ -125,6 +125,17 @@ public sealed class StoredLagTracker(int partitions)
     public TimeSpan ExpectedDelay =>
         StoringRate is { } rate && PendingEvents is var pending and > 0 ? TimeSpan.FromSeconds(pending / rate) : TimeSpan.Zero;
 
+    /// <summary>
+    /// Seconds an "Engine behind" refusal asks the sender to wait (Retry-After): <see cref="ExpectedDelay"/> rounded up,
+    /// at least 1 and at most <paramref name="max"/> (the outage wait). The gate reopens with the next checkpoint, so a
+    /// sender told to sleep the full outage wait would leave the engine idle.
+    /// </summary>
+    public int RetryAfterSeconds(int max)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(max, 1);
+        return (int)Math.Clamp(Math.Ceiling(ExpectedDelay.TotalSeconds), 1, max);
+    }
+
     /// <summary>Age, at <paramref name="now"/>, of the oldest acknowledged row no checkpoint covers; zero when all are covered.</summary>
     public TimeSpan Lag(DateTimeOffset now)
     {

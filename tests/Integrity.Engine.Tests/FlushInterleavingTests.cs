@@ -1,0 +1,240 @@
+using Azure.Data.Tables;
+using Integrity.Contracts;
+using Integrity.Domain.Events;
+using Integrity.Domain.Policy;
+using Integrity.Domain.Tests.Fixtures;
+using Integrity.Grains.Policy;
+using Integrity.Storage.AzureTables.GrainStorage;
+using Integrity.Storage.AzureTables.Streaming;
+using Integrity.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+using Orleans.Providers;
+using Orleans.Serialization;
+using Orleans.Storage;
+using Orleans.TestingHost;
+
+namespace Integrity.Engine.Tests;
+
+/// <summary>
+/// An entity grain's state write interleaves with work: a checkpoint's <see cref="IEntityGrain.FlushAsync"/> held up
+/// in storage does not hold up the next row's work, the row written is the state as it was when the write started,
+/// and what arrived meanwhile (or what a failed write did not store) is written by the next flush.
+/// </summary>
+public sealed class FlushInterleavingTests(FlushInterleavingFixture cluster) : IClassFixture<FlushInterleavingFixture>
+{
+    /// <summary>Long enough for any healthy call on Azurite, short enough that a regression fails instead of hanging.</summary>
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(10);
+
+    [Fact]
+    public async Task Work_applied_while_a_flush_is_held_in_storage_completes_and_is_written_by_the_next_flush()
+    {
+        var b = new ScenarioBuilder { Prefix = "flush-held" };
+        var registered = b.Seller("S-flush-held");
+        var updated = b.Advance(TimeSpan.FromHours(1)).SellerUpdate("S-flush-held", ScenarioBuilder.Ids(phone: "+33 6 00 00 00 01"));
+        var seller = cluster.Client.GetGrain<ISellerGrain>("S-flush-held");
+
+        Assert.Equal(1, (await seller.ApplyAsync(Work(registered)).WaitAsync(Bound)).Applied);
+        var hold = cluster.Writes.HoldNext(seller.GetGrainId());
+        try
+        {
+            var flush = seller.FlushAsync();
+            await hold.Entered.WaitAsync(Bound);
+
+            // A FlushAsync that did not interleave would leave this queued behind the held write until the bound.
+            var second = await seller.ApplyAsync(Work(updated)).WaitAsync(Bound);
+            Assert.Equal(1, second.Applied);
+            Assert.False(flush.IsCompleted, "the flush finished before its write was released");
+
+            hold.Release();
+            await flush.WaitAsync(Bound);
+        }
+        finally
+        {
+            hold.Release();
+        }
+
+        // The held write serialized the state when it started: the event applied meanwhile is not in the row yet.
+        Assert.Equal(1, (await cluster.StoredAsync("S-flush-held"))?.EventsApplied);
+
+        await seller.FlushAsync().WaitAsync(Bound);
+        Assert.Equal(2, (await cluster.StoredAsync("S-flush-held"))?.EventsApplied);
+    }
+
+    [Fact]
+    public async Task A_failed_flush_throws_and_leaves_the_state_to_be_written_by_the_next_flush()
+    {
+        var b = new ScenarioBuilder { Prefix = "flush-failed" };
+        var registered = b.Seller("S-flush-failed");
+        var seller = cluster.Client.GetGrain<ISellerGrain>("S-flush-failed");
+
+        Assert.Equal(1, (await seller.ApplyAsync(Work(registered)).WaitAsync(Bound)).Applied);
+        var hold = cluster.Writes.HoldNext(seller.GetGrainId(), fail: true);
+        hold.Release();
+        await Assert.ThrowsAnyAsync<Exception>(() => seller.FlushAsync().WaitAsync(Bound));
+        Assert.True(hold.Entered.IsCompleted, "the flush did not try to write");
+        Assert.Null(await cluster.StoredAsync("S-flush-failed"));
+
+        await seller.FlushAsync().WaitAsync(Bound);
+        Assert.Equal(1, (await cluster.StoredAsync("S-flush-failed"))?.EventsApplied);
+    }
+
+    private static EntityWork Work(IntegrityEvent e) => new([new WorkItem(Event: e)]);
+}
+
+/// <summary>
+/// The engine on a one-silo test cluster over its own Azurite, as <see cref="EngineFixture"/> builds it, except that
+/// the default grain storage is the table storage behind a <see cref="GatedWrites"/> gate.
+/// </summary>
+public sealed class FlushInterleavingFixture : IAsyncLifetime
+{
+    private readonly AzuriteFixture _azurite = new();
+    private InProcessTestCluster? _cluster;
+
+    public GatedWrites Writes { get; } = new();
+
+    public IClusterClient Client => Cluster.Client;
+
+    private InProcessTestCluster Cluster => _cluster ?? throw new InvalidOperationException("The cluster has not started.");
+
+    public async Task InitializeAsync()
+    {
+        await _azurite.InitializeAsync();
+        var connection = _azurite.ConnectionString;
+        var writes = Writes;
+        var builder = new InProcessTestClusterBuilder(1);
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.Services.AddSingleton(new TableServiceClient(connection));
+            silo.Services.AddSingleton<IPolicyProvider>(new FixedPolicyProvider(PolicyOptions.Default));
+            silo.Services.AddEventJournal(o => o.Configure(j => j.ConnectionString = connection));
+            Orleans.Runtime.Hosting.StorageProviderExtensions.AddGrainStorage(silo.Services, ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME, (sp, name) =>
+                new GatedGrainStorage(new TableGrainStorage(
+                    name,
+                    new TableGrainStorageOptions { ConnectionString = connection },
+                    sp.GetRequiredService<IOptions<ClusterOptions>>(),
+                    sp.GetRequiredService<ILogger<TableGrainStorage>>()), writes));
+            silo.AddTableGrainStorage(ProviderConstants.DEFAULT_PUBSUB_PROVIDER_NAME, o => o.Configure(t => t.ConnectionString = connection));
+            silo.AddEngineTables();
+            silo.AddJournalStreams(new JournalStreamOptions());
+            silo.AddIntegrityGrains();
+        });
+        builder.ConfigureClient(client =>
+        {
+            client.Services.AddSerializer(s => s.AddIntegrityDomainTypes());
+            client.AddMemoryStreams(StreamNames.DecisionsProvider);
+        });
+        _cluster = builder.Build();
+        await _cluster.DeployAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        Writes.ReleaseAll();
+        if (_cluster is not null)
+        {
+            await _cluster.DisposeAsync();
+        }
+
+        await _azurite.DisposeAsync();
+    }
+
+    /// <summary>The seller's applied-event counter as stored, read straight from the table; null when no row exists.</summary>
+    public async Task<StoredEventCounter?> StoredAsync(string sellerId)
+    {
+        var serviceId = Cluster.GetSiloServiceProvider().GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId;
+        var reader = new GrainStateCounterReader(new TableServiceClient(_azurite.ConnectionString), TableGrainStorageOptions.DefaultTableName);
+        return await reader.ReadAsync(serviceId, "seller", sellerId);
+    }
+}
+
+/// <summary>Holds (and optionally fails) the next state write of a chosen grain until the test releases it.</summary>
+public sealed class GatedWrites
+{
+    private readonly Lock _lock = new();
+    private readonly Dictionary<GrainId, Hold> _armed = [];
+    private readonly List<Hold> _all = [];
+
+    /// <summary>Arms a hold on the next write of <paramref name="grain"/>; with <paramref name="fail"/> that write throws once released.</summary>
+    public Hold HoldNext(GrainId grain, bool fail = false)
+    {
+        var hold = new Hold(fail);
+        lock (_lock)
+        {
+            _armed[grain] = hold;
+            _all.Add(hold);
+        }
+
+        return hold;
+    }
+
+    /// <summary>The hold armed for this grain's write, taken (the write after it goes through), or null.</summary>
+    public Hold? Take(GrainId grain)
+    {
+        lock (_lock)
+        {
+            return _armed.Remove(grain, out var hold) ? hold : null;
+        }
+    }
+
+    public void ReleaseAll()
+    {
+        lock (_lock)
+        {
+            _all.ForEach(h => h.Release());
+        }
+    }
+
+    public sealed class Hold(bool fail)
+    {
+        // Asynchronous continuations: releasing from the test must not run the grain's code on the test's thread.
+        private readonly TaskCompletionSource _entered = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public bool Fail => fail;
+
+        /// <summary>Completes when the held write has started.</summary>
+        public Task Entered => _entered.Task;
+
+        public Task Released => _released.Task;
+
+        public void Enter() => _entered.TrySetResult();
+
+        public void Release() => _released.TrySetResult();
+    }
+}
+
+/// <summary>
+/// The table grain storage with a gate on writes. A held write is started on the real storage first, which serializes
+/// the state there and then, and is reported done only once released; a failing one writes nothing.
+/// </summary>
+public sealed class GatedGrainStorage(TableGrainStorage inner, GatedWrites writes) : IGrainStorage, ILifecycleParticipant<ISiloLifecycle>
+{
+    public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) => inner.ReadStateAsync(stateName, grainId, grainState);
+
+    public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        if (writes.Take(grainId) is not { } hold)
+        {
+            await inner.WriteStateAsync(stateName, grainId, grainState);
+            return;
+        }
+
+        hold.Enter();
+        if (hold.Fail)
+        {
+            await hold.Released;
+            throw new TableStorageUnavailableException($"Injected failure writing '{stateName}' of {grainId}.");
+        }
+
+        var write = inner.WriteStateAsync(stateName, grainId, grainState);
+        await hold.Released;
+        await write;
+    }
+
+    public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) => inner.ClearStateAsync(stateName, grainId, grainState);
+
+    public void Participate(ISiloLifecycle lifecycle) => inner.Participate(lifecycle);
+}
