@@ -81,17 +81,18 @@ public sealed class StoredLagTrackerTests
         tracker.Appended(0, 1, T0, events: 5_000);   // pending, but nothing stored yet: no rate, no expected delay
 
         Assert.Equal(TimeSpan.Zero, tracker.ExpectedDelay);
-        Assert.Equal(1, tracker.RetryAfterSeconds(max: 5));
+        Assert.Equal(1, StoredLagTracker.RetryAfterSeconds(tracker.ExpectedDelay, boundSeconds: 5, max: 5));
     }
 
     [Fact]
-    public void An_engine_behind_refusal_asks_for_the_expected_delay_rounded_up()
+    public void An_engine_behind_refusal_asks_for_the_time_until_the_expected_delay_is_back_within_the_bound_rounded_up()
     {
         var tracker = StoringAt1000PerSecond();
-        tracker.Appended(0, 2, T0.AddSeconds(1), events: 2_300);
+        tracker.Appended(0, 2, T0.AddSeconds(1), events: 8_300);
 
-        Assert.Equal(TimeSpan.FromSeconds(2.3), tracker.ExpectedDelay);
-        Assert.Equal(3, tracker.RetryAfterSeconds(max: 5));
+        Assert.Equal(TimeSpan.FromSeconds(8.3), tracker.ExpectedDelay);
+        Assert.Equal(4, StoredLagTracker.RetryAfterSeconds(tracker.ExpectedDelay, boundSeconds: 5, max: 5));
+        Assert.Equal(1, StoredLagTracker.RetryAfterSeconds(TimeSpan.FromSeconds(2.3), boundSeconds: 5, max: 5)); // closed by the lag alone
     }
 
     [Fact]
@@ -101,8 +102,8 @@ public sealed class StoredLagTrackerTests
         tracker.Appended(0, 2, T0.AddSeconds(1), events: 60_000);
 
         Assert.Equal(TimeSpan.FromSeconds(60), tracker.ExpectedDelay);
-        Assert.Equal(5, tracker.RetryAfterSeconds(max: 5));
-        Assert.Equal(60, tracker.RetryAfterSeconds(max: 3600));
+        Assert.Equal(5, StoredLagTracker.RetryAfterSeconds(tracker.ExpectedDelay, boundSeconds: 5, max: 5));
+        Assert.Equal(55, StoredLagTracker.RetryAfterSeconds(tracker.ExpectedDelay, boundSeconds: 5, max: 3600));
     }
 
     /// <summary>A tracker that saw 1,000 events stored over one busy second, with nothing pending.</summary>

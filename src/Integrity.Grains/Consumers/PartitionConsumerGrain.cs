@@ -52,12 +52,14 @@ public sealed partial class PartitionConsumerGrain(
     /// <summary>
     /// Checkpoints once per <see cref="PartitionConsumerOptions.CheckpointInterval"/>, on boundaries of the clock shared
     /// by every partition, so their checkpoints run together: a grain several partitions touched (a customer who buys
-    /// from sellers in several) is then written once for all of them, not once for each.
+    /// from sellers in several) is then written once for all of them, not once for each. When a checkpoint takes longer
+    /// than the interval, the next starts as soon as it ends.
     /// </summary>
     private Task CheckpointOnTickAsync(CancellationToken cancellationToken)
     {
+        // A tick that passes while a checkpoint is under way is not lost: the first poll after it ends starts the next.
         var tick = time.GetUtcNow().ToUnixTimeMilliseconds() / Math.Max(1, (long)_options.CheckpointInterval.TotalMilliseconds);
-        if (tick == _lastTick)
+        if (tick == _lastTick || _checkpointing)
         {
             return Task.CompletedTask;
         }

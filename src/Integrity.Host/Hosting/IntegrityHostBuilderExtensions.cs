@@ -29,7 +29,7 @@ public static class IntegrityHostBuilderExtensions
                 {
                     table.ConnectionString = s.Value.ConnectionString;
                     table.TableName = s.Value.GrainStateTable;
-                    table.TableCount = s.Value.GrainStateTableCount;
+                    table.TableCount = s.Value.EffectiveGrainStateTableCount;
                     table.CompressState = s.Value.CompressGrainState;
                 }));
             }

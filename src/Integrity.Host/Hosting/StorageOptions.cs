@@ -17,13 +17,25 @@ public sealed class StorageOptions
 
     /// <summary>
     /// Tables grain-state rows are spread over (same row layout in each; shard <c>i</c> is <see cref="GrainStateTable"/>
-    /// followed by <c>i</c> in two digits). Azurite's cost per write grows with the rows of one table, so the default
-    /// spreads them. Fixed for a deployment: rows written under another count are not found.
+    /// followed by <c>i</c> in two digits). Unset: <see cref="EmulatorGrainStateTableCount"/> on Azurite, whose cost per
+    /// write grows with the rows of a kind in one table, and 1 on a real account, where that cost is flat and one table
+    /// keeps the data readable by Orleans' official provider without a migration. Fixed for a deployment: rows written
+    /// under another count are not found.
     /// </summary>
     [Range(1, 64)]
-    public int GrainStateTableCount { get; set; } = DefaultGrainStateTableCount;
+    public int? GrainStateTableCount { get; set; }
 
-    public const int DefaultGrainStateTableCount = 16;
+    public const int EmulatorGrainStateTableCount = 16;
+
+    /// <summary>The table count in force: <see cref="GrainStateTableCount"/>, or its default for this account.</summary>
+    public int EffectiveGrainStateTableCount => GrainStateTableCount ?? (IsEmulator(ConnectionString) ? EmulatorGrainStateTableCount : 1);
+
+    /// <summary>Whether the connection string opens Azurite's development account (the only account Azurite has).</summary>
+    public static bool IsEmulator(string? connectionString) =>
+        connectionString is not null
+        && connectionString.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Any(part =>
+            part.Equals("UseDevelopmentStorage=true", StringComparison.OrdinalIgnoreCase)
+            || part.Equals("AccountName=devstoreaccount1", StringComparison.OrdinalIgnoreCase));
 
     /// <summary>Grain state JSON stored gzipped (same row layout): several times fewer bytes for storage to take at each checkpoint.</summary>
     public bool CompressGrainState { get; set; } = true;

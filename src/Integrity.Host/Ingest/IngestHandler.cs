@@ -61,7 +61,7 @@ public sealed partial class IngestHandler(
         {
             // Retry once what is pending should be stored, not the full outage wait: the gate reopens with the next
             // checkpoint, and a sender that sleeps past it leaves the engine idle.
-            var retryAfter = storedLag.RetryAfterSeconds(_options.RetryAfterSeconds);
+            var retryAfter = StoredLagTracker.RetryAfterSeconds(expected, _options.MaxStoredLagSeconds, _options.RetryAfterSeconds);
             LogStoredLagExceeded(logger, requestId, lag.TotalSeconds, expected.TotalSeconds);
             return Unavailable(context, "Engine behind",
                 string.Create(CultureInfo.InvariantCulture, $"Stored state is {lag.TotalSeconds:0.0} s behind what was accepted and needs {expected.TotalSeconds:0.0} s to store what is pending (bound {_options.MaxStoredLagSeconds:0.#} s, Ingest:MaxStoredLagSeconds); retry after {retryAfter} s. Nothing from this request was accepted."), 0, retryAfter);

@@ -34,8 +34,7 @@ public sealed class IngestOptions
 
     /// <summary>
     /// Seconds a client is told to wait (Retry-After) when storage is down or the engine is saturated. When stored state
-    /// is behind its bound, the wait is the time the engine expects to need to store what is pending, 1 s at least and
-    /// this at most.
+    /// is behind its bound, the wait is when the engine expects the gate to reopen, 1 s at least and this at most.
     /// </summary>
     [Range(1, 3600)]
     public int RetryAfterSeconds { get; set; } = 5;

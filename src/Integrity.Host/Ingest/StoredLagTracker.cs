@@ -126,14 +126,15 @@ public sealed class StoredLagTracker(int partitions)
         StoringRate is { } rate && PendingEvents is var pending and > 0 ? TimeSpan.FromSeconds(pending / rate) : TimeSpan.Zero;
 
     /// <summary>
-    /// Seconds an "Engine behind" refusal asks the sender to wait (Retry-After): <see cref="ExpectedDelay"/> rounded up,
-    /// at least 1 and at most <paramref name="max"/> (the outage wait). The gate reopens with the next checkpoint, so a
-    /// sender told to sleep the full outage wait would leave the engine idle.
+    /// Seconds an "Engine behind" refusal asks the sender to wait (Retry-After): about when the gate reopens. It stays
+    /// closed while storing what is pending would take past the bound, i.e. for <paramref name="expected"/> minus the
+    /// bound; a gate closed by the lag alone reopens with the next checkpoint. So: that, rounded up, at least 1 and at
+    /// most <paramref name="max"/> (the outage wait). A sender told to sleep the full outage wait leaves the engine idle.
     /// </summary>
-    public int RetryAfterSeconds(int max)
+    public static int RetryAfterSeconds(TimeSpan expected, double boundSeconds, int max)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(max, 1);
-        return (int)Math.Clamp(Math.Ceiling(ExpectedDelay.TotalSeconds), 1, max);
+        return (int)Math.Clamp(Math.Ceiling(expected.TotalSeconds - boundSeconds), 1, max);
     }
 
     /// <summary>Age, at <paramref name="now"/>, of the oldest acknowledged row no checkpoint covers; zero when all are covered.</summary>
