@@ -103,6 +103,7 @@ internal static class Phases
         var market = new SyntheticMarket(new MarketOptions
         {
             Prefix = "b" + Guid.NewGuid().ToString("N")[..6], Sellers = o.Sellers, Reviewers = o.Customers, TippingListingShare = tippingShare, ReviewShare = o.ReviewShare,
+            LateListingEvery = tippingShare > 0 ? 40 : 0,
         });
         var tippingAcceptedAt = new ConcurrentDictionary<string, DateTimeOffset>(StringComparer.Ordinal);
         var maxEvents = (long)Math.Min((rate ?? 60_000) * seconds * 1.2, (long)o.Sellers * 800);

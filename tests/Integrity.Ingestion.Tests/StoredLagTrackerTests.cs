@@ -16,13 +16,13 @@ public sealed class StoredLagTrackerTests
         tracker.Appended(0, 5, T0.AddSeconds(2));
 
         Assert.Equal(TimeSpan.FromSeconds(10), tracker.Lag(T0.AddSeconds(10)));
-        tracker.Checkpointed(0, 3);   // partition 0 up to row 3 stored: its oldest waiting row is now the one of T0+2
+        tracker.Checkpointed(0, 3, T0.AddSeconds(10));   // partition 0 up to row 3 stored: its oldest waiting row is now the one of T0+2
         Assert.Equal(TimeSpan.FromSeconds(9), tracker.Lag(T0.AddSeconds(10)));
-        tracker.Checkpointed(1, 1);
+        tracker.Checkpointed(1, 1, T0.AddSeconds(10));
         Assert.Equal(TimeSpan.FromSeconds(8), tracker.Lag(T0.AddSeconds(10)));
-        tracker.Checkpointed(0, 4);   // row 5 still waits
+        tracker.Checkpointed(0, 4, T0.AddSeconds(10));   // row 5 still waits
         Assert.Equal(TimeSpan.FromSeconds(8), tracker.Lag(T0.AddSeconds(10)));
-        tracker.Checkpointed(0, 5);
+        tracker.Checkpointed(0, 5, T0.AddSeconds(10));
         Assert.Equal(TimeSpan.Zero, tracker.Lag(T0.AddSeconds(10)));
     }
 
@@ -31,8 +31,8 @@ public sealed class StoredLagTrackerTests
     {
         var tracker = new StoredLagTracker(partitions: 1);
         tracker.Watch();
-        tracker.Checkpointed(0, 7);
-        tracker.Checkpointed(0, 2);   // an older read arriving late
+        tracker.Checkpointed(0, 7, T0.AddSeconds(10));
+        tracker.Checkpointed(0, 2, T0.AddSeconds(10));   // an older read arriving late
         tracker.Appended(0, 6, T0);   // already covered (e.g. a replayed or slow answer)
         Assert.Equal(TimeSpan.Zero, tracker.Lag(T0.AddSeconds(30)));
         tracker.Appended(0, 8, T0);
@@ -48,75 +48,89 @@ public sealed class StoredLagTrackerTests
     }
 
     [Fact]
-    public void The_expected_delay_is_what_is_pending_over_the_rate_the_engine_has_been_storing_at_while_busy()
+    public void A_cycle_is_the_time_between_two_advances_when_the_second_covers_a_row_already_waiting_at_the_first()
     {
         var tracker = new StoredLagTracker(partitions: 1);
         tracker.Watch();
-        tracker.Sample(T0);
-        Assert.Equal(TimeSpan.Zero, tracker.ExpectedDelay);   // nothing stored yet: rate unknown
+        tracker.Appended(0, 1, T0);
+        tracker.Appended(0, 2, T0.AddSeconds(0.5));
+        tracker.Checkpointed(0, 1, T0.AddSeconds(1));     // first advance: nothing to measure from
+        Assert.Null(tracker.Cycle);
 
-        tracker.Appended(0, 1, T0, events: 1_000);
-        tracker.Appended(0, 2, T0, events: 1_000);
-        tracker.Sample(T0.AddSeconds(1));                     // busy, nothing stored
-        tracker.Checkpointed(0, 1);
-        tracker.Sample(T0.AddSeconds(2));                     // 1,000 stored over 2 busy seconds
-        Assert.Equal(500, tracker.StoringRate);
-        Assert.Equal(1_000, tracker.PendingEvents);
-        Assert.Equal(TimeSpan.FromSeconds(2), tracker.ExpectedDelay);
+        tracker.Checkpointed(0, 2, T0.AddSeconds(3));     // row 2 waited through the advance at T0+1: a 2 s cycle
+        Assert.Equal(TimeSpan.FromSeconds(2), tracker.Cycle);
 
-        tracker.Checkpointed(0, 2);
-        tracker.Sample(T0.AddSeconds(3));                     // 1,000 more in 1 s: 2,000 over 3 busy seconds
-        tracker.Sample(T0.AddSeconds(60));                    // idle: does not count
-        Assert.Equal(2_000 / 3.0, tracker.StoringRate!.Value, precision: 6);
-        tracker.Appended(0, 3, T0.AddSeconds(60), events: 4_000);
-        Assert.Equal(TimeSpan.FromSeconds(6), tracker.ExpectedDelay);
-    }
+        tracker.Appended(0, 3, T0.AddSeconds(4));
+        tracker.Checkpointed(0, 3, T0.AddSeconds(5));     // row 3 came after the last advance: light traffic, no sample
+        Assert.Equal(TimeSpan.FromSeconds(2), tracker.Cycle);
 
-    [Fact]
-    public void With_no_storing_history_an_engine_behind_refusal_asks_for_one_second()
-    {
-        var tracker = new StoredLagTracker(partitions: 1);
-        tracker.Watch();
-        tracker.Sample(T0);
-        tracker.Appended(0, 1, T0, events: 5_000);   // pending, but nothing stored yet: no rate, no expected delay
-
-        Assert.Equal(TimeSpan.Zero, tracker.ExpectedDelay);
-        Assert.Equal(1, StoredLagTracker.RetryAfterSeconds(tracker.ExpectedDelay, boundSeconds: 5, max: 5));
-    }
-
-    [Fact]
-    public void An_engine_behind_refusal_asks_for_the_time_until_the_expected_delay_is_back_within_the_bound_rounded_up()
-    {
-        var tracker = StoringAt1000PerSecond();
-        tracker.Appended(0, 2, T0.AddSeconds(1), events: 8_300);
-
-        Assert.Equal(TimeSpan.FromSeconds(8.3), tracker.ExpectedDelay);
-        Assert.Equal(4, StoredLagTracker.RetryAfterSeconds(tracker.ExpectedDelay, boundSeconds: 5, max: 5));
-        Assert.Equal(1, StoredLagTracker.RetryAfterSeconds(TimeSpan.FromSeconds(2.3), boundSeconds: 5, max: 5)); // closed by the lag alone
-    }
-
-    [Fact]
-    public void An_engine_behind_refusal_asks_for_at_most_the_configured_wait()
-    {
-        var tracker = StoringAt1000PerSecond();
-        tracker.Appended(0, 2, T0.AddSeconds(1), events: 60_000);
-
-        Assert.Equal(TimeSpan.FromSeconds(60), tracker.ExpectedDelay);
-        Assert.Equal(5, StoredLagTracker.RetryAfterSeconds(tracker.ExpectedDelay, boundSeconds: 5, max: 5));
-        Assert.Equal(55, StoredLagTracker.RetryAfterSeconds(tracker.ExpectedDelay, boundSeconds: 5, max: 3600));
-    }
-
-    /// <summary>A tracker that saw 1,000 events stored over one busy second, with nothing pending.</summary>
-    private static StoredLagTracker StoringAt1000PerSecond()
-    {
-        var tracker = new StoredLagTracker(partitions: 1);
-        tracker.Watch();
-        tracker.Sample(T0);
-        tracker.Appended(0, 1, T0, events: 1_000);
-        tracker.Checkpointed(0, 1);
-        tracker.Sample(T0.AddSeconds(1));
-        Assert.Equal(1_000, tracker.StoringRate);
+        tracker.Appended(0, 4, T0.AddSeconds(4.5));
+        tracker.Appended(0, 5, T0.AddSeconds(6));
+        tracker.Checkpointed(0, 4, T0.AddSeconds(7));
+        tracker.Checkpointed(0, 5, T0.AddSeconds(11));    // a 4 s cycle moves the mean 30 % of the way: 2.6 s
+        Assert.Equal(2.6, tracker.Cycle!.Value.TotalSeconds, precision: 6);
         Assert.Equal(0, tracker.PendingEvents);
+    }
+
+    [Fact]
+    public void Ingest_is_refused_once_the_oldest_waiting_row_plus_a_cycle_passes_the_bound_and_reopens_with_the_next_advance()
+    {
+        var tracker = TrackerWithTwoSecondCycle(out var now);
+        tracker.Appended(0, 10, now, events: 1_000);
+
+        Assert.Null(tracker.Refuse(now.AddSeconds(2.9), boundSeconds: 5, maxRetryAfterSeconds: 5));
+        var refused = tracker.Refuse(now.AddSeconds(3.1), boundSeconds: 5, maxRetryAfterSeconds: 5);
+        Assert.NotNull(refused);
+        Assert.Equal(TimeSpan.FromSeconds(3.1), refused.Lag);
+        Assert.Equal(TimeSpan.FromSeconds(2), refused.Cycle);
+        Assert.Equal(1, refused.RetryAfterSeconds);       // the next advance was due at now+2: come back at once
+
+        tracker.Checkpointed(0, 10, now.AddSeconds(3.5));
+        Assert.Null(tracker.Refuse(now.AddSeconds(3.5), boundSeconds: 5, maxRetryAfterSeconds: 5));
+    }
+
+    [Fact]
+    public void A_cycle_longer_than_the_bound_still_admits_a_batch_whenever_nothing_waits()
+    {
+        var tracker = new StoredLagTracker(partitions: 1);
+        tracker.Watch();
+        tracker.Appended(0, 1, T0);
+        tracker.Appended(0, 2, T0.AddSeconds(1));
+        tracker.Checkpointed(0, 1, T0.AddSeconds(2));
+        tracker.Checkpointed(0, 2, T0.AddSeconds(10));    // an 8 s cycle against a 1 s bound
+        Assert.Equal(TimeSpan.FromSeconds(8), tracker.Cycle);
+
+        Assert.Null(tracker.Refuse(T0.AddSeconds(10), boundSeconds: 1, maxRetryAfterSeconds: 5));
+        tracker.Appended(0, 3, T0.AddSeconds(10));
+        var refused = tracker.Refuse(T0.AddSeconds(10.1), boundSeconds: 1, maxRetryAfterSeconds: 5);
+        Assert.NotNull(refused);
+        Assert.Equal(5, refused.RetryAfterSeconds);       // next advance due at T0+18: 7.9 s, capped at the outage wait
+        Assert.Equal(8, tracker.Refuse(T0.AddSeconds(10.1), boundSeconds: 1, maxRetryAfterSeconds: 3600)!.RetryAfterSeconds);
+    }
+
+    [Fact]
+    public void With_no_cycle_known_only_the_lag_itself_past_the_bound_refuses()
+    {
+        var tracker = new StoredLagTracker(partitions: 1);
+        tracker.Watch();
+        tracker.Appended(0, 1, T0);
+
+        Assert.Null(tracker.Cycle);
+        Assert.Null(tracker.Refuse(T0.AddSeconds(5), boundSeconds: 5, maxRetryAfterSeconds: 5));
+        Assert.Equal(1, tracker.Refuse(T0.AddSeconds(5.1), boundSeconds: 5, maxRetryAfterSeconds: 5)!.RetryAfterSeconds);
+    }
+
+    /// <summary>A tracker that measured one 2 s cycle on partition 0 and has nothing waiting; <paramref name="now"/> is its last advance.</summary>
+    private static StoredLagTracker TrackerWithTwoSecondCycle(out DateTimeOffset now)
+    {
+        var tracker = new StoredLagTracker(partitions: 1);
+        tracker.Watch();
+        tracker.Appended(0, 1, T0);
+        tracker.Appended(0, 2, T0.AddSeconds(0.5));
+        tracker.Checkpointed(0, 1, T0.AddSeconds(1));
+        tracker.Checkpointed(0, 2, T0.AddSeconds(3));
+        Assert.Equal(TimeSpan.FromSeconds(2), tracker.Cycle);
+        now = T0.AddSeconds(3);
         return tracker;
     }
 }

@@ -37,6 +37,13 @@ public sealed record MarketOptions
     /// <summary>Share of listings created with a prohibited claim in their description: each tips an immediate decision.</summary>
     public double TippingListingShare { get; init; }
 
+    /// <summary>
+    /// When above 0, every this-many events after its first listings a seller lists one more product, so listings
+    /// (and the decisions tipping ones cause) keep arriving all through a run, not only while the engine warms up.
+    /// Then only these late listings tip. Even, so the slot is an order's and no review is left without its order.
+    /// </summary>
+    public int LateListingEvery { get; init; }
+
     /// <summary>Event time of each seller's first event; a seller's events are a minute apart.</summary>
     public DateTimeOffset Start { get; init; } = DateTimeOffset.UtcNow.AddDays(-1);
 }
@@ -73,7 +80,7 @@ public sealed class SyntheticMarket(MarketOptions options)
         if (n < perSeller)
         {
             var listingId = ListingId(seller, n);
-            var tipping = options.TippingListingShare > 0 && Unit(seller, n, 1) < options.TippingListingShare;
+            var tipping = options.TippingListingShare > 0 && options.LateListingEvery == 0 && Unit(seller, n, 1) < options.TippingListingShare;
             return new SynthEvent(eventId, seller, [new(EntityType.Listing, listingId), new(EntityType.Seller, sellerId)], tipping, w =>
             {
                 Head(w, "listing.created", eventId, at);
@@ -90,7 +97,25 @@ public sealed class SyntheticMarket(MarketOptions options)
 
         // After the listings: orders, each odd one followed by a review of it by its buyer with probability 2 × ReviewShare.
         var j = n - perSeller;
-        var isReview = j % 2 == 1 && Unit(seller, n, 4) < 2 * options.ReviewShare;
+        if (IsLateListing(j))
+        {
+            var listingId = $"L-{options.Prefix}-{seller}-late{j}";
+            var tipping = Unit(seller, n, 1) < options.TippingListingShare;
+            return new SynthEvent(eventId, seller, [new(EntityType.Listing, listingId), new(EntityType.Seller, sellerId)], tipping, w =>
+            {
+                Head(w, "listing.created", eventId, at);
+                w.WriteString("listingId", listingId);
+                w.WriteString("sellerId", sellerId);
+                w.WriteString("title", "Wireless earbuds, new model " + j);
+                w.WriteString("description", tipping ? "Miracle earbuds: cures cancer and heals arthritis." : "Bluetooth 5.3, 30 h battery, charging case.");
+                w.WriteString("categoryId", "cat-" + (seller % 20));
+                w.WriteNumber("price", 40 + (seller % 30));
+                w.WriteString("currency", "EUR");
+                w.WriteEndObject();
+            });
+        }
+
+        var isReview = j % 2 == 1 && !IsLateListing(j - 1) && Unit(seller, n, 4) < 2 * options.ReviewShare;
         var order = isReview ? n - 1 : n;
         var listing = ListingId(seller, ((order - perSeller) / 2) % perSeller);
         var customerNumber = (int)(Unit(seller, order, 2) * options.Reviewers);
@@ -128,6 +153,8 @@ public sealed class SyntheticMarket(MarketOptions options)
             w.WriteEndObject();
         });
     }
+
+    private bool IsLateListing(int j) => options.LateListingEvery > 0 && j > 0 && j % options.LateListingEvery == 0;
 
     /// <summary>NDJSON of the events, one per line.</summary>
     public static byte[] Ndjson(IReadOnlyList<SynthEvent> events)

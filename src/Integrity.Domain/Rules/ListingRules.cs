@@ -7,11 +7,12 @@ using Integrity.Domain.Text;
 
 namespace Integrity.Domain.Rules;
 
-/// <summary>Pure functions the listing grain calls. None mutates its input state.</summary>
+/// <summary>Pure functions the listing grain calls. None mutates its input state, unless told the caller owns it.</summary>
 public static class ListingRules
 {
-    public static ApplyResult<ListingState> Apply(ListingState state, IntegrityEvent e, ListingContext context, PolicyOptions policy) =>
-        EntityRunner.Apply(state, e, policy, next => Record(next, e, context, policy), Evaluate);
+    /// <param name="owned">The caller owns <paramref name="state"/>: it is changed in place (see <see cref="EntityRunner.Apply{T}"/>).</param>
+    public static ApplyResult<ListingState> Apply(ListingState state, IntegrityEvent e, ListingContext context, PolicyOptions policy, bool owned = false) =>
+        EntityRunner.Apply(state, e, policy, next => Record(next, e, context, policy), Evaluate, owned);
 
     /// <summary>A reviewer of this listing changed level: re-weigh the listing's reviews. Unchanged if nothing new.</summary>
     public static ApplyResult<ListingState> ObserveReviewerRisk(ListingState state, ReviewerRiskFact fact, PolicyOptions policy) =>

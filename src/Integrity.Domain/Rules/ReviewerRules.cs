@@ -7,12 +7,13 @@ using Integrity.Domain.Text;
 
 namespace Integrity.Domain.Rules;
 
-/// <summary>Pure functions the reviewer (customer account) grain calls. None mutates its input state.</summary>
+/// <summary>Pure functions the reviewer (customer account) grain calls. None mutates its input state, unless told the caller owns it.</summary>
 public static class ReviewerRules
 {
     /// <summary>Applies a review or an order event of this customer. For a review, pass the listing's <see cref="ReviewObservation"/> as context.</summary>
-    public static ApplyResult<ReviewerState> Apply(ReviewerState state, IntegrityEvent e, ReviewerContext context, PolicyOptions policy) =>
-        EntityRunner.Apply(state, e, policy, next => Record(next, e, context, policy), Evaluate);
+    /// <param name="owned">The caller owns <paramref name="state"/>: it is changed in place (see <see cref="EntityRunner.Apply{T}"/>).</param>
+    public static ApplyResult<ReviewerState> Apply(ReviewerState state, IntegrityEvent e, ReviewerContext context, PolicyOptions policy, bool owned = false) =>
+        EntityRunner.Apply(state, e, policy, next => Record(next, e, context, policy), Evaluate, owned);
 
     /// <summary>Another account reviewed a listing this one reviewed, close in time (sent to the earlier reviewer). Unchanged if already known.</summary>
     public static ApplyResult<ReviewerState> ObserveCoReview(ReviewerState state, CoReviewFact fact, PolicyOptions policy) =>

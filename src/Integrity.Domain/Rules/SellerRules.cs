@@ -8,11 +8,12 @@ using Integrity.Domain.State;
 
 namespace Integrity.Domain.Rules;
 
-/// <summary>Pure functions the seller grain calls. None mutates its input state.</summary>
+/// <summary>Pure functions the seller grain calls. None mutates its input state, unless told the caller owns it.</summary>
 public static class SellerRules
 {
-    public static ApplyResult<SellerState> Apply(SellerState state, IntegrityEvent e, SellerContext context, PolicyOptions policy) =>
-        WithCredit(EntityRunner.Apply(state, e, policy, next => Record(next, e, context), Evaluate), policy);
+    /// <param name="owned">The caller owns <paramref name="state"/>: it is changed in place (see <see cref="EntityRunner.Apply{T}"/>).</param>
+    public static ApplyResult<SellerState> Apply(SellerState state, IntegrityEvent e, SellerContext context, PolicyOptions policy, bool owned = false) =>
+        WithCredit(EntityRunner.Apply(state, e, policy, next => Record(next, e, context), Evaluate, owned), policy);
 
     /// <summary>One of the seller's listings was assessed. Unchanged if its level and reasons are what the seller already knew.</summary>
     public static ApplyResult<SellerState> ObserveListingOutcome(SellerState state, ListingOutcomeFact fact, PolicyOptions policy) =>

@@ -139,21 +139,37 @@ public abstract partial class EntityGrain<TState>(
 
     protected abstract ApplyResult<TState> Reassess(TState state, DateTimeOffset now);
 
+    /// <summary>
+    /// Applies a batch of work on a copy of the state made once for the batch, which the domain then changes in place
+    /// for each event (<see cref="ApplyItemAsync"/> runs only here, so its <c>owned: true</c> holds). If an item fails,
+    /// the state is the one from before the batch and the caller retries the batch; its events are idempotent.
+    /// </summary>
     public async Task<WorkResult> ApplyAsync(EntityWork work)
     {
         var batch = new WorkBatch();
-        foreach (var item in work.Items)
+        var original = persisted.State;
+        persisted.State = original.Clone();
+        try
         {
-            if (item.Event is { } e && Validate(e) is { } problem)
+            foreach (var item in work.Items)
             {
-                batch.Rejected.Add(new RejectedEvent(e.EventId, problem.Code, problem.Reason));
-                continue;
-            }
+                if (item.Event is { } e && Validate(e) is { } problem)
+                {
+                    batch.Rejected.Add(new RejectedEvent(e.EventId, problem.Code, problem.Reason));
+                    continue;
+                }
 
-            var before = (State.Enforcement.Level, State.Enforcement.Score);
-            var result = await ApplyItemAsync(item, batch);
-            Accept(result, item, batch);
-            await AfterItemAsync(item, before.Level, before.Score, batch);
+                var before = (State.Enforcement.Level, State.Enforcement.Score);
+                var result = await ApplyItemAsync(item, batch);
+                Accept(result, item, batch);
+                await AfterItemAsync(item, before.Level, before.Score, batch);
+            }
+        }
+        catch
+        {
+            persisted.State = original;
+            _dirty = true;
+            throw;
         }
 
         return new WorkResult(batch.Applied, batch.Duplicates, batch.Rejected, batch.Notices);
@@ -232,6 +248,7 @@ public abstract partial class EntityGrain<TState>(
     /// <summary>An event this entity cannot take (valid shape, impossible content), with a code and a reason.</summary>
     protected virtual (string Code, string Reason)? Validate(Domain.Events.IntegrityEvent e) => null;
 
+    /// <summary>One item of a batch, on the batch's own copy of <see cref="State"/>: domain applies may take it as owned.</summary>
     protected abstract ValueTask<ApplyResult<TState>> ApplyItemAsync(WorkItem item, WorkBatch batch);
 
     /// <summary>

@@ -46,12 +46,12 @@ public sealed class ListingGrain(
                 var brands = await GrainFactory.GetGrain<IBrandDirectoryGrain>(PartitionConsumerGrain.BrandDirectoryKey)
                     .ResolveAsync(listing.BrandId, listing.Title, listing.Description);
                 var prices = item.CategoryPrices ?? (await GrainFactory.GetGrain<ICategoryGrain>(listing.CategoryId).ObserveAsync([listing]))[0];
-                return ListingRules.Apply(State, listing, new ListingContext(brands, prices), Policy);
+                return ListingRules.Apply(State, listing, new ListingContext(brands, prices), Policy, owned: true);
 
             case { Event: ReviewPosted review }:
                 var seen = ListingRules.ObserveReview(State, review, Policy);
                 var level = State.FlaggedReviewers.TryGetValue(review.ReviewerId, out var known) ? known : (int?)null;
-                var result = ListingRules.Apply(State, review, new ListingContext(ReviewerLevel: level), Policy);
+                var result = ListingRules.Apply(State, review, new ListingContext(ReviewerLevel: level), Policy, owned: true);
                 // Forwarded even when this listing had it already: after a crash the reviewer may not have.
                 batch.Notices.Add(new Notice(new EntityRef(EntityKind.Reviewer, review.ReviewerId),
                     new WorkItem(Event: review, ReviewerContext: ReviewerContext.From(seen))));
@@ -68,10 +68,10 @@ public sealed class ListingGrain(
                 var current = ListingRules.WantsCategoryPrices(State, Policy)
                     ? new ListingContext(CategoryPrices: await GrainFactory.GetGrain<ICategoryGrain>(State.CategoryId).SnapshotAsync(State.Currency))
                     : ListingContext.None;
-                return ListingRules.Apply(State, order, current, Policy);
+                return ListingRules.Apply(State, order, current, Policy, owned: true);
 
             case { Event: { } other }:
-                return ListingRules.Apply(State, other, ListingContext.None, Policy);
+                return ListingRules.Apply(State, other, ListingContext.None, Policy, owned: true);
 
             case { ReviewerRisk: { } risk }:
                 return ListingRules.ObserveReviewerRisk(State, risk, Policy);

@@ -24,8 +24,8 @@ public sealed class ReviewerGrain(
 
     protected override ValueTask<ApplyResult<ReviewerState>> ApplyItemAsync(WorkItem item, WorkBatch batch) => ValueTask.FromResult(item switch
     {
-        { Event: ReviewPosted review } => ReviewerRules.Apply(State, review, item.ReviewerContext ?? ReviewerContext.None, Policy),
-        { Event: { } other } => ReviewerRules.Apply(State, other, ReviewerContext.None, Policy),
+        { Event: ReviewPosted review } => ReviewerRules.Apply(State, review, item.ReviewerContext ?? ReviewerContext.None, Policy, owned: true),
+        { Event: { } other } => ReviewerRules.Apply(State, other, ReviewerContext.None, Policy, owned: true),
         { CoReview: { } co } => ReviewerRules.ObserveCoReview(State, co, Policy),
         _ => throw new ArgumentException("A reviewer takes events and co-review facts only.", nameof(item)),
     });

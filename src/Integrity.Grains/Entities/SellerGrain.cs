@@ -33,14 +33,14 @@ public sealed class SellerGrain(
                 var shared = await SharedWithAsync(identifiers.Present());
                 var levels = await Task.WhenAll(shared.Keys.Select(s => GrainFactory.GetGrain<ISellerGrain>(s).GetLevelAsync()));
                 var facts = shared.Zip(levels, (s, level) => new LinkedSellerFact(s.Key, level, s.Value, identity.Event.OccurredAt)).ToList();
-                var result = SellerRules.Apply(State, identity.Event, new SellerContext(facts), Policy);
+                var result = SellerRules.Apply(State, identity.Event, new SellerContext(facts), Policy, owned: true);
                 var mine = result.State.Enforcement.Level;
                 batch.Notices.AddRange(shared.Select(s => new Notice(new EntityRef(EntityKind.Seller, s.Key),
                     new WorkItem(LinkedSeller: new LinkedSellerFact(Id, mine, s.Value, identity.Event.OccurredAt), CauseEventId: identity.Event.EventId))));
                 return result;
 
             case { Event: { } other }:
-                return SellerRules.Apply(State, other, SellerContext.None, Policy);
+                return SellerRules.Apply(State, other, SellerContext.None, Policy, owned: true);
 
             case { ListingOutcome: { } outcome }:
                 return SellerRules.ObserveListingOutcome(State, outcome, Policy);

@@ -1,4 +1,4 @@
-using Azure.Data.Tables;
+using Integrity.Storage.AzureTables;
 using Microsoft.Extensions.Options;
 using Integrity.Domain.Policy;
 using Integrity.Grains.Consumers;
@@ -18,7 +18,7 @@ public static class IntegrityHostBuilderExtensions
         builder.Services.AddOptions<StorageOptions>().Bind(storageSection).ValidateDataAnnotations().ValidateOnStart();
         var storage = storageSection.Get<StorageOptions>() ?? new StorageOptions();
 
-        builder.Services.AddSingleton(sp => new TableServiceClient(sp.GetRequiredService<IOptions<StorageOptions>>().Value.ConnectionString));
+        builder.Services.AddSingleton(sp => TableServiceClients.Create(sp.GetRequiredService<IOptions<StorageOptions>>().Value.ConnectionString!));
         builder.UseOrleans(silo =>
         {
             silo.UseLocalhostClustering(serviceId: storage.ServiceId, clusterId: storage.ClusterId);

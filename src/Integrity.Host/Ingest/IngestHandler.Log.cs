@@ -14,6 +14,6 @@ public sealed partial class IngestHandler
     [LoggerMessage(Level = LogLevel.Warning, Message = "Ingest {RequestId}: storage unavailable, answered 503 ({Stored} events stored anyway): {Error}")]
     private static partial void LogStorageUnavailable(ILogger logger, string requestId, int stored, string error);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Ingest {RequestId}: stored state {LagSeconds:0.0} s behind, {ExpectedSeconds:0.0} s to store what is pending, past the bound; answered 503")]
-    private static partial void LogStoredLagExceeded(ILogger logger, string requestId, double lagSeconds, double expectedSeconds);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Ingest {RequestId}: stored state {LagSeconds:0.0} s behind and a checkpoint cycle {CycleSeconds:0.0} s, past the bound; answered 503")]
+    private static partial void LogStoredLagExceeded(ILogger logger, string requestId, double lagSeconds, double cycleSeconds);
 }

@@ -51,20 +51,14 @@ public sealed partial class IngestHandler(
                 $"Content-Encoding '{encoding}' is not supported; send the body uncompressed or with Content-Encoding: gzip.");
         }
 
-        // Staleness bound: refuse while stored state is past it, or, once it is half way there, while storing what is
-        // pending would take past it (under light traffic the storing rate only shows what was offered, so the
-        // prediction alone would refuse needlessly).
-        var lag = storedLag.Lag(StoredLagTracker.Now(time));
-        var expected = storedLag.ExpectedDelay;
-        if (lag.TotalSeconds > _options.MaxStoredLagSeconds
-            || (lag.TotalSeconds > _options.MaxStoredLagSeconds / 2 && expected.TotalSeconds > _options.MaxStoredLagSeconds))
+        // Staleness bound: refuse while events accepted now would be stored past it (the oldest waiting row's age plus a
+        // checkpoint cycle). Retry-After is when the next checkpoint is due, not the outage wait: a sender that sleeps
+        // past it leaves the engine idle.
+        if (storedLag.Refuse(StoredLagTracker.Now(time), _options.MaxStoredLagSeconds, _options.RetryAfterSeconds) is { } behind)
         {
-            // Retry once what is pending should be stored, not the full outage wait: the gate reopens with the next
-            // checkpoint, and a sender that sleeps past it leaves the engine idle.
-            var retryAfter = StoredLagTracker.RetryAfterSeconds(expected, _options.MaxStoredLagSeconds, _options.RetryAfterSeconds);
-            LogStoredLagExceeded(logger, requestId, lag.TotalSeconds, expected.TotalSeconds);
+            LogStoredLagExceeded(logger, requestId, behind.Lag.TotalSeconds, behind.Cycle.TotalSeconds);
             return Unavailable(context, "Engine behind",
-                string.Create(CultureInfo.InvariantCulture, $"Stored state is {lag.TotalSeconds:0.0} s behind what was accepted and needs {expected.TotalSeconds:0.0} s to store what is pending (bound {_options.MaxStoredLagSeconds:0.#} s, Ingest:MaxStoredLagSeconds); retry after {retryAfter} s. Nothing from this request was accepted."), 0, retryAfter);
+                string.Create(CultureInfo.InvariantCulture, $"Stored state is {behind.Lag.TotalSeconds:0.0} s behind what was accepted and a checkpoint takes about {behind.Cycle.TotalSeconds:0.0} s, so events accepted now would be stored later than the bound allows (bound {_options.MaxStoredLagSeconds:0.#} s, Ingest:MaxStoredLagSeconds); retry after {behind.RetryAfterSeconds} s. Nothing from this request was accepted."), 0, behind.RetryAfterSeconds);
         }
 
         if (request.ContentLength > _options.MaxBodyBytes)

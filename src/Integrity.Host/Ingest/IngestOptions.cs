@@ -34,7 +34,7 @@ public sealed class IngestOptions
 
     /// <summary>
     /// Seconds a client is told to wait (Retry-After) when storage is down or the engine is saturated. When stored state
-    /// is behind its bound, the wait is when the engine expects the gate to reopen, 1 s at least and this at most.
+    /// is behind its bound, the wait is until the next checkpoint is due, 1 s at least and this at most.
     /// </summary>
     [Range(1, 3600)]
     public int RetryAfterSeconds { get; set; } = 5;
@@ -45,7 +45,8 @@ public sealed class IngestOptions
 
     /// <summary>
     /// Staleness bound: while the oldest acknowledged journal row not covered by a checkpoint (so not yet in stored
-    /// grain state) is older than this, ingest answers 503 with Retry-After instead of accepting more.
+    /// grain state), plus one checkpoint cycle, is older than this, ingest answers 503 with Retry-After instead of
+    /// accepting more (see <see cref="StoredLagTracker"/>).
     /// </summary>
     [Range(1, 3600)]
     public double MaxStoredLagSeconds { get; set; } = 5;

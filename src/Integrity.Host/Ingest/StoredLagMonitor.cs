@@ -29,7 +29,6 @@ public sealed partial class StoredLagMonitor(
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
             await ReadAsync(checkpoints, stoppingToken);
-            tracker.Sample(StoredLagTracker.Now(time));
         }
     }
 
@@ -38,9 +37,10 @@ public sealed partial class StoredLagMonitor(
         try
         {
             var read = await Task.WhenAll(Enumerable.Range(0, tracker.Partitions).Select(p => checkpoints.ReadAsync(p, stoppingToken)));
+            var now = StoredLagTracker.Now(time);
             for (var p = 0; p < read.Length; p++)
             {
-                tracker.Checkpointed(p, read[p]);
+                tracker.Checkpointed(p, read[p], now);
             }
         }
         catch (Exception e) when (e is Azure.RequestFailedException or AggregateException or IOException or TimeoutException)

@@ -1,28 +1,28 @@
 namespace Integrity.Host.Ingest;
 
 /// <summary>
-/// How far the durably stored grain state is behind what this host acknowledged, and how far it would be behind for
-/// events accepted now. <see cref="Lag"/> is the age of the oldest journal row it appended that no partition checkpoint
-/// covers yet (a checkpoint moves only after the grain states of its rows are written). <see cref="ExpectedDelay"/> is
-/// the time the engine needs, at the rate it has been storing, to store everything still pending: rows accepted before
-/// the lag crosses the bound are stored only that much later, so refusing on the lag alone overshoots the bound by the
-/// whole backlog. Ingest refuses while either is past <see cref="IngestOptions.MaxStoredLagSeconds"/>.
+/// How far the durably stored grain state is behind what this host acknowledged, and whether events accepted now would
+/// be stored within the bound. <see cref="Lag"/> is the age of the oldest journal row it appended that no partition
+/// checkpoint covers yet (a checkpoint moves only after the grain states of its rows are written). <see cref="Cycle"/>
+/// is how long a checkpoint takes to come round while rows wait: the time between two advances of a partition's
+/// checkpoint when the second covered a row already waiting at the first. A checkpoint writes every grain its rows
+/// touched, so its cost follows the distinct entities, not the events; this measures it instead of modelling it.
+/// A row waiting now is stored by about the next advance, so ingest refuses (<see cref="Refuse"/>) while the oldest
+/// waiting row's age plus a cycle is past <see cref="IngestOptions.MaxStoredLagSeconds"/>.
 /// It measures only once <see cref="Watch"/> was called (by the <see cref="StoredLagMonitor"/>, when this process can
-/// read the checkpoints); before that both are zero. Thread-safe.
+/// read the checkpoints); before that nothing is pending. Thread-safe.
 /// </summary>
 public sealed class StoredLagTracker(int partitions)
 {
-    /// <summary>Samples (one per checkpoint poll) over which the storing rate is averaged.</summary>
-    public const int RateSamples = 40;
+    /// <summary>Weight of the newest cycle in the running estimate (an exponentially weighted mean).</summary>
+    public const double CycleWeight = 0.3;
 
     private readonly Queue<(long Sequence, DateTimeOffset At, int Events)>[] _pending = [.. Enumerable.Range(0, partitions).Select(_ => new Queue<(long, DateTimeOffset, int)>())];
     private readonly long[] _checkpoints = new long[partitions];
-    private readonly Queue<(TimeSpan Busy, long Stored)> _samples = new();
+    private readonly DateTimeOffset?[] _advancedAt = new DateTimeOffset?[partitions];
     private readonly Lock _gate = new();
     private long _pendingEvents;
-    private long _storedSinceSample;
-    private DateTimeOffset? _lastSample;
-    private bool _busySinceSample;
+    private double? _cycleSeconds;
 
     private volatile bool _watching;
 
@@ -51,47 +51,39 @@ public sealed class StoredLagTracker(int partitions)
             {
                 _pending[partition].Enqueue((lastSequence, at, events));
                 _pendingEvents += events;
-                _busySinceSample = true;
             }
         }
     }
 
-    /// <summary>The durable checkpoint of <paramref name="partition"/> is at <paramref name="sequence"/>.</summary>
-    public void Checkpointed(int partition, long sequence)
+    /// <summary>The durable checkpoint of <paramref name="partition"/> was read at <paramref name="sequence"/> at <paramref name="now"/>.</summary>
+    public void Checkpointed(int partition, long sequence, DateTimeOffset now)
     {
         lock (_gate)
         {
-            _checkpoints[partition] = Math.Max(_checkpoints[partition], sequence);
-            var queue = _pending[partition];
-            while (queue.TryPeek(out var row) && row.Sequence <= _checkpoints[partition])
+            if (sequence <= _checkpoints[partition])
             {
+                return;
+            }
+
+            _checkpoints[partition] = sequence;
+            DateTimeOffset? oldestCovered = null;
+            var queue = _pending[partition];
+            while (queue.TryPeek(out var row) && row.Sequence <= sequence)
+            {
+                oldestCovered ??= row.At;
                 queue.Dequeue();
                 _pendingEvents -= row.Events;
-                _storedSinceSample += row.Events;
             }
-        }
-    }
 
-    /// <summary>
-    /// Closes a rate sample (the monitor calls it after each poll): events stored since the last one, over the time
-    /// anything was pending. Idle time does not count, or a quiet spell would make the engine look slow.
-    /// </summary>
-    public void Sample(DateTimeOffset now)
-    {
-        lock (_gate)
-        {
-            if (_lastSample is { } last && (_busySinceSample || _pendingEvents > 0))
+            // A full cycle: this advance covered a row that was already waiting when the previous one landed. (Under
+            // light traffic rows arrive after an advance and wait less; those say nothing about the cycle.)
+            if (_advancedAt[partition] is { } previous && oldestCovered is { } oldest && oldest < previous)
             {
-                _samples.Enqueue((now - last, _storedSinceSample));
-                if (_samples.Count > RateSamples)
-                {
-                    _samples.Dequeue();
-                }
+                var cycle = (now - previous).TotalSeconds;
+                _cycleSeconds = _cycleSeconds is { } c ? c + (CycleWeight * (cycle - c)) : cycle;
             }
 
-            _lastSample = now;
-            _storedSinceSample = 0;
-            _busySinceSample = _pendingEvents > 0;
+            _advancedAt[partition] = now;
         }
     }
 
@@ -107,34 +99,16 @@ public sealed class StoredLagTracker(int partitions)
         }
     }
 
-    /// <summary>Events stored per second while there was work, over the recent samples; null until something was stored.</summary>
-    public double? StoringRate
+    /// <summary>How long a checkpoint takes to come round while rows wait; null until one was seen.</summary>
+    public TimeSpan? Cycle
     {
         get
         {
             lock (_gate)
             {
-                var busy = _samples.Sum(s => s.Busy.TotalSeconds);
-                var stored = _samples.Sum(s => s.Stored);
-                return stored > 0 && busy > 0 ? stored / busy : null;
+                return _cycleSeconds is { } c ? TimeSpan.FromSeconds(c) : null;
             }
         }
-    }
-
-    /// <summary>Time to store everything pending at <see cref="StoringRate"/>; zero while the rate is unknown.</summary>
-    public TimeSpan ExpectedDelay =>
-        StoringRate is { } rate && PendingEvents is var pending and > 0 ? TimeSpan.FromSeconds(pending / rate) : TimeSpan.Zero;
-
-    /// <summary>
-    /// Seconds an "Engine behind" refusal asks the sender to wait (Retry-After): about when the gate reopens. It stays
-    /// closed while storing what is pending would take past the bound, i.e. for <paramref name="expected"/> minus the
-    /// bound; a gate closed by the lag alone reopens with the next checkpoint. So: that, rounded up, at least 1 and at
-    /// most <paramref name="max"/> (the outage wait). A sender told to sleep the full outage wait leaves the engine idle.
-    /// </summary>
-    public static int RetryAfterSeconds(TimeSpan expected, double boundSeconds, int max)
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(max, 1);
-        return (int)Math.Clamp(Math.Ceiling(expected.TotalSeconds - boundSeconds), 1, max);
     }
 
     /// <summary>Age, at <paramref name="now"/>, of the oldest acknowledged row no checkpoint covers; zero when all are covered.</summary>
@@ -142,16 +116,50 @@ public sealed class StoredLagTracker(int partitions)
     {
         lock (_gate)
         {
-            var oldest = now;
-            foreach (var queue in _pending)
-            {
-                if (queue.TryPeek(out var row) && row.At < oldest)
-                {
-                    oldest = row.At;
-                }
-            }
-
-            return now - oldest;
+            return now - Oldest(now).At;
         }
     }
+
+    /// <summary>
+    /// Null while ingest may accept; otherwise why not and when to come back. Refused while rows wait and the oldest
+    /// one's age plus a <see cref="Cycle"/> is past <paramref name="boundSeconds"/> (past the bound itself while no cycle
+    /// is known). With nothing waiting it always accepts, so a cycle longer than the bound admits one batch per cycle
+    /// rather than none. Retry-After is the time until the lagging partition's next advance is due: 1 s at least,
+    /// <paramref name="maxRetryAfterSeconds"/> at most.
+    /// </summary>
+    public LagRefusal? Refuse(DateTimeOffset now, double boundSeconds, int maxRetryAfterSeconds)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxRetryAfterSeconds, 1);
+        lock (_gate)
+        {
+            var (at, partition) = Oldest(now);
+            var lag = now - at;
+            var cycle = _cycleSeconds ?? 0;
+            if (lag <= TimeSpan.Zero || lag.TotalSeconds + cycle <= boundSeconds)
+            {
+                return null;
+            }
+
+            var due = _advancedAt[partition] is { } last ? (last - now).TotalSeconds + cycle : cycle;
+            var retryAfter = (int)Math.Clamp(Math.Ceiling(due), 1, maxRetryAfterSeconds);
+            return new LagRefusal(lag, TimeSpan.FromSeconds(cycle), retryAfter);
+        }
+    }
+
+    private (DateTimeOffset At, int Partition) Oldest(DateTimeOffset now)
+    {
+        var oldest = (At: now, Partition: 0);
+        for (var p = 0; p < _pending.Length; p++)
+        {
+            if (_pending[p].TryPeek(out var row) && row.At < oldest.At)
+            {
+                oldest = (row.At, p);
+            }
+        }
+
+        return oldest;
+    }
 }
+
+/// <summary>Why ingest refuses: stored state is <paramref name="Lag"/> behind and a checkpoint takes about <paramref name="Cycle"/>.</summary>
+public sealed record LagRefusal(TimeSpan Lag, TimeSpan Cycle, int RetryAfterSeconds);

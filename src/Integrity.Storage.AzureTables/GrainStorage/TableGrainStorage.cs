@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Azure;
-using Azure.Core;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -33,7 +32,7 @@ public sealed partial class TableGrainStorage : IGrainStorage, ILifecyclePartici
         _tables = new GrainStateTables(options.TableName, Math.Clamp(options.TableCount, 1, GrainStateTables.MaxCount));
         _clients = new(() =>
         {
-            var service = new TableServiceClient(options.ConnectionString, CreateClientOptions(options));
+            var service = TableServiceClients.Create(options.ConnectionString!, options.MaxRetries, options.RetryDelay, options.MaxRetryDelay, options.NetworkTimeout);
             return [.. _tables.Names.Select(service.GetTableClient)];
         });
     }
@@ -224,15 +223,4 @@ public sealed partial class TableGrainStorage : IGrainStorage, ILifecyclePartici
     }
 
     private static string FirstLine(string message) => message.Split('\n', 2)[0].Trim();
-
-    private static TableClientOptions CreateClientOptions(TableGrainStorageOptions options)
-    {
-        var clientOptions = new TableClientOptions();
-        clientOptions.Retry.Mode = RetryMode.Exponential;
-        clientOptions.Retry.MaxRetries = options.MaxRetries;
-        clientOptions.Retry.Delay = options.RetryDelay;
-        clientOptions.Retry.MaxDelay = options.MaxRetryDelay;
-        clientOptions.Retry.NetworkTimeout = options.NetworkTimeout;
-        return clientOptions;
-    }
 }

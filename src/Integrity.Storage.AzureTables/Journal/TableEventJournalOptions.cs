@@ -1,4 +1,3 @@
-using Azure.Core;
 using Azure.Data.Tables;
 using Integrity.Storage.AzureTables.GrainStorage;
 
@@ -111,14 +110,6 @@ public sealed class TableEventJournalOptions
     }
 
     /// <summary>A service client with bounded retries, so an outage surfaces in seconds, not minutes.</summary>
-    public TableServiceClient CreateServiceClient()
-    {
-        var clientOptions = new TableClientOptions();
-        clientOptions.Retry.Mode = RetryMode.Exponential;
-        clientOptions.Retry.MaxRetries = MaxRetries;
-        clientOptions.Retry.Delay = RetryDelay;
-        clientOptions.Retry.MaxDelay = MaxRetryDelay;
-        clientOptions.Retry.NetworkTimeout = NetworkTimeout;
-        return new TableServiceClient(ConnectionString, clientOptions);
-    }
+    public TableServiceClient CreateServiceClient() =>
+        TableServiceClients.Create(ConnectionString!, MaxRetries, RetryDelay, MaxRetryDelay, NetworkTimeout);
 }
