@@ -48,27 +48,31 @@ public sealed class StoredLagTrackerTests
     }
 
     [Fact]
-    public void A_cycle_is_the_time_between_two_advances_when_the_second_covers_a_row_already_waiting_at_the_first()
+    public void A_cycle_is_how_long_the_oldest_covered_row_waited_counted_at_most_from_the_previous_advance()
     {
         var tracker = new StoredLagTracker(partitions: 1);
         tracker.Watch();
         tracker.Appended(0, 1, T0);
         tracker.Appended(0, 2, T0.AddSeconds(0.5));
-        tracker.Checkpointed(0, 1, T0.AddSeconds(1));     // first advance: nothing to measure from
+        tracker.Checkpointed(0, 1, T0.AddSeconds(1));     // a partition's first advance also carries the start: not counted
         Assert.Null(tracker.Cycle);
 
-        tracker.Checkpointed(0, 2, T0.AddSeconds(3));     // row 2 waited through the advance at T0+1: a 2 s cycle
+        tracker.Checkpointed(0, 2, T0.AddSeconds(3));     // row 2 waited through the advance at T0+1: a full 2 s cycle
         Assert.Equal(TimeSpan.FromSeconds(2), tracker.Cycle);
 
         tracker.Appended(0, 3, T0.AddSeconds(4));
-        tracker.Checkpointed(0, 3, T0.AddSeconds(5));     // row 3 came after the last advance: light traffic, no sample
-        Assert.Equal(TimeSpan.FromSeconds(2), tracker.Cycle);
+        tracker.Checkpointed(0, 3, T0.AddSeconds(5));     // row 3 came after that advance and waited 1 s: half way to it
+        Assert.Equal(TimeSpan.FromSeconds(1.5), tracker.Cycle);
 
-        tracker.Appended(0, 4, T0.AddSeconds(4.5));
+        tracker.Appended(0, 4, T0.AddSeconds(5.5));
         tracker.Appended(0, 5, T0.AddSeconds(6));
-        tracker.Checkpointed(0, 4, T0.AddSeconds(7));
-        tracker.Checkpointed(0, 5, T0.AddSeconds(11));    // a 4 s cycle moves the mean 30 % of the way: 2.6 s
-        Assert.Equal(2.6, tracker.Cycle!.Value.TotalSeconds, precision: 6);
+        tracker.Checkpointed(0, 4, T0.AddSeconds(7));     // 1.5 s
+        tracker.Checkpointed(0, 5, T0.AddSeconds(11));    // row 5 waited through T0+7: a 4 s cycle, 2.75 s on average
+        Assert.Equal(2.75, tracker.Cycle!.Value.TotalSeconds, precision: 6);
+
+        tracker.Appended(0, 6, T0.AddSeconds(100));
+        tracker.Checkpointed(0, 6, T0.AddSeconds(100.75)); // a minute idle before row 6 does not count: it waited 0.75 s
+        Assert.Equal(1.75, tracker.Cycle!.Value.TotalSeconds, precision: 6);
         Assert.Equal(0, tracker.PendingEvents);
     }
 

@@ -9,8 +9,11 @@ public sealed class PartitionConsumerOptions
     /// <summary>Pause before retrying a row whose dispatch failed (the partition waits; nothing is skipped).</summary>
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(500);
 
-    /// <summary>Grain-state writes one consumer has under way at once when it checkpoints.</summary>
-    public int MaxConcurrentFlushes { get; set; } = 8;
+    /// <summary>
+    /// Grain-state writes one consumer has under way at once when it checkpoints. Azurite serves one request at a time,
+    /// so more only queue in front of the journal's appends and reads (ingest latency); a real account wants more.
+    /// </summary>
+    public int MaxConcurrentFlushes { get; set; } = 2;
 
     /// <summary>
     /// The naive baseline, for benchmarks only: each event is delivered on its own and every grain it touched writes

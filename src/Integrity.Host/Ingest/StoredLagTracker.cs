@@ -4,8 +4,9 @@ namespace Integrity.Host.Ingest;
 /// How far the durably stored grain state is behind what this host acknowledged, and whether events accepted now would
 /// be stored within the bound. <see cref="Lag"/> is the age of the oldest journal row it appended that no partition
 /// checkpoint covers yet (a checkpoint moves only after the grain states of its rows are written). <see cref="Cycle"/>
-/// is how long a checkpoint takes to come round while rows wait: the time between two advances of a partition's
-/// checkpoint when the second covered a row already waiting at the first. A checkpoint writes every grain its rows
+/// is how long a checkpoint takes to come round: at each advance of a partition's checkpoint, how long the oldest row
+/// it covered waited, counted at most from the previous advance (an exponentially weighted mean, so it follows the
+/// load both ways). A checkpoint writes every grain its rows
 /// touched, so its cost follows the distinct entities, not the events; this measures it instead of modelling it.
 /// A row waiting now is stored by about the next advance, so ingest refuses (<see cref="Refuse"/>) while the oldest
 /// waiting row's age plus a cycle is past <see cref="IngestOptions.MaxStoredLagSeconds"/>.
@@ -15,7 +16,7 @@ namespace Integrity.Host.Ingest;
 public sealed class StoredLagTracker(int partitions)
 {
     /// <summary>Weight of the newest cycle in the running estimate (an exponentially weighted mean).</summary>
-    public const double CycleWeight = 0.3;
+    public const double CycleWeight = 0.5;
 
     private readonly Queue<(long Sequence, DateTimeOffset At, int Events)>[] _pending = [.. Enumerable.Range(0, partitions).Select(_ => new Queue<(long, DateTimeOffset, int)>())];
     private readonly long[] _checkpoints = new long[partitions];
@@ -75,11 +76,12 @@ public sealed class StoredLagTracker(int partitions)
                 _pendingEvents -= row.Events;
             }
 
-            // A full cycle: this advance covered a row that was already waiting when the previous one landed. (Under
-            // light traffic rows arrive after an advance and wait less; those say nothing about the cycle.)
-            if (_advancedAt[partition] is { } previous && oldestCovered is { } oldest && oldest < previous)
+            // The oldest covered row's wait, counted from the previous advance if it was already waiting then: a full
+            // cycle under load, its own shorter wait under light traffic, never an idle spell before it arrived. The
+            // first advance of a partition is not counted: it also carries the start (activations, first inserts).
+            if (_advancedAt[partition] is { } previous && oldestCovered is { } oldest)
             {
-                var cycle = (now - previous).TotalSeconds;
+                var cycle = (now - (oldest > previous ? oldest : previous)).TotalSeconds;
                 _cycleSeconds = _cycleSeconds is { } c ? c + (CycleWeight * (cycle - c)) : cycle;
             }
 
