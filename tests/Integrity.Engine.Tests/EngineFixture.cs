@@ -3,6 +3,7 @@ using Integrity.Contracts;
 using Integrity.Contracts.Services;
 using Integrity.Domain.Events;
 using Integrity.Domain.Policy;
+using Integrity.Grains.Consumers;
 using Integrity.Grains.Policy;
 using Integrity.Storage.AzureTables.Journal;
 using Integrity.Storage.AzureTables.Streaming;
@@ -41,26 +42,35 @@ public sealed class EngineFixture : IAsyncLifetime
         var builder = new InProcessTestClusterBuilder(1);
         builder.ConfigureSilo((_, silo) =>
         {
-            silo.Services.AddSingleton(new TableServiceClient(connection));
-            silo.Services.AddSingleton<IPolicyProvider>(new FixedPolicyProvider(PolicyOptions.Default));
-            silo.Services.AddEventJournal(o => o.Configure(j => j.ConnectionString = connection));
-            foreach (var name in new[] { ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME, ProviderConstants.DEFAULT_PUBSUB_PROVIDER_NAME })
-            {
-                silo.AddTableGrainStorage(name, o => o.Configure(t => t.ConnectionString = connection));
-            }
-
-            silo.AddEngineTables();
-            silo.AddJournalStreams(new JournalStreamOptions());
-            silo.AddIntegrityGrains(c => c.CheckpointInterval = TimeSpan.FromMilliseconds(500));
+            silo.AddTableGrainStorage(ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME, o => o.Configure(t => t.ConnectionString = connection));
+            ConfigureEngine(silo, connection, c => c.CheckpointInterval = TimeSpan.FromMilliseconds(500));
         });
-        builder.ConfigureClient(client =>
-        {
-            client.Services.AddSerializer(s => s.AddIntegrityDomainTypes());
-            client.AddMemoryStreams(StreamNames.DecisionsProvider);
-        });
+        ConfigureClient(builder);
         _cluster = builder.Build();
         await _cluster.DeployAsync();
     }
+
+    /// <summary>
+    /// Everything of the engine's silo but its default grain storage (the caller registers that): the journal, the
+    /// stream provider, PubSubStore, the engine tables and grains, over the Azurite at <paramref name="connection"/>.
+    /// </summary>
+    public static void ConfigureEngine(ISiloBuilder silo, string connection, Action<PartitionConsumerOptions>? consumers = null)
+    {
+        silo.Services.AddSingleton(new TableServiceClient(connection));
+        silo.Services.AddSingleton<IPolicyProvider>(new FixedPolicyProvider(PolicyOptions.Default));
+        silo.Services.AddEventJournal(o => o.Configure(j => j.ConnectionString = connection));
+        silo.AddTableGrainStorage(ProviderConstants.DEFAULT_PUBSUB_PROVIDER_NAME, o => o.Configure(t => t.ConnectionString = connection));
+        silo.AddEngineTables();
+        silo.AddJournalStreams(new JournalStreamOptions());
+        silo.AddIntegrityGrains(consumers);
+    }
+
+    /// <summary>The test client: the engine's serializer and the live decisions stream.</summary>
+    public static void ConfigureClient(InProcessTestClusterBuilder builder) => builder.ConfigureClient(client =>
+    {
+        client.Services.AddSerializer(s => s.AddIntegrityDomainTypes());
+        client.AddMemoryStreams(StreamNames.DecisionsProvider);
+    });
 
     public async Task DisposeAsync()
     {

@@ -1,18 +1,14 @@
 using Azure.Data.Tables;
 using Integrity.Contracts;
 using Integrity.Domain.Events;
-using Integrity.Domain.Policy;
 using Integrity.Domain.Tests.Fixtures;
-using Integrity.Grains.Policy;
 using Integrity.Storage.AzureTables.GrainStorage;
-using Integrity.Storage.AzureTables.Streaming;
 using Integrity.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Providers;
-using Orleans.Serialization;
 using Orleans.Storage;
 using Orleans.TestingHost;
 
@@ -107,25 +103,15 @@ public sealed class FlushInterleavingFixture : IAsyncLifetime
         var builder = new InProcessTestClusterBuilder(1);
         builder.ConfigureSilo((_, silo) =>
         {
-            silo.Services.AddSingleton(new TableServiceClient(connection));
-            silo.Services.AddSingleton<IPolicyProvider>(new FixedPolicyProvider(PolicyOptions.Default));
-            silo.Services.AddEventJournal(o => o.Configure(j => j.ConnectionString = connection));
             Orleans.Runtime.Hosting.StorageProviderExtensions.AddGrainStorage(silo.Services, ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME, (sp, name) =>
                 new GatedGrainStorage(new TableGrainStorage(
                     name,
                     new TableGrainStorageOptions { ConnectionString = connection },
                     sp.GetRequiredService<IOptions<ClusterOptions>>(),
                     sp.GetRequiredService<ILogger<TableGrainStorage>>()), writes));
-            silo.AddTableGrainStorage(ProviderConstants.DEFAULT_PUBSUB_PROVIDER_NAME, o => o.Configure(t => t.ConnectionString = connection));
-            silo.AddEngineTables();
-            silo.AddJournalStreams(new JournalStreamOptions());
-            silo.AddIntegrityGrains();
+            EngineFixture.ConfigureEngine(silo, connection);
         });
-        builder.ConfigureClient(client =>
-        {
-            client.Services.AddSerializer(s => s.AddIntegrityDomainTypes());
-            client.AddMemoryStreams(StreamNames.DecisionsProvider);
-        });
+        EngineFixture.ConfigureClient(builder);
         _cluster = builder.Build();
         await _cluster.DeployAsync();
     }

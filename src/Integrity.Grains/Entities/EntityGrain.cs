@@ -130,6 +130,14 @@ public abstract partial class EntityGrain<TState>(
         _overrideExpiry = this.RegisterGrainTimer(async _ =>
         {
             var now = time.GetUtcNow();
+            if (now < until)
+            {
+                // Timers may fire a little early; reassessed before the override ends, nothing would change and no
+                // timer would be left to end it.
+                ScheduleOverrideExpiry();
+                return;
+            }
+
             var result = Reassess(State, now);
             await CommitAsync(result);
             _overrideExpiry?.Dispose();

@@ -1,6 +1,9 @@
 using System.Globalization;
 using System.IO.Compression;
+using Integrity.Contracts;
+using Integrity.Domain.Events;
 using Integrity.Domain.Wire;
+using Integrity.Grains.Consumers;
 using Integrity.Host.Security;
 using Integrity.Storage.AzureTables.DeadLetters;
 using Integrity.Storage.AzureTables.Journal;
@@ -24,7 +27,8 @@ public sealed partial class IngestHandler(
     StoredLagTracker storedLag,
     IOptions<IngestOptions> options,
     TimeProvider time,
-    ILogger<IngestHandler> logger)
+    ILogger<IngestHandler> logger,
+    IGrainFactory? grains = null)
 {
     private static readonly string[] NdjsonTypes = ["application/x-ndjson", "application/ndjson", "application/jsonl", "application/x-jsonlines"];
 
@@ -115,6 +119,23 @@ public sealed partial class IngestHandler(
     /// <summary>Stores accepted events and dead letters; null when both are durable, else the 503 to answer.</summary>
     private async Task<IResult?> StoreAsync(HttpContext context, IngestBatch batch)
     {
+        // Brands are known to the engine before the batch that registers them is acknowledged. Their events are
+        // journaled under the brand, and a listing under its seller, in another partition whose consumer may run
+        // ahead: a listing sent with (or after) its brand would otherwise be checked against no brand at all.
+        if (grains is not null && batch.Accepted.OfType<BrandRegistered>().ToList() is { Count: > 0 } brands)
+        {
+            try
+            {
+                await grains.GetGrain<IBrandDirectoryGrain>(PartitionConsumerGrain.BrandDirectoryKey).RegisterAsync(brands);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                LogStorageUnavailable(logger, batch.RequestId, 0, e.Message);
+                return Unavailable(context, "Storage unavailable",
+                    $"Brands could not be registered; retry after {_options.RetryAfterSeconds} s. This request was not accepted.", 0);
+            }
+        }
+
         // Not the request's abort token: once started, a write is finished, so what the platform may retry is known.
         var appending = batch.Accepted.Count > 0 ? journal.AppendAsync(batch.Accepted, CancellationToken.None) : Task.FromResult(JournalAppendResult.Empty);
         var deadLettering = batch.DeadLetters.Count > 0 ? deadLetters.AppendAsync(batch.DeadLetters, CancellationToken.None) : Task.CompletedTask;
