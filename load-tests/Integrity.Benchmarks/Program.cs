@@ -9,6 +9,16 @@ using Integrity.Testing;
 
 // Ingestion benchmark: self-hosts Azurite and the engine (the real host process), drives it over HTTP from this process
 // on the same machine, and writes JSON + Markdown to docs/benchmarks. Every phase is bounded in events and in time.
+if (Array.IndexOf(args, "--chart-from") is var from and >= 0)
+{
+    // Draws the chart of an earlier run from its raw JSON, next to it.
+    var saved = JsonSerializer.Deserialize<SavedRun>(File.ReadAllText(args[from + 1])) ?? throw new InvalidDataException($"{args[from + 1]} holds no benchmark run");
+    var svg = Path.ChangeExtension(args[from + 1], ".svg");
+    File.WriteAllText(svg, Report.Chart(saved.Results));
+    Console.WriteLine($"Wrote {svg}");
+    return 0;
+}
+
 var options = BenchOptions.Parse(args);
 var results = new List<PhaseResult>();
 Console.WriteLine($"Integrity ingestion benchmark: {JsonSerializer.Serialize(options)}");
@@ -36,6 +46,9 @@ if (phases.Contains("sustainable") && options.SustainableRate is { } sustainable
 
 Report.Write(options, results);
 return 0;
+
+/// <summary>What a run writes to its JSON: the figures of each phase (the options and machine are read back as they are).</summary>
+internal sealed record SavedRun([property: System.Text.Json.Serialization.JsonPropertyName("results")] IReadOnlyList<PhaseResult> Results);
 
 /// <summary>Command-line settings (all optional).</summary>
 internal sealed record BenchOptions(
@@ -233,8 +246,32 @@ internal static class Report
             md.AppendLine(inv, $"**Write-behind vs naive write-through, entity applications/s in the load window (same run, same traffic): {behind.ApplicationsPerSecond:N0} vs {naive.ApplicationsPerSecond:N0} = ×{(naive.ApplicationsPerSecond > 0 ? behind.ApplicationsPerSecond / naive.ApplicationsPerSecond : double.NaN):0.0}; applied and checkpointed events/s: {behind.AppliedPerSecond:N0} vs {naive.AppliedPerSecond:N0}.**");
         }
 
+        var chart = $"ingestion-{date}.svg";
+        File.WriteAllText(Path.Combine(o.Out, chart), Chart(results));
+        md.AppendLine();
+        md.AppendLine(inv, $"![Per phase: events accepted, journaled and applied + stored over the run, and stored lag against the bound]({chart})");
         File.WriteAllText(Path.Combine(o.Out, $"ingestion-{date}.generated.md"), md.ToString());
         Console.WriteLine("\n" + md);
+    }
+
+    /// <summary>Two panels per phase: cumulative events (accepted, journaled, applied + stored) and stored lag against the bound.</summary>
+    public static string Chart(IReadOnlyList<PhaseResult> results)
+    {
+        const double bound = 5; // Ingest:MaxStoredLagSeconds, the host's default; the benchmark does not change it
+        return SvgLineChart.Render([.. results.SelectMany(r => new[]
+        {
+            new ChartPanel($"{r.Name}: events (cumulative)",
+            [
+                new ChartSeries("accepted", "#1f77b4", [.. r.Samples.Select(s => (s.Seconds, (double)s.Accepted))]),
+                new ChartSeries("journaled", "#9aa5b1", [.. r.Samples.Select(s => (s.Seconds, (double)s.Journaled))]),
+                new ChartSeries("applied + stored", "#2ca02c", [.. r.Samples.Select(s => (s.Seconds, (double)s.Checkpointed))]),
+            ]),
+            new ChartPanel($"{r.Name}: stored lag (s), bound {bound} s",
+            [
+                new ChartSeries("stored lag", "#d62728", [.. r.Samples.Select(s => (s.Seconds, s.StoredLagSeconds))]),
+                new ChartSeries("bound", "#7b8794", r.Samples.Count == 0 ? [] : [(0, bound), (r.Samples[^1].Seconds, bound)]),
+            ]),
+        })]);
     }
 
     private static string Machine() => $"{Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}";

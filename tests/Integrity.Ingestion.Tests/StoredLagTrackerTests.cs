@@ -82,15 +82,14 @@ public sealed class StoredLagTrackerTests
         var tracker = TrackerWithTwoSecondCycle(out var now);
         tracker.Appended(0, 10, now, events: 1_000);
 
-        Assert.Null(tracker.Refuse(now.AddSeconds(2.9), boundSeconds: 5, maxRetryAfterSeconds: 5));
-        var refused = tracker.Refuse(now.AddSeconds(3.1), boundSeconds: 5, maxRetryAfterSeconds: 5);
+        Assert.Null(tracker.Refuse(now.AddSeconds(2.9), boundSeconds: 5));
+        var refused = tracker.Refuse(now.AddSeconds(3.1), boundSeconds: 5);
         Assert.NotNull(refused);
         Assert.Equal(TimeSpan.FromSeconds(3.1), refused.Lag);
         Assert.Equal(TimeSpan.FromSeconds(2), refused.Cycle);
-        Assert.Equal(1, refused.RetryAfterSeconds);       // the next advance was due at now+2: come back at once
 
         tracker.Checkpointed(0, 10, now.AddSeconds(3.5));
-        Assert.Null(tracker.Refuse(now.AddSeconds(3.5), boundSeconds: 5, maxRetryAfterSeconds: 5));
+        Assert.Null(tracker.Refuse(now.AddSeconds(3.5), boundSeconds: 5));
     }
 
     [Fact]
@@ -104,12 +103,11 @@ public sealed class StoredLagTrackerTests
         tracker.Checkpointed(0, 2, T0.AddSeconds(10));    // an 8 s cycle against a 1 s bound
         Assert.Equal(TimeSpan.FromSeconds(8), tracker.Cycle);
 
-        Assert.Null(tracker.Refuse(T0.AddSeconds(10), boundSeconds: 1, maxRetryAfterSeconds: 5));
+        Assert.Null(tracker.Refuse(T0.AddSeconds(10), boundSeconds: 1));
         tracker.Appended(0, 3, T0.AddSeconds(10));
-        var refused = tracker.Refuse(T0.AddSeconds(10.1), boundSeconds: 1, maxRetryAfterSeconds: 5);
+        var refused = tracker.Refuse(T0.AddSeconds(10.1), boundSeconds: 1);
         Assert.NotNull(refused);
-        Assert.Equal(5, refused.RetryAfterSeconds);       // next advance due at T0+18: 7.9 s, capped at the outage wait
-        Assert.Equal(8, tracker.Refuse(T0.AddSeconds(10.1), boundSeconds: 1, maxRetryAfterSeconds: 3600)!.RetryAfterSeconds);
+        Assert.Equal(TimeSpan.FromSeconds(8), refused.Cycle);
     }
 
     [Fact]
@@ -120,8 +118,8 @@ public sealed class StoredLagTrackerTests
         tracker.Appended(0, 1, T0);
 
         Assert.Null(tracker.Cycle);
-        Assert.Null(tracker.Refuse(T0.AddSeconds(5), boundSeconds: 5, maxRetryAfterSeconds: 5));
-        Assert.Equal(1, tracker.Refuse(T0.AddSeconds(5.1), boundSeconds: 5, maxRetryAfterSeconds: 5)!.RetryAfterSeconds);
+        Assert.Null(tracker.Refuse(T0.AddSeconds(5), boundSeconds: 5));
+        Assert.Equal(TimeSpan.Zero, tracker.Refuse(T0.AddSeconds(5.1), boundSeconds: 5)!.Cycle);
     }
 
     /// <summary>A tracker that measured one 2 s cycle on partition 0 and has nothing waiting; <paramref name="now"/> is its last advance.</summary>

@@ -32,6 +32,9 @@ public sealed partial class IngestHandler(
 {
     private static readonly string[] NdjsonTypes = ["application/x-ndjson", "application/ndjson", "application/jsonl", "application/x-jsonlines"];
 
+    /// <summary>Retry-After of an "Engine behind" refusal (see the staleness check in <see cref="HandleAsync"/>).</summary>
+    public const int EngineBehindRetryAfterSeconds = 1;
+
     private readonly IngestOptions _options = options.Value;
 
     public async Task<IResult> HandleAsync(HttpContext context)
@@ -56,13 +59,13 @@ public sealed partial class IngestHandler(
         }
 
         // Staleness bound: refuse while events accepted now would be stored past it (the oldest waiting row's age plus a
-        // checkpoint cycle). Retry-After is when the next checkpoint is due, not the outage wait: a sender that sleeps
-        // past it leaves the engine idle.
-        if (storedLag.Refuse(StoredLagTracker.Now(time), _options.MaxStoredLagSeconds, _options.RetryAfterSeconds) is { } behind)
+        // checkpoint cycle). Retry-After is 1 s, not the outage wait: the gate reopens when a checkpoint lands, which no
+        // estimate here times well, and a sender asleep past it leaves the engine idle. A refusal costs next to nothing.
+        if (storedLag.Refuse(StoredLagTracker.Now(time), _options.MaxStoredLagSeconds) is { } behind)
         {
             LogStoredLagExceeded(logger, requestId, behind.Lag.TotalSeconds, behind.Cycle.TotalSeconds);
             return Unavailable(context, "Engine behind",
-                string.Create(CultureInfo.InvariantCulture, $"Stored state is {behind.Lag.TotalSeconds:0.0} s behind what was accepted and a checkpoint takes about {behind.Cycle.TotalSeconds:0.0} s, so events accepted now would be stored later than the bound allows (bound {_options.MaxStoredLagSeconds:0.#} s, Ingest:MaxStoredLagSeconds); retry after {behind.RetryAfterSeconds} s. Nothing from this request was accepted."), 0, behind.RetryAfterSeconds);
+                string.Create(CultureInfo.InvariantCulture, $"Stored state is {behind.Lag.TotalSeconds:0.0} s behind what was accepted and a checkpoint takes about {behind.Cycle.TotalSeconds:0.0} s, so events accepted now would be stored later than the bound allows (bound {_options.MaxStoredLagSeconds:0.#} s, Ingest:MaxStoredLagSeconds); retry after {EngineBehindRetryAfterSeconds} s. Nothing from this request was accepted."), 0, EngineBehindRetryAfterSeconds);
         }
 
         if (request.ContentLength > _options.MaxBodyBytes)

@@ -33,8 +33,8 @@ public sealed class IngestOptions
     public int MaxCollectionCount { get; set; } = EventLimits.Default.MaxCollectionCount;
 
     /// <summary>
-    /// Seconds a client is told to wait (Retry-After) when storage is down or the engine is saturated. When stored state
-    /// is behind its bound, the wait is until the next checkpoint is due, 1 s at least and this at most.
+    /// Seconds a client is told to wait (Retry-After) when storage is down or the journal is saturated. Past the
+    /// staleness bound the wait is 1 s (<see cref="IngestHandler.EngineBehindRetryAfterSeconds"/>).
     /// </summary>
     [Range(1, 3600)]
     public int RetryAfterSeconds { get; set; } = 5;

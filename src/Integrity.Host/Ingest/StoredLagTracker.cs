@@ -123,28 +123,17 @@ public sealed class StoredLagTracker(int partitions)
     }
 
     /// <summary>
-    /// Null while ingest may accept; otherwise why not and when to come back. Refused while rows wait and the oldest
-    /// one's age plus a <see cref="Cycle"/> is past <paramref name="boundSeconds"/> (past the bound itself while no cycle
-    /// is known). With nothing waiting it always accepts, so a cycle longer than the bound admits one batch per cycle
-    /// rather than none. Retry-After is the time until the lagging partition's next advance is due: 1 s at least,
-    /// <paramref name="maxRetryAfterSeconds"/> at most.
+    /// Null while ingest may accept; otherwise why not. Refused while rows wait and the oldest one's age plus a
+    /// <see cref="Cycle"/> is past <paramref name="boundSeconds"/> (past the bound itself while no cycle is known). With
+    /// nothing waiting it always accepts, so a cycle longer than the bound admits one batch per cycle rather than none.
     /// </summary>
-    public LagRefusal? Refuse(DateTimeOffset now, double boundSeconds, int maxRetryAfterSeconds)
+    public LagRefusal? Refuse(DateTimeOffset now, double boundSeconds)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(maxRetryAfterSeconds, 1);
         lock (_gate)
         {
-            var (at, partition) = Oldest(now);
-            var lag = now - at;
+            var lag = now - Oldest(now).At;
             var cycle = _cycleSeconds ?? 0;
-            if (lag <= TimeSpan.Zero || lag.TotalSeconds + cycle <= boundSeconds)
-            {
-                return null;
-            }
-
-            var due = _advancedAt[partition] is { } last ? (last - now).TotalSeconds + cycle : cycle;
-            var retryAfter = (int)Math.Clamp(Math.Ceiling(due), 1, maxRetryAfterSeconds);
-            return new LagRefusal(lag, TimeSpan.FromSeconds(cycle), retryAfter);
+            return lag <= TimeSpan.Zero || lag.TotalSeconds + cycle <= boundSeconds ? null : new LagRefusal(lag, TimeSpan.FromSeconds(cycle));
         }
     }
 
@@ -164,4 +153,4 @@ public sealed class StoredLagTracker(int partitions)
 }
 
 /// <summary>Why ingest refuses: stored state is <paramref name="Lag"/> behind and a checkpoint takes about <paramref name="Cycle"/>.</summary>
-public sealed record LagRefusal(TimeSpan Lag, TimeSpan Cycle, int RetryAfterSeconds);
+public sealed record LagRefusal(TimeSpan Lag, TimeSpan Cycle);
