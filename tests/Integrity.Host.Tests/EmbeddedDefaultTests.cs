@@ -10,7 +10,26 @@ public sealed class EmbeddedDefaultTests : IDisposable
 {
     private readonly string _workDirectory = Directory.CreateTempSubdirectory("integrity-host-").FullName;
 
-    public void Dispose() => Directory.Delete(_workDirectory, recursive: true);
+    /// <summary>
+    /// The host's own Azurite saves its data as it shuts down, after the host has gone (its watchdog allows 8 s), so the
+    /// folder may still be written for a few seconds; one still in use after 15 s means an Azurite was left running.
+    /// </summary>
+    public void Dispose()
+    {
+        var waited = Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                Directory.Delete(_workDirectory, recursive: true);
+                return;
+            }
+            catch (IOException) when (waited.Elapsed < TimeSpan.FromSeconds(15))
+            {
+                Thread.Sleep(250);
+            }
+        }
+    }
 
     [Fact]
     public async Task Host_without_storage_configured_starts_its_own_Azurite_and_reports_healthy()
