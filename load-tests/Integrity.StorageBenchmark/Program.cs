@@ -79,12 +79,9 @@ internal static class WriteBench
             var mine = latencies[worker] = [];
             for (int n; clock.Elapsed < duration && (n = Interlocked.Increment(ref issued)) <= maxWrites;)
             {
-                // Each grain is written by one worker at a time: n picks it, and no two workers hold the same n.
+                // Round-robin over the population: a grain comes round again only after all the others.
                 var (id, state) = grains[(n - 1) % grains.Length];
-                lock (state)
-                {
-                    state.State.Counter++;
-                }
+                state.State.Counter++;
 
                 var started = Stopwatch.GetTimestamp();
                 await storage.WriteStateAsync("reviewer", id, state);

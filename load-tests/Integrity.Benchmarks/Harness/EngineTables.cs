@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Azure.Data.Tables;
+using Integrity.Host.Hosting;
 using Integrity.Storage.AzureTables.GrainStorage;
 using Integrity.Storage.AzureTables.Journal;
 
@@ -31,7 +32,7 @@ public sealed class EngineTables(string connectionString)
     public TableClient Checkpoints => _service.GetTableClient("JournalCheckpoints");
 
     /// <summary>The host's default grain-state table name and table count (<c>Storage:GrainStateTableCount</c>).</summary>
-    public GrainStateCounterReader GrainState => new(_service, "IntegrityGrainState", 16);
+    public GrainStateCounterReader GrainState => new(_service, "IntegrityGrainState", StorageOptions.EmulatorGrainStateTableCount);
 
     public TableClient DeadLetters => _service.GetTableClient("DeadLetters");
 

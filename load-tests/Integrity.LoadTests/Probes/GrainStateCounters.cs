@@ -1,6 +1,7 @@
 using Azure.Data.Tables;
 using Integrity.LoadTests.Evaluation;
 using Integrity.LoadTests.Marketplace;
+using Integrity.Host.Hosting;
 using Integrity.Storage.AzureTables.GrainStorage;
 
 namespace Integrity.LoadTests.Probes;
@@ -10,7 +11,7 @@ namespace Integrity.LoadTests.Probes;
 /// <see cref="GrainStateCounterReader"/>), for the exactly-once check when the harness can reach the engine's storage
 /// (self-hosted). One table scan answers for every entity, where the query API would need a request per entity.
 /// </summary>
-public sealed class GrainStateCounters(string connectionString, string tableName = "IntegrityGrainState", int tableCount = 16)
+public sealed class GrainStateCounters(string connectionString, string tableName = "IntegrityGrainState", int tableCount = StorageOptions.EmulatorGrainStateTableCount)
 {
     private readonly GrainStateCounterReader _reader = new(new TableServiceClient(connectionString), tableName, tableCount);
 

@@ -1,4 +1,6 @@
 using System.ComponentModel.DataAnnotations;
+using Integrity.Azurite;
+using Integrity.Storage.AzureTables.GrainStorage;
 
 namespace Integrity.Host.Hosting;
 
@@ -22,20 +24,14 @@ public sealed class StorageOptions
     /// keeps the data readable by Orleans' official provider without a migration. Fixed for a deployment: rows written
     /// under another count are not found.
     /// </summary>
-    [Range(1, 64)]
+    [Range(1, GrainStateTables.MaxCount)]
     public int? GrainStateTableCount { get; set; }
 
     public const int EmulatorGrainStateTableCount = 16;
 
     /// <summary>The table count in force: <see cref="GrainStateTableCount"/>, or its default for this account.</summary>
-    public int EffectiveGrainStateTableCount => GrainStateTableCount ?? (IsEmulator(ConnectionString) ? EmulatorGrainStateTableCount : 1);
-
-    /// <summary>Whether the connection string opens Azurite's development account (the only account Azurite has).</summary>
-    public static bool IsEmulator(string? connectionString) =>
-        connectionString is not null
-        && connectionString.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Any(part =>
-            part.Equals("UseDevelopmentStorage=true", StringComparison.OrdinalIgnoreCase)
-            || part.Equals("AccountName=devstoreaccount1", StringComparison.OrdinalIgnoreCase));
+    public int EffectiveGrainStateTableCount =>
+        GrainStateTableCount ?? (AzuriteConnectionString.IsDevelopmentAccount(ConnectionString) ? EmulatorGrainStateTableCount : 1);
 
     /// <summary>Grain state JSON stored gzipped (same row layout): several times fewer bytes for storage to take at each checkpoint.</summary>
     public bool CompressGrainState { get; set; } = true;

@@ -1,9 +1,9 @@
 using System.Globalization;
 using System.IO.Compression;
 using Integrity.Contracts;
-using Integrity.Domain.Events;
 using Integrity.Domain.Wire;
 using Integrity.Grains.Consumers;
+using Integrity.Grains.Routing;
 using Integrity.Host.Security;
 using Integrity.Storage.AzureTables.DeadLetters;
 using Integrity.Storage.AzureTables.Journal;
@@ -125,7 +125,7 @@ public sealed partial class IngestHandler(
         // Brands are known to the engine before the batch that registers them is acknowledged. Their events are
         // journaled under the brand, and a listing under its seller, in another partition whose consumer may run
         // ahead: a listing sent with (or after) its brand would otherwise be checked against no brand at all.
-        if (grains is not null && batch.Accepted.OfType<BrandRegistered>().ToList() is { Count: > 0 } brands)
+        if (grains is not null && WorkPlan.Brands(batch.Accepted) is { Count: > 0 } brands)
         {
             try
             {

@@ -118,7 +118,7 @@ public sealed class StoredLagTracker(int partitions)
     {
         lock (_gate)
         {
-            return now - Oldest(now).At;
+            return now - Oldest(now);
         }
     }
 
@@ -131,20 +131,21 @@ public sealed class StoredLagTracker(int partitions)
     {
         lock (_gate)
         {
-            var lag = now - Oldest(now).At;
+            var lag = now - Oldest(now);
             var cycle = _cycleSeconds ?? 0;
             return lag <= TimeSpan.Zero || lag.TotalSeconds + cycle <= boundSeconds ? null : new LagRefusal(lag, TimeSpan.FromSeconds(cycle));
         }
     }
 
-    private (DateTimeOffset At, int Partition) Oldest(DateTimeOffset now)
+    /// <summary>When the oldest acknowledged row no checkpoint covers was acknowledged; <paramref name="now"/> when none waits.</summary>
+    private DateTimeOffset Oldest(DateTimeOffset now)
     {
-        var oldest = (At: now, Partition: 0);
-        for (var p = 0; p < _pending.Length; p++)
+        var oldest = now;
+        foreach (var queue in _pending)
         {
-            if (_pending[p].TryPeek(out var row) && row.At < oldest.At)
+            if (queue.TryPeek(out var row) && row.At < oldest)
             {
-                oldest = (row.At, p);
+                oldest = row.At;
             }
         }
 
