@@ -53,7 +53,7 @@ internal sealed record SavedRun([property: System.Text.Json.Serialization.JsonPr
 /// <summary>Command-line settings (all optional).</summary>
 internal sealed record BenchOptions(
     int Seconds, int NaiveSeconds, double? Rate, int Sellers, int Customers, int Workers, int Batch,
-    double LatencyRate, int LatencySeconds, double? SustainableRate, bool InMemory, string Out, string CheckpointInterval, double ReviewShare)
+    double LatencyRate, int LatencySeconds, double? SustainableRate, bool InMemory, bool SeparateGrainState, string Out, string CheckpointInterval, double ReviewShare)
 {
     public static BenchOptions Parse(string[] args)
     {
@@ -76,6 +76,7 @@ internal sealed record BenchOptions(
             LatencySeconds: (int)(Num("latency-seconds") ?? 30),
             SustainableRate: Num("sustainable-rate") ?? 1000,
             InMemory: args.Contains("--in-memory"),
+            SeparateGrainState: args.Contains("--separate-grain-state"),
             Out: Get("out") ?? Path.Combine(RepositoryRoot.Path, "docs", "benchmarks"),
             CheckpointInterval: Get("checkpoint-interval") ?? "00:00:02",
             ReviewShare: Num("review-share") ?? 0.1);
@@ -112,7 +113,7 @@ internal static class Phases
             ["Consumers:WriteThrough"] = writeThrough ? "true" : "false",
             ["Security:RateLimit:PermitsPerSecond"] = "100000",
             ["Security:RateLimit:Burst"] = "100000",
-        }, inMemoryStorage: o.InMemory);
+        }, inMemoryStorage: o.InMemory, separateGrainStateStorage: o.SeparateGrainState);
         var market = new SyntheticMarket(new MarketOptions
         {
             Prefix = "b" + Guid.NewGuid().ToString("N")[..6], Sellers = o.Sellers, Reviewers = o.Customers, TippingListingShare = tippingShare, ReviewShare = o.ReviewShare,
@@ -228,7 +229,7 @@ internal static class Report
         md.AppendLine(inv, $"# Ingestion benchmark {date}");
         md.AppendLine();
         md.AppendLine(inv, $"`dotnet run -c Release --project load-tests/Integrity.Benchmarks -- {string.Join(' ', Environment.GetCommandLineArgs().Skip(1))}` on {Machine()}.");
-        md.AppendLine(inv, $"Azurite {(o.InMemory ? "in memory" : "on a data folder")}, the host process and the sender on this one machine; {o.Sellers:N0} sellers × 4 listings, {o.Customers:N0} customers; {o.Workers} senders, {o.Batch:N0} events per request. Raw figures: `{Path.GetFileName(json)}`.");
+        md.AppendLine(inv, $"Azurite {(o.InMemory ? "in memory" : "on a data folder")}{(o.SeparateGrainState ? " (grain state in a second Azurite of its own)" : "")}, the host process and the sender on this one machine; {o.Sellers:N0} sellers × 4 listings, {o.Customers:N0} customers; {o.Workers} senders, {o.Batch:N0} events per request. Raw figures: `{Path.GetFileName(json)}`.");
         md.AppendLine();
         md.AppendLine("| phase | target/s | accepted/s | applied+stored/s (checkpointed, in the window) | entity applications/s (in the window) | drain after | ingest p50 / p90 / p99 / p99.9 ms | event→decision p50 / p99 ms | max stored lag s |");
         md.AppendLine("|---|---|---|---|---|---|---|---|---|");

@@ -24,4 +24,19 @@ public sealed class GrainStateTableCountTests
         Assert.Equal(1, new StorageOptions { ConnectionString = AzuriteConnectionString.For(ports), GrainStateTableCount = 1 }.EffectiveGrainStateTableCount);
         Assert.Equal(8, new StorageOptions { ConnectionString = "AccountName=marketplaceprod;AccountKey=a2V5", GrainStateTableCount = 8 }.EffectiveGrainStateTableCount);
     }
+
+    [Fact]
+    public void Grain_state_in_an_account_of_its_own_takes_that_account_and_its_default_count()
+    {
+        var azurite = AzuriteConnectionString.For(new AzuritePorts(10000, 10001, 10002));
+        const string real = "DefaultEndpointsProtocol=https;AccountName=marketplacestate;AccountKey=a2V5;EndpointSuffix=core.windows.net";
+
+        var separate = new StorageOptions { ConnectionString = azurite, GrainStateConnectionString = real };
+        Assert.Equal(real, separate.EffectiveGrainStateConnectionString);
+        Assert.Equal(1, separate.EffectiveGrainStateTableCount);
+
+        var unset = new StorageOptions { ConnectionString = azurite, GrainStateConnectionString = " " };
+        Assert.Equal(azurite, unset.EffectiveGrainStateConnectionString);
+        Assert.Equal(16, unset.EffectiveGrainStateTableCount);
+    }
 }

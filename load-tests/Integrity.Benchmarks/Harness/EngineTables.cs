@@ -23,16 +23,17 @@ public sealed record StoredDecision(string EntityKind, string EntityId, string S
 /// Reads the engine's tables directly (no host involved), with the host's default names: the journal heads, the
 /// consumers' checkpoints, grain state (row layout of Orleans' AzureTableGrainStorage), audit and dead letters.
 /// </summary>
-public sealed class EngineTables(string connectionString)
+public sealed class EngineTables(string connectionString, string? grainStateConnectionString = null)
 {
     private readonly TableServiceClient _service = new(connectionString);
+    private readonly TableServiceClient _grainStateService = grainStateConnectionString is null ? new(connectionString) : new(grainStateConnectionString);
 
     public TableClient Journal => _service.GetTableClient("Journal");
 
     public TableClient Checkpoints => _service.GetTableClient("JournalCheckpoints");
 
     /// <summary>The host's default grain-state table name and table count (<c>Storage:GrainStateTableCount</c>).</summary>
-    public GrainStateCounterReader GrainState => new(_service, "IntegrityGrainState", StorageOptions.EmulatorGrainStateTableCount);
+    public GrainStateCounterReader GrainState => new(_grainStateService, "IntegrityGrainState", StorageOptions.EmulatorGrainStateTableCount);
 
     public TableClient DeadLetters => _service.GetTableClient("DeadLetters");
 

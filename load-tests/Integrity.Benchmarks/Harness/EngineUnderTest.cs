@@ -12,15 +12,20 @@ public sealed class EngineUnderTest : IAsyncDisposable
     private readonly Dictionary<string, string> _configuration;
     private readonly string _workDirectory;
 
-    private EngineUnderTest(LocalAzurite azurite, string workDirectory, Dictionary<string, string> configuration)
+    private EngineUnderTest(LocalAzurite azurite, LocalAzurite? grainStateAzurite, string workDirectory, Dictionary<string, string> configuration)
     {
         Azurite = azurite;
+        GrainStateAzurite = grainStateAzurite;
         _workDirectory = workDirectory;
         _configuration = configuration;
-        Tables = new EngineTables(azurite.ConnectionString);
+        Tables = new EngineTables(azurite.ConnectionString, grainStateAzurite?.ConnectionString);
     }
 
+    /// <summary>The journal's Azurite, and grain state's too unless <see cref="GrainStateAzurite"/> is set.</summary>
     public LocalAzurite Azurite { get; }
+
+    /// <summary>A second Azurite that holds only grain state (<c>Storage:GrainStateConnectionString</c>), when asked for.</summary>
+    public LocalAzurite? GrainStateAzurite { get; }
 
     public HostProcess? Host { get; private set; }
 
@@ -30,23 +35,32 @@ public sealed class EngineUnderTest : IAsyncDisposable
 
     /// <summary>
     /// Starts Azurite on a fresh data folder (or in memory: it then survives host kills but not its own stop), then the
-    /// host on it with the test keys and <paramref name="settings"/>.
+    /// host on it with the test keys and <paramref name="settings"/>. With <paramref name="separateGrainStateStorage"/>
+    /// grain state goes to a second Azurite of its own.
     /// </summary>
-    public static async Task<EngineUnderTest> StartAsync(IReadOnlyDictionary<string, string>? settings = null, TimeSpan? healthyWithin = null, bool inMemoryStorage = false)
+    public static async Task<EngineUnderTest> StartAsync(
+        IReadOnlyDictionary<string, string>? settings = null, TimeSpan? healthyWithin = null, bool inMemoryStorage = false, bool separateGrainStateStorage = false)
     {
         var workDirectory = Directory.CreateTempSubdirectory("integrity-engine-").FullName;
         var azurite = await LocalAzurite.StartAsync(new LocalAzuriteOptions { DataDirectory = inMemoryStorage ? null : Path.Combine(workDirectory, "azurite") });
+        var grainStateAzurite = separateGrainStateStorage
+            ? await LocalAzurite.StartAsync(new LocalAzuriteOptions { DataDirectory = inMemoryStorage ? null : Path.Combine(workDirectory, "azurite-grain-state") })
+            : null;
         var configuration = new Dictionary<string, string>(TestSecrets.HostConfiguration)
         {
             ["Storage:ConnectionString"] = azurite.ConnectionString,
             ["Logging:LogLevel:Default"] = "Warning",
         };
+        if (grainStateAzurite is not null)
+        {
+            configuration["Storage:GrainStateConnectionString"] = grainStateAzurite.ConnectionString;
+        }
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
             configuration[key] = value;
         }
 
-        var engine = new EngineUnderTest(azurite, workDirectory, configuration);
+        var engine = new EngineUnderTest(azurite, grainStateAzurite, workDirectory, configuration);
         try
         {
             await engine.StartHostAsync(healthyWithin ?? TimeSpan.FromSeconds(90));
@@ -96,6 +110,11 @@ public sealed class EngineUnderTest : IAsyncDisposable
         }
 
         await Azurite.DisposeAsync();
+        if (GrainStateAzurite is not null)
+        {
+            await GrainStateAzurite.DisposeAsync();
+        }
+
         try
         {
             Directory.Delete(_workDirectory, recursive: true);

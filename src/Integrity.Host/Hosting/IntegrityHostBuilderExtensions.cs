@@ -27,7 +27,7 @@ public static class IntegrityHostBuilderExtensions
             {
                 silo.AddTableGrainStorage(name, o => o.Configure<IOptions<StorageOptions>>((table, s) =>
                 {
-                    table.ConnectionString = s.Value.ConnectionString;
+                    table.ConnectionString = s.Value.EffectiveGrainStateConnectionString;
                     table.TableName = s.Value.GrainStateTable;
                     table.TableCount = s.Value.EffectiveGrainStateTableCount;
                     table.CompressState = s.Value.CompressGrainState;

@@ -13,6 +13,17 @@ public sealed class StorageOptions
     [Required]
     public string? ConnectionString { get; set; }
 
+    /// <summary>
+    /// Grain state in a storage account of its own (or an Azurite of its own); unset, it shares
+    /// <see cref="ConnectionString"/>. Checkpoints write every entity touched since the last one, a request each, so
+    /// apart from the journal the ingest appends and the consumers' reads do not queue behind them.
+    /// </summary>
+    public string? GrainStateConnectionString { get; set; }
+
+    /// <summary>Where grain state is kept: <see cref="GrainStateConnectionString"/>, or the shared account.</summary>
+    public string? EffectiveGrainStateConnectionString =>
+        string.IsNullOrWhiteSpace(GrainStateConnectionString) ? ConnectionString : GrainStateConnectionString;
+
     /// <summary>Table for grain state (same layout as Orleans' AzureTableGrainStorage).</summary>
     [Required]
     public string GrainStateTable { get; set; } = "IntegrityGrainState";
@@ -31,7 +42,7 @@ public sealed class StorageOptions
 
     /// <summary>The table count in force: <see cref="GrainStateTableCount"/>, or its default for this account.</summary>
     public int EffectiveGrainStateTableCount =>
-        GrainStateTableCount ?? (AzuriteConnectionString.IsDevelopmentAccount(ConnectionString) ? EmulatorGrainStateTableCount : 1);
+        GrainStateTableCount ?? (AzuriteConnectionString.IsDevelopmentAccount(EffectiveGrainStateConnectionString) ? EmulatorGrainStateTableCount : 1);
 
     /// <summary>Grain state JSON stored gzipped (same row layout): several times fewer bytes for storage to take at each checkpoint.</summary>
     public bool CompressGrainState { get; set; } = true;

@@ -19,11 +19,20 @@ public static class OrderSignals
     {
         var rule = policy.Rule(ReasonCodes.Brushing);
         if (!rule.Enabled) return null;
+        // Runs on every order of the seller: count first, without copying the orders. Without a reversed or
+        // self-linked order nothing can be suspect, so the honest common case stops here.
+        var from = now - rule.Window;
+        var (inWindow, anySuspect) = (0, false);
+        foreach (var o in s.Orders)
+        {
+            if (o.At <= from || o.At > now) continue;
+            inWindow++;
+            anySuspect |= o.SelfLinked || o.Status is OrderStatus.Refunded or OrderStatus.Cancelled;
+        }
+
+        if (inWindow < Math.Max(1, rule.MinCount)) return null;
+        if (rule.Threshold > 0 && !anySuspect) return null;
         var orders = Recent(s, now, rule.Window);
-        if (orders.Count < Math.Max(1, rule.MinCount)) return null;
-        // Runs on every order of the seller: without a reversed or self-linked order nothing can be suspect, so the
-        // per-buyer grouping below is skipped for the common honest case.
-        if (rule.Threshold > 0 && !orders.Exists(o => o.SelfLinked || o.Status is OrderStatus.Refunded or OrderStatus.Cancelled)) return null;
         var repeatBuyers = orders.GroupBy(o => o.BuyerId).Where(g => g.Count() >= RepeatBuyerOrders).Select(g => g.Key).ToHashSet(StringComparer.Ordinal);
         var reversed = orders.Count(o => o.Status is OrderStatus.Refunded or OrderStatus.Cancelled);
         var suspect = orders.Where(o => o.SelfLinked || (repeatBuyers.Contains(o.BuyerId) && o.Status is OrderStatus.Refunded or OrderStatus.Cancelled)).ToList();
@@ -39,8 +48,8 @@ public static class OrderSignals
     {
         var rule = policy.Rule(ReasonCodes.SelfLinkedOrders);
         if (!rule.Enabled) return null;
+        if (CountRecent(s.Orders, o => o.At, now, rule.Window, o => o.SelfLinked) < Math.Max(1, rule.Threshold)) return null;
         var linked = Recent(s, now, rule.Window).Where(o => o.SelfLinked).ToList();
-        if (linked.Count < Math.Max(1, rule.Threshold)) return null;
         return SignalReason.Trip(ReasonCodes.SelfLinkedOrders, rule, linked.Count, rule.Threshold,
             $"{linked.Count} orders in {SignalReason.Span(rule.Window)} from {linked.Select(o => o.BuyerId).Distinct().Count()} buyers whose ship-to, payment or contact matches the seller's own identifiers",
             linked.Select(o => o.EventId));
@@ -50,9 +59,9 @@ public static class OrderSignals
     {
         var rule = policy.Rule(ReasonCodes.SellerComplaintRate);
         if (!rule.Enabled) return null;
+        if (CountRecent(s.Complaints, c => c.At, now, rule.Window) < Math.Max(1, rule.MinCount)) return null;
         var complaints = s.Complaints.Where(c => c.At > now - rule.Window && c.At <= now).ToList();
-        if (complaints.Count < Math.Max(1, rule.MinCount)) return null;
-        var orders = Recent(s, now, rule.Window).Count;
+        var orders = CountRecent(s.Orders, o => o.At, now, rule.Window);
         var rate = (double)complaints.Count / Math.Max(orders, 1);
         if (rate < rule.Threshold) return null;
         return SignalReason.Trip(ReasonCodes.SellerComplaintRate, rule, rate, rule.Threshold,
@@ -64,6 +73,8 @@ public static class OrderSignals
     {
         var rule = policy.Rule(ReasonCodes.CounterfeitReports);
         if (!rule.Enabled) return null;
+        if (CountRecent(s.BrandReports, r => r.At, now, rule.Window, r => r.Kind != BrandReportKind.Defamation)
+            + CountRecent(s.Complaints, c => c.At, now, rule.Window, c => c.Kind == ComplaintKind.Counterfeit) < Math.Max(1, rule.Threshold)) return null;
         var reports = s.BrandReports.Where(r => r.Kind != BrandReportKind.Defamation && r.At > now - rule.Window && r.At <= now).Select(r => r.EventId).ToList();
         var complaints = s.Complaints.Where(c => c.Kind == ComplaintKind.Counterfeit && c.At > now - rule.Window && c.At <= now).Select(c => c.EventId).ToList();
         var total = reports.Count + complaints.Count;
@@ -71,6 +82,20 @@ public static class OrderSignals
         return SignalReason.Trip(ReasonCodes.CounterfeitReports, rule, total, rule.Threshold,
             $"{reports.Count} brand-owner counterfeit/trademark reports and {complaints.Count} counterfeit complaints in {SignalReason.Span(rule.Window)}",
             reports.Concat(complaints));
+    }
+
+    /// <summary>How many items in (now - window, now] match, counted without copying (signals run on every event).</summary>
+    private static int CountRecent<T>(List<T> items, Func<T, DateTimeOffset> at, DateTimeOffset now, TimeSpan window, Func<T, bool>? match = null)
+    {
+        var from = now - window;
+        var count = 0;
+        foreach (var item in items)
+        {
+            var t = at(item);
+            if (t > from && t <= now && (match is null || match(item))) count++;
+        }
+
+        return count;
     }
 
     private static List<SellerOrder> Recent(SellerState s, DateTimeOffset now, TimeSpan window) =>
