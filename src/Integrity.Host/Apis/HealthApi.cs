@@ -1,12 +1,17 @@
+using System.Text.Json.Serialization;
 using Azure.Data.Tables;
+using Integrity.Host.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Integrity.Host.Apis;
 
-/// <summary>Liveness for load balancers: open (it reveals no data) and says whether storage answers.</summary>
+/// <summary>
+/// Liveness for load balancers: open (it reveals no data) and says whether storage answers: the shared account, and
+/// grain state's when it has one of its own (<c>Storage:GrainStateConnectionString</c>).
+/// </summary>
 public static class HealthApi
 {
-    public sealed record HealthReport(string Status, string Storage);
+    public sealed record HealthReport(string Status, string Storage, [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? GrainStateStorage = null);
 
     public static IEndpointRouteBuilder MapHealthApi(this IEndpointRouteBuilder app)
     {
@@ -14,7 +19,19 @@ public static class HealthApi
         return app;
     }
 
-    private static async Task<Results<Ok<HealthReport>, JsonHttpResult<HealthReport>>> CheckAsync(TableServiceClient tables, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<HealthReport>, JsonHttpResult<HealthReport>>> CheckAsync(
+        TableServiceClient tables, [FromKeyedServices(StorageOptions.GrainStateServiceKey)] TableServiceClient? grainState, CancellationToken cancellationToken)
+    {
+        var storage = await AnswersAsync(tables, cancellationToken);
+        var grainStateAnswers = grainState is null ? (bool?)null : await AnswersAsync(grainState, cancellationToken);
+        var report = new HealthReport(
+            storage && grainStateAnswers is not false ? "healthy" : "unhealthy",
+            storage ? "ok" : "unreachable",
+            grainStateAnswers switch { null => null, true => "ok", false => "unreachable" });
+        return report.Status == "healthy" ? TypedResults.Ok(report) : TypedResults.Json(report, statusCode: StatusCodes.Status503ServiceUnavailable);
+    }
+
+    private static async Task<bool> AnswersAsync(TableServiceClient tables, CancellationToken cancellationToken)
     {
         try
         {
@@ -25,11 +42,11 @@ public static class HealthApi
                 break;
             }
 
-            return TypedResults.Ok(new HealthReport("healthy", "ok"));
+            return true;
         }
         catch (Exception e) when (e is Azure.RequestFailedException or OperationCanceledException or AggregateException)
         {
-            return TypedResults.Json(new HealthReport("unhealthy", "unreachable"), statusCode: StatusCodes.Status503ServiceUnavailable);
+            return false;
         }
     }
 }

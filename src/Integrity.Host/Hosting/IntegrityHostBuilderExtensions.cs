@@ -19,6 +19,11 @@ public static class IntegrityHostBuilderExtensions
         var storage = storageSection.Get<StorageOptions>() ?? new StorageOptions();
 
         builder.Services.AddSingleton(sp => TableServiceClients.Create(sp.GetRequiredService<IOptions<StorageOptions>>().Value.ConnectionString!));
+        if (!string.IsNullOrWhiteSpace(storage.GrainStateConnectionString))
+        {
+            builder.Services.AddKeyedSingleton(StorageOptions.GrainStateServiceKey, (sp, _) => TableServiceClients.Create(sp.GetRequiredService<IOptions<StorageOptions>>().Value.GrainStateConnectionString!));
+        }
+
         builder.UseOrleans(silo =>
         {
             silo.UseLocalhostClustering(serviceId: storage.ServiceId, clusterId: storage.ClusterId);

@@ -20,6 +20,9 @@ public sealed class StorageOptions
     /// </summary>
     public string? GrainStateConnectionString { get; set; }
 
+    /// <summary>DI key of the Table client on <see cref="GrainStateConnectionString"/>, registered only when it is set.</summary>
+    public const string GrainStateServiceKey = "grain-state";
+
     /// <summary>Where grain state is kept: <see cref="GrainStateConnectionString"/>, or the shared account.</summary>
     public string? EffectiveGrainStateConnectionString =>
         string.IsNullOrWhiteSpace(GrainStateConnectionString) ? ConnectionString : GrainStateConnectionString;
