@@ -71,6 +71,39 @@ internal static class WriteBench
             }
         }));
 
+        // Round-robin over the population: a grain comes round again only after all the others.
+        return await TimeWritesAsync(concurrency, duration, maxWrites, (_, n) =>
+        {
+            var (id, state) = grains[(n - 1) % grains.Length];
+            state.State.Counter++;
+            return storage.WriteStateAsync("reviewer", id, state);
+        });
+    }
+
+    public sealed record Result(int Writes, double PerSecond, double P50, double P99);
+
+    public static Task<Result> RunAsync(TableGrainStorage storage, int concurrency, TimeSpan duration, int maxWrites)
+    {
+        // Each worker owns a few grains and keeps their ETags, as activations do.
+        var grains = Enumerable.Range(0, concurrency)
+            .Select(worker => Enumerable.Range(0, 8).Select(i => (Id: GrainId.Create("bench", $"c{concurrency}-w{worker}-g{i}"), State: new BenchState())).ToArray())
+            .ToArray();
+        var written = new int[concurrency];
+        return TimeWritesAsync(concurrency, duration, maxWrites, (worker, _) =>
+        {
+            var (id, state) = grains[worker][written[worker]++ % grains[worker].Length];
+            state.State.Counter++;
+            return storage.WriteStateAsync("state", id, state);
+        });
+    }
+
+    /// <summary>
+    /// <paramref name="concurrency"/> workers, each calling <paramref name="write"/> (its worker number and the write's
+    /// number, from 1, across workers) one write after another until <paramref name="duration"/> or
+    /// <paramref name="maxWrites"/>; every write is timed.
+    /// </summary>
+    private static async Task<Result> TimeWritesAsync(int concurrency, TimeSpan duration, int maxWrites, Func<int, int, Task> write)
+    {
         var latencies = new List<double>[concurrency];
         var issued = 0;
         var clock = Stopwatch.StartNew();
@@ -79,42 +112,11 @@ internal static class WriteBench
             var mine = latencies[worker] = [];
             for (int n; clock.Elapsed < duration && (n = Interlocked.Increment(ref issued)) <= maxWrites;)
             {
-                // Round-robin over the population: a grain comes round again only after all the others.
-                var (id, state) = grains[(n - 1) % grains.Length];
-                state.State.Counter++;
-
                 var started = Stopwatch.GetTimestamp();
-                await storage.WriteStateAsync("reviewer", id, state);
+                await write(worker, n);
                 mine.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             }
         }));
-        var elapsed = clock.Elapsed.TotalSeconds;
-        var all = latencies.SelectMany(l => l).Order().ToArray();
-        return new Result(all.Length, all.Length / elapsed, Percentile(all, 0.50), Percentile(all, 0.99));
-    }
-
-    public sealed record Result(int Writes, double PerSecond, double P50, double P99);
-
-    public static async Task<Result> RunAsync(TableGrainStorage storage, int concurrency, TimeSpan duration, int maxWrites)
-    {
-        var latencies = new List<double>[concurrency];
-        var issued = 0;
-        var clock = Stopwatch.StartNew();
-        var workers = Enumerable.Range(0, concurrency).Select(async worker =>
-        {
-            var mine = latencies[worker] = [];
-            // Each worker owns a few grains and keeps their ETags, as activations do.
-            var grains = Enumerable.Range(0, 8).Select(i => (Id: GrainId.Create("bench", $"c{concurrency}-w{worker}-g{i}"), State: new BenchState())).ToArray();
-            for (var n = 0; clock.Elapsed < duration && Interlocked.Increment(ref issued) <= maxWrites; n++)
-            {
-                var (id, state) = grains[n % grains.Length];
-                state.State.Counter++;
-                var started = Stopwatch.GetTimestamp();
-                await storage.WriteStateAsync("state", id, state);
-                mine.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-            }
-        }).ToArray();
-        await Task.WhenAll(workers);
         var elapsed = clock.Elapsed.TotalSeconds;
         var all = latencies.SelectMany(l => l).Order().ToArray();
         return new Result(all.Length, all.Length / elapsed, Percentile(all, 0.50), Percentile(all, 0.99));

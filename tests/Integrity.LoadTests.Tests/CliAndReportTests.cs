@@ -5,6 +5,7 @@ using Integrity.LoadTests.Driver;
 using Integrity.LoadTests.Evaluation;
 using Integrity.LoadTests.Marketplace;
 using Integrity.LoadTests.Reports;
+using Integrity.Testing;
 
 namespace Integrity.LoadTests.Tests;
 
@@ -126,10 +127,10 @@ public sealed class CliAndReportTests : IDisposable
     [Fact]
     public void Chart_axis_tops_are_round_numbers()
     {
-        Assert.Equal(1, SvgChart.NiceCeiling(0));
-        Assert.Equal(50_000, SvgChart.NiceCeiling(41_234));
-        Assert.Equal(2.5, SvgChart.NiceCeiling(2.1));
-        Assert.Equal(100, SvgChart.NiceCeiling(100));
+        Assert.Equal(1, SvgLineChart.NiceCeiling(0));
+        Assert.Equal(50_000, SvgLineChart.NiceCeiling(41_234));
+        Assert.Equal(2.5, SvgLineChart.NiceCeiling(2.1));
+        Assert.Equal(100, SvgLineChart.NiceCeiling(100));
     }
 
     private sealed class SequenceComparer : IEqualityComparer<IReadOnlyList<EntityKey>>

@@ -26,7 +26,7 @@ public sealed record StoredDecision(string EntityKind, string EntityId, string S
 public sealed class EngineTables(string connectionString, string? grainStateConnectionString = null)
 {
     private readonly TableServiceClient _service = new(connectionString);
-    private readonly TableServiceClient _grainStateService = grainStateConnectionString is null ? new(connectionString) : new(grainStateConnectionString);
+    private readonly TableServiceClient _grainStateService = new(grainStateConnectionString ?? connectionString);
 
     public TableClient Journal => _service.GetTableClient("Journal");
 

@@ -16,9 +16,6 @@ public static class SvgChart
         new ChartPanel("ingest latency p99 per second (ms)", [new ChartSeries("p99", "#d62728", Points(timeline, s => s.P99Ms))]),
     ]);
 
-    /// <summary>1, 2, 2.5 or 5 times a power of ten, at or above the value: round axis labels.</summary>
-    public static double NiceCeiling(double value) => SvgLineChart.NiceCeiling(value);
-
     private static List<(double X, double Y)> Points(IReadOnlyList<SecondSample> timeline, Func<SecondSample, double> value) =>
         [.. timeline.Select(s => ((double)s.Second, value(s)))];
 }

@@ -21,17 +21,8 @@ public static class OrderSignals
         if (!rule.Enabled) return null;
         // Runs on every order of the seller: count first, without copying the orders. Without a reversed or
         // self-linked order nothing can be suspect, so the honest common case stops here.
-        var from = now - rule.Window;
-        var (inWindow, anySuspect) = (0, false);
-        foreach (var o in s.Orders)
-        {
-            if (o.At <= from || o.At > now) continue;
-            inWindow++;
-            anySuspect |= o.SelfLinked || o.Status is OrderStatus.Refunded or OrderStatus.Cancelled;
-        }
-
-        if (inWindow < Math.Max(1, rule.MinCount)) return null;
-        if (rule.Threshold > 0 && !anySuspect) return null;
+        if (CountRecent(s.Orders, o => o.At, now, rule.Window) < Math.Max(1, rule.MinCount)) return null;
+        if (rule.Threshold > 0 && CountRecent(s.Orders, o => o.At, now, rule.Window, o => o.SelfLinked || o.Status is OrderStatus.Refunded or OrderStatus.Cancelled) == 0) return null;
         var orders = Recent(s, now, rule.Window);
         var repeatBuyers = orders.GroupBy(o => o.BuyerId).Where(g => g.Count() >= RepeatBuyerOrders).Select(g => g.Key).ToHashSet(StringComparer.Ordinal);
         var reversed = orders.Count(o => o.Status is OrderStatus.Refunded or OrderStatus.Cancelled);
