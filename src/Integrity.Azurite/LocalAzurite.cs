@@ -16,6 +16,9 @@ public sealed partial class LocalAzurite : IAsyncDisposable
 {
     private const int PortAttempts = 3;
 
+    /// <summary>How long a graceful stop waits for the final save (tools/azurite/run.js allows the same).</summary>
+    private static readonly TimeSpan SaveTimeout = TimeSpan.FromSeconds(60);
+
     private readonly LocalAzuriteOptions _options;
     private readonly string _toolDirectory;
     private readonly ILogger _logger;
@@ -73,7 +76,8 @@ public sealed partial class LocalAzurite : IAsyncDisposable
 
     /// <summary>
     /// Stops the process this instance started, gracefully: Azurite's file store saves only every few seconds,
-    /// so closing its stdin lets tools/azurite/run.js shut it down and save. Killed if it does not exit in time.
+    /// so closing its stdin lets tools/azurite/run.js shut it down and save; a large store takes seconds to save,
+    /// so it gets <see cref="SaveTimeout"/> before it is killed.
     /// </summary>
     public Task StopAsync() => StopAsync(graceful: true);
 
@@ -94,7 +98,7 @@ public sealed partial class LocalAzurite : IAsyncDisposable
             if (graceful && !process.HasExited)
             {
                 process.StandardInput.Close();
-                using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+                using var grace = new CancellationTokenSource(SaveTimeout);
                 await process.WaitForExitAsync(grace.Token).ContinueWith(_ => { }, TaskScheduler.Default);
             }
 

@@ -84,6 +84,69 @@ public sealed class EmbeddedDefaultTests : IDisposable
         Assert.Equal(HttpStatusCode.OK, up.StatusCode);
     }
 
+    /// <summary>
+    /// "202 means durable" on the README's default: the host is killed the moment its answer arrives, well inside the
+    /// 5 s between two saves of Azurite's file store, so only its Azurite outliving it and saving on the way out (and
+    /// the restarted host's Azurite waiting for that save) keeps the batch.
+    /// </summary>
+    [Fact]
+    public async Task Events_acknowledged_right_before_the_host_is_killed_are_applied_after_a_restart()
+    {
+        var seller = "S-kill-" + Guid.NewGuid().ToString("N")[..8];
+        var start = DateTimeOffset.UtcNow.AddHours(-1);
+        var lines = new List<string> { Line("listing.created", "E0", start, ("listingId", "L-" + seller), ("sellerId", seller), ("title", "Desk lamp"), ("description", "LED"), ("categoryId", "lamps"), ("price", 35.0m), ("currency", "EUR")) };
+        for (var i = 1; i < 50; i++)
+        {
+            lines.Add(Line("order.placed", "E" + i, start.AddSeconds(i), ("orderId", $"O{i}"), ("listingId", "L-" + seller), ("sellerId", seller), ("buyerId", $"B{i}"), ("amount", 35.0m), ("currency", "EUR"), ("shipTo", "3 rue Basse, 31000 Toulouse"), ("payment", "card-fp-" + i)));
+        }
+
+        var first = HostProcess.Start(TestSecrets.HostConfiguration, _workDirectory);
+        await using (first)
+        {
+            await first.WaitHealthyAsync(TimeSpan.FromSeconds(90));
+            using var http = new HttpClient { BaseAddress = first.BaseAddress };
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/events") { Content = new StringContent(string.Join("\n", lines), System.Text.Encoding.UTF8, "application/x-ndjson") };
+            request.Headers.Add("X-Api-Key", TestSecrets.IngestKey);
+            using var answer = await http.SendAsync(request);
+            await first.KillAsync();
+            Assert.Equal(HttpStatusCode.Accepted, answer.StatusCode);
+        }
+
+        await using var second = HostProcess.Start(TestSecrets.HostConfiguration, _workDirectory);
+        await second.WaitHealthyAsync(TimeSpan.FromSeconds(120));
+        using var viewer = new HttpClient { BaseAddress = second.BaseAddress };
+        viewer.DefaultRequestHeaders.Add("X-Api-Key", TestSecrets.ViewerKey);
+        long applied = 0;
+        var waited = Stopwatch.StartNew();
+        while (applied < lines.Count && waited.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            using var response = await viewer.GetAsync(new Uri($"/v1/sellers/{seller}", UriKind.Relative));
+            if (response.StatusCode == HttpStatusCode.OK)
+            {
+                var entity = System.Text.Json.Nodes.JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+                applied = entity["state"]!["eventsApplied"]!.GetValue<long>();
+            }
+
+            if (applied < lines.Count)
+            {
+                await Task.Delay(200);
+            }
+        }
+
+        Assert.Equal(lines.Count, applied);
+    }
+
+    private static string Line(string type, string eventId, DateTimeOffset at, params (string Name, object Value)[] fields)
+    {
+        var line = new System.Text.Json.Nodes.JsonObject { ["type"] = type, ["schemaVersion"] = 1, ["eventId"] = eventId + "-" + Guid.NewGuid().ToString("N")[..6], ["occurredAt"] = at.ToString("O") };
+        foreach (var (name, value) in fields)
+        {
+            line[name] = System.Text.Json.Nodes.JsonValue.Create(value);
+        }
+
+        return line.ToJsonString();
+    }
+
     private static bool IsRunning(int pid)
     {
         try
