@@ -42,7 +42,6 @@ public sealed class EngineFixture : IAsyncLifetime
         var builder = new InProcessTestClusterBuilder(1);
         builder.ConfigureSilo((_, silo) =>
         {
-            silo.AddTableGrainStorage(ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME, o => o.Configure(t => t.ConnectionString = connection));
             ConfigureEngine(silo, connection, c => c.CheckpointInterval = TimeSpan.FromMilliseconds(500));
         });
         ConfigureClient(builder);
@@ -51,15 +50,16 @@ public sealed class EngineFixture : IAsyncLifetime
     }
 
     /// <summary>
-    /// Everything of the engine's silo but its default grain storage (the caller registers that): the journal, the
-    /// stream provider, PubSubStore, the engine tables and grains, over the Azurite at <paramref name="connection"/>.
+    /// The engine's silo over the Azurite at <paramref name="connection"/>: grain state (its provider named
+    /// <paramref name="stateProviderName"/>, so a test can wrap it), the journal, the stream provider, the engine tables
+    /// and grains.
     /// </summary>
-    public static void ConfigureEngine(ISiloBuilder silo, string connection, Action<PartitionConsumerOptions>? consumers = null)
+    public static void ConfigureEngine(ISiloBuilder silo, string connection, Action<PartitionConsumerOptions>? consumers = null, string stateProviderName = ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME)
     {
         silo.Services.AddSingleton(new TableServiceClient(connection));
         silo.Services.AddSingleton<IPolicyProvider>(new FixedPolicyProvider(PolicyOptions.Default));
         silo.Services.AddEventJournal(o => o.Configure(j => j.ConnectionString = connection));
-        silo.AddTableGrainStorage(ProviderConstants.DEFAULT_PUBSUB_PROVIDER_NAME, o => o.Configure(t => t.ConnectionString = connection));
+        silo.AddIntegrityGrainState(_ => new TableServiceClient(connection), stateProviderName: stateProviderName);
         silo.AddEngineTables();
         silo.AddJournalStreams(new JournalStreamOptions());
         silo.AddIntegrityGrains(consumers);

@@ -5,7 +5,6 @@ using Integrity.Domain.Tests.Fixtures;
 using Integrity.Storage.AzureTables.GrainStorage;
 using Integrity.Testing;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Providers;
@@ -82,10 +81,11 @@ public sealed class FlushInterleavingTests(FlushInterleavingFixture cluster) : I
 
 /// <summary>
 /// The engine on a one-silo test cluster over its own Azurite, as <see cref="EngineFixture"/> builds it, except that
-/// the default grain storage is the table storage behind a <see cref="GatedWrites"/> gate.
+/// the default grain storage is the engine's behind a <see cref="GatedWrites"/> gate.
 /// </summary>
 public sealed class FlushInterleavingFixture : IAsyncLifetime
 {
+    private const string UngatedStorage = "ungated";
     private readonly AzuriteFixture _azurite = new();
     private InProcessTestCluster? _cluster;
 
@@ -103,13 +103,9 @@ public sealed class FlushInterleavingFixture : IAsyncLifetime
         var builder = new InProcessTestClusterBuilder(1);
         builder.ConfigureSilo((_, silo) =>
         {
-            Orleans.Runtime.Hosting.StorageProviderExtensions.AddGrainStorage(silo.Services, ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME, (sp, name) =>
-                new GatedGrainStorage(new TableGrainStorage(
-                    name,
-                    new TableGrainStorageOptions { ConnectionString = connection },
-                    sp.GetRequiredService<IOptions<ClusterOptions>>(),
-                    sp.GetRequiredService<ILogger<TableGrainStorage>>()), writes));
-            EngineFixture.ConfigureEngine(silo, connection);
+            EngineFixture.ConfigureEngine(silo, connection, stateProviderName: UngatedStorage);
+            Orleans.Runtime.Hosting.StorageProviderExtensions.AddGrainStorage(silo.Services, ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME, (sp, _) =>
+                new GatedGrainStorage(sp.GetRequiredKeyedService<IGrainStorage>(UngatedStorage), writes));
         });
         EngineFixture.ConfigureClient(builder);
         _cluster = builder.Build();
@@ -131,7 +127,7 @@ public sealed class FlushInterleavingFixture : IAsyncLifetime
     public async Task<StoredEventCounter?> StoredAsync(string sellerId)
     {
         var serviceId = Cluster.GetSiloServiceProvider().GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId;
-        var reader = new GrainStateCounterReader(new TableServiceClient(_azurite.ConnectionString), TableGrainStorageOptions.DefaultTableName);
+        var reader = new GrainStateCounterReader(new TableServiceClient(_azurite.ConnectionString), GrainStateSiloBuilderExtensions.DefaultTableName);
         return await reader.ReadAsync(serviceId, "seller", sellerId);
     }
 }
@@ -193,10 +189,11 @@ public sealed class GatedWrites
 }
 
 /// <summary>
-/// The table grain storage with a gate on writes. A held write is started on the real storage first, which serializes
-/// the state there and then, and is reported done only once released; a failing one writes nothing.
+/// The engine's grain storage (Orleans' Azure Table provider) with a gate on writes. A held write is started on the
+/// real storage first, which serializes the state there and then, and is reported done only once released; a failing
+/// one writes nothing. The provider it wraps takes part in the silo lifecycle itself.
 /// </summary>
-public sealed class GatedGrainStorage(TableGrainStorage inner, GatedWrites writes) : IGrainStorage, ILifecycleParticipant<ISiloLifecycle>
+public sealed class GatedGrainStorage(IGrainStorage inner, GatedWrites writes) : IGrainStorage
 {
     public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) => inner.ReadStateAsync(stateName, grainId, grainState);
 
@@ -221,6 +218,4 @@ public sealed class GatedGrainStorage(TableGrainStorage inner, GatedWrites write
     }
 
     public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) => inner.ClearStateAsync(stateName, grainId, grainState);
-
-    public void Participate(ISiloLifecycle lifecycle) => inner.Participate(lifecycle);
 }

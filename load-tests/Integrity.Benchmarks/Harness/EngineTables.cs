@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Azure.Data.Tables;
-using Integrity.Host.Hosting;
 using Integrity.Storage.AzureTables.GrainStorage;
 using Integrity.Storage.AzureTables.Journal;
 
@@ -32,8 +31,8 @@ public sealed class EngineTables(string connectionString, string? grainStateConn
 
     public TableClient Checkpoints => _service.GetTableClient("JournalCheckpoints");
 
-    /// <summary>The host's default grain-state table name and table count (<c>Storage:GrainStateTableCount</c>).</summary>
-    public GrainStateCounterReader GrainState => new(_grainStateService, "IntegrityGrainState", StorageOptions.EmulatorGrainStateTableCount);
+    /// <summary>The host's default grain-state table.</summary>
+    public GrainStateCounterReader GrainState => new(_grainStateService, Orleans.Hosting.GrainStateSiloBuilderExtensions.DefaultTableName);
 
     public TableClient DeadLetters => _service.GetTableClient("DeadLetters");
 

@@ -1,7 +1,6 @@
 using Azure.Data.Tables;
 using Integrity.LoadTests.Evaluation;
 using Integrity.LoadTests.Marketplace;
-using Integrity.Host.Hosting;
 using Integrity.Storage.AzureTables.GrainStorage;
 
 namespace Integrity.LoadTests.Probes;
@@ -11,9 +10,9 @@ namespace Integrity.LoadTests.Probes;
 /// <see cref="GrainStateCounterReader"/>), for the exactly-once check when the harness can reach the engine's storage
 /// (self-hosted). One table scan answers for every entity, where the query API would need a request per entity.
 /// </summary>
-public sealed class GrainStateCounters(string connectionString, string tableName = "IntegrityGrainState", int tableCount = StorageOptions.EmulatorGrainStateTableCount)
+public sealed class GrainStateCounters(string connectionString, string tableName = GrainStateSiloBuilderExtensions.DefaultTableName)
 {
-    private readonly GrainStateCounterReader _reader = new(new TableServiceClient(connectionString), tableName, tableCount);
+    private readonly GrainStateCounterReader _reader = new(new TableServiceClient(connectionString), tableName);
 
     /// <summary>Every stored seller, listing and reviewer with its applied-event counter.</summary>
     public async Task<Dictionary<EntityKey, EntityCounters>> ReadAllAsync(CancellationToken cancellationToken)

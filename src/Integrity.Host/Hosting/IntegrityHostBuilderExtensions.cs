@@ -5,7 +5,6 @@ using Integrity.Grains.Consumers;
 using Integrity.Grains.Policy;
 using Integrity.Storage.AzureTables.Streaming;
 using Orleans.Configuration;
-using Orleans.Providers;
 
 namespace Integrity.Host.Hosting;
 
@@ -28,17 +27,9 @@ public static class IntegrityHostBuilderExtensions
         {
             silo.UseLocalhostClustering(serviceId: storage.ServiceId, clusterId: storage.ClusterId);
             silo.Configure<ClusterOptions>(o => { o.ServiceId = storage.ServiceId; o.ClusterId = storage.ClusterId; });
-            foreach (var name in new[] { ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME, ProviderConstants.DEFAULT_PUBSUB_PROVIDER_NAME })
-            {
-                silo.AddTableGrainStorage(name, o => o.Configure<IOptions<StorageOptions>>((table, s) =>
-                {
-                    table.ConnectionString = s.Value.EffectiveGrainStateConnectionString;
-                    table.TableName = s.Value.GrainStateTable;
-                    table.TableCount = s.Value.EffectiveGrainStateTableCount;
-                    table.CompressState = s.Value.CompressGrainState;
-                }));
-            }
-
+            silo.AddIntegrityGrainState(
+                sp => sp.GetKeyedService<Azure.Data.Tables.TableServiceClient>(StorageOptions.GrainStateServiceKey) ?? sp.GetRequiredService<Azure.Data.Tables.TableServiceClient>(),
+                storage.GrainStateTable);
             silo.AddEngineTables();
             silo.AddQueryIndex();
             silo.AddJournalStreams(new JournalStreamOptions());

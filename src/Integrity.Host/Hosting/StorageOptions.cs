@@ -1,6 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using Integrity.Azurite;
-using Integrity.Storage.AzureTables.GrainStorage;
 
 namespace Integrity.Host.Hosting;
 
@@ -27,28 +25,9 @@ public sealed class StorageOptions
     public string? EffectiveGrainStateConnectionString =>
         string.IsNullOrWhiteSpace(GrainStateConnectionString) ? ConnectionString : GrainStateConnectionString;
 
-    /// <summary>Table for grain state (same layout as Orleans' AzureTableGrainStorage).</summary>
+    /// <summary>Table for grain state, written by Orleans' AzureTableGrainStorage.</summary>
     [Required]
-    public string GrainStateTable { get; set; } = "IntegrityGrainState";
-
-    /// <summary>
-    /// Tables grain-state rows are spread over (same row layout in each; shard <c>i</c> is <see cref="GrainStateTable"/>
-    /// followed by <c>i</c> in two digits). Unset: <see cref="EmulatorGrainStateTableCount"/> on Azurite, whose cost per
-    /// write grows with the rows of a kind in one table, and 1 on a real account, where that cost is flat and one table
-    /// keeps the data readable by Orleans' official provider without a migration. Fixed for a deployment: rows written
-    /// under another count are not found.
-    /// </summary>
-    [Range(1, GrainStateTables.MaxCount)]
-    public int? GrainStateTableCount { get; set; }
-
-    public const int EmulatorGrainStateTableCount = 16;
-
-    /// <summary>The table count in force: <see cref="GrainStateTableCount"/>, or its default for this account.</summary>
-    public int EffectiveGrainStateTableCount =>
-        GrainStateTableCount ?? (AzuriteConnectionString.IsDevelopmentAccount(EffectiveGrainStateConnectionString) ? EmulatorGrainStateTableCount : 1);
-
-    /// <summary>Grain state JSON stored gzipped (same row layout): several times fewer bytes for storage to take at each checkpoint.</summary>
-    public bool CompressGrainState { get; set; } = true;
+    public string GrainStateTable { get; set; } = Orleans.Hosting.GrainStateSiloBuilderExtensions.DefaultTableName;
 
     /// <summary>Orleans ServiceId; part of every grain-state PartitionKey, so keep it stable across deployments.</summary>
     [Required]

@@ -11,15 +11,13 @@ namespace Integrity.Storage.AzureTables.GrainStorage;
 public readonly record struct StoredEventCounter(string StateName, string Id, long EventsApplied, DateTimeOffset WrittenAt);
 
 /// <summary>
-/// Reads the entity grains' applied-event counters straight from the grain-state table (the row layout of
-/// <see cref="TableGrainStorage"/>: PartitionKey <c>{ServiceId}_{grainType}/{id}</c> sanitized, RowKey the state name,
-/// the state JSON in the <see cref="GrainStateRow"/> data columns), for the load harness and benchmarks that check
-/// exactly-once application against storage. Not used by the engine itself. With several tables
-/// (<see cref="TableGrainStorageOptions.TableCount"/>) it reads each.
+/// Reads the entity grains' applied-event counters straight from the grain-state table (the row layout of Orleans'
+/// AzureTableGrainStorage: PartitionKey <c>{ServiceId}_{grainType}/{id}</c> sanitized, RowKey the state name, the
+/// state JSON in the <see cref="GrainStateRow"/> data columns), for the load harness and benchmarks that check
+/// exactly-once application against storage. Not used by the engine itself.
 /// </summary>
-public sealed class GrainStateCounterReader(TableServiceClient service, string tableName, int tableCount = 1)
+public sealed class GrainStateCounterReader(TableServiceClient service, string tableName)
 {
-    private readonly GrainStateTables _tables = new(tableName, tableCount);
 
     /// <summary>The states that keep an <c>eventsApplied</c> counter (each grain type's only state, of the same name).</summary>
     public static IReadOnlyList<string> CountedStates { get; } = ["seller", "listing", "reviewer"];
@@ -29,14 +27,11 @@ public sealed class GrainStateCounterReader(TableServiceClient service, string t
     /// <summary>Every stored counter (one scan of the table, counted states only).</summary>
     public async IAsyncEnumerable<StoredEventCounter> ReadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        foreach (var name in _tables.Names)
+        await foreach (var row in service.GetTableClient(tableName).QueryAsync<TableEntity>(CountedStatesFilter, cancellationToken: cancellationToken))
         {
-            await foreach (var row in service.GetTableClient(name).QueryAsync<TableEntity>(CountedStatesFilter, cancellationToken: cancellationToken))
+            if (Read(row) is { } counter)
             {
-                if (Read(row) is { } counter)
-                {
-                    yield return counter;
-                }
+                yield return counter;
             }
         }
     }
@@ -45,7 +40,7 @@ public sealed class GrainStateCounterReader(TableServiceClient service, string t
     public async Task<StoredEventCounter?> ReadAsync(string serviceId, string stateName, string id, CancellationToken cancellationToken = default)
     {
         var partitionKey = TableNameRules.SanitizeKey($"{serviceId}_{stateName}/{id}");
-        var row = await service.GetTableClient(_tables.For(partitionKey)).GetEntityIfExistsAsync<TableEntity>(partitionKey, stateName, cancellationToken: cancellationToken);
+        var row = await service.GetTableClient(tableName).GetEntityIfExistsAsync<TableEntity>(partitionKey, stateName, cancellationToken: cancellationToken);
         return row.HasValue && row.Value is { } value ? Read(value) : null;
     }
 
@@ -57,7 +52,7 @@ public sealed class GrainStateCounterReader(TableServiceClient service, string t
             return null;
         }
 
-        var data = GrainStateRow.Json(GrainStateRow.ReadData(row));
+        var data = GrainStateRow.ReadData(row);
         if (data.Length == 0)
         {
             return null;

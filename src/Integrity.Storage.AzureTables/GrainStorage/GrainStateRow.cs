@@ -1,11 +1,10 @@
-using System.IO.Compression;
 using Azure.Data.Tables;
 
 namespace Integrity.Storage.AzureTables.GrainStorage;
 
 /// <summary>
-/// The row layout of Orleans' AzureTableGrainStorage: the serialized state split over binary properties
-/// <c>Data</c>, <c>Data1</c> … <c>Data14</c> of at most 64 KiB each.
+/// The data layout of Orleans' AzureTableGrainStorage (which writes the engine's grain state): bytes split over
+/// binary properties <c>Data</c>, <c>Data1</c> … <c>Data14</c> of at most 64 KiB each. The journal's rows use it too.
 /// </summary>
 public static class GrainStateRow
 {
@@ -17,7 +16,7 @@ public static class GrainStateRow
     private static readonly string[] PropertyNames =
         [DataProperty, .. Enumerable.Range(1, MaxChunks - 1).Select(i => DataProperty + i)];
 
-    /// <summary>Builds the row for a serialized state; fails before any I/O when it cannot fit.</summary>
+    /// <summary>Builds a row holding <paramref name="data"/>; fails before any I/O when it cannot fit.</summary>
     public static TableEntity Create(string partitionKey, string rowKey, ReadOnlyMemory<byte> data)
     {
         if (data.Length > MaxStateBytes)
@@ -57,34 +56,5 @@ public static class GrainStateRow
         }
 
         return chunks.Count == 1 ? chunks[0] : [.. chunks.SelectMany(c => c)];
-    }
-
-    /// <summary>
-    /// The state's JSON gzipped (fastest level): what <see cref="TableGrainStorageOptions.CompressState"/> stores.
-    /// Engine states are mostly event ids and timestamps, which shrink several times, and storage time follows bytes.
-    /// </summary>
-    public static byte[] Compress(byte[] json)
-    {
-        using var buffer = new MemoryStream(json.Length / 4 + 64);
-        using (var gzip = new GZipStream(buffer, CompressionLevel.Fastest, leaveOpen: true))
-        {
-            gzip.Write(json);
-        }
-
-        return buffer.ToArray();
-    }
-
-    /// <summary>The JSON of a row's data, whether it was stored gzipped (magic 1F 8B, never the start of JSON) or plain.</summary>
-    public static byte[] Json(byte[] data)
-    {
-        if (data is not [0x1F, 0x8B, ..])
-        {
-            return data;
-        }
-
-        using var gzip = new GZipStream(new MemoryStream(data), CompressionMode.Decompress);
-        using var json = new MemoryStream(data.Length * 4);
-        gzip.CopyTo(json);
-        return json.ToArray();
     }
 }

@@ -1,8 +1,8 @@
 namespace Integrity.Storage.AzureTables.GrainStorage;
 
-/// <summary>Serialized grain state does not fit in one Table row (15 × 64 KiB); nothing was written.</summary>
+/// <summary>Data does not fit in one Table row (15 × 64 KiB); nothing was written.</summary>
 public sealed class GrainStateTooLargeException(string partitionKey, string rowKey, int size, int limit)
-    : Exception($"Grain state '{rowKey}' of '{partitionKey}' is {size:N0} bytes serialized; a Table row holds at most {limit:N0} bytes (15 × 64 KiB). Nothing was written; the stored row is unchanged.")
+    : Exception($"Row '{rowKey}' of '{partitionKey}' would hold {size:N0} bytes; a Table row holds at most {limit:N0} bytes (15 × 64 KiB). Nothing was written; the stored row is unchanged.")
 {
     public int Size { get; } = size;
 
