@@ -9,8 +9,8 @@ namespace Integrity.Storage.AzureTables.Index;
 /// Row layout of the index tables, chosen so every list is one range query in one partition, read in key order.
 /// <list type="bullet">
 /// <item>Entities table, partition <c>entity_{kind}</c>, RowKey the id: where each entity stands, and the keys of its list rows.</item>
-/// <item>Entities table, partition <c>risk_{kind}</c>, RowKey <c>{9 − level}_{1000 − score×10:D4}_{id}</c>: top risk is the partition's start.</item>
-/// <item>Entities table, partition <c>open</c>, RowKey <c>{9 − level}_{1000 − score×10:D4}_{kind}_{id}</c>: cases awaiting an analyst.</item>
+/// <item>Entities table, partition <c>risk_{kind}</c>, RowKey <c>{9 − level}_{10000 − score×100:D5}_{id}</c>: top risk is the partition's start.</item>
+/// <item>Entities table, partition <c>open</c>, RowKey <c>{9 − level}_{10000 − score×100:D5}_{kind}_{id}</c>: cases awaiting an analyst.</item>
 /// <item>Decisions table, partition <c>all</c> and <c>{kind}</c>, RowKey <c>{inverted ticks:D19}_{entryId}</c>: newest first.</item>
 /// </list>
 /// </summary>
@@ -27,8 +27,15 @@ internal static class IndexRows
 
     public static string OpenKey(RankedEntity e) => $"{Rank(e)}_{e.Kind}_{TableNameRules.SanitizeKey(e.Id)}";
 
+    /// <summary>
+    /// Level, then score at the resolution the row shows (<see cref="ShownScore"/>): a key coarser than the score shown
+    /// ordered two entities whose scores differed by less than its step by id instead of by score.
+    /// </summary>
     private static string Rank(RankedEntity e) =>
-        string.Create(CultureInfo.InvariantCulture, $"{9 - Math.Clamp(e.Level, 0, 9)}_{1000 - (int)Math.Round(Math.Clamp(e.Score, 0, 100) * 10):D4}");
+        string.Create(CultureInfo.InvariantCulture, $"{9 - Math.Clamp(e.Level, 0, 9)}_{10000 - (int)Math.Round(ShownScore(e.Score) * 100):D5}");
+
+    /// <summary>The score a list row keeps and shows: 0–100 to two decimals, exactly what its rank key orders by.</summary>
+    public static double ShownScore(double score) => Math.Round(Math.Clamp(score, 0, 100), 2);
 
     /// <summary>Sorts newest first; equal prefixes (same instant) are told apart by the entry id after '_'.</summary>
     public static string InvertedTime(DateTimeOffset at) =>
@@ -47,7 +54,7 @@ internal static class IndexRows
             ["EntityId"] = e.Id,
             ["Level"] = e.Level,
             ["Step"] = e.Step,
-            ["Score"] = e.Score,
+            ["Score"] = ShownScore(e.Score),
             ["ReasonCodes"] = string.Join(' ', e.ReasonCodes),
             ["LastEntryId"] = e.LastEntryId,
             ["LastOrigin"] = e.LastOrigin,
