@@ -229,6 +229,7 @@ public sealed class IngestSender : IDisposable
 {
     private static readonly MediaTypeHeaderValue Ndjson = new("application/x-ndjson");
     private readonly HttpClient _http;
+    private int _inFlight;
     private readonly SenderOptions _options;
     private readonly string _apiKey;
     private Uri _target;
@@ -264,6 +265,9 @@ public sealed class IngestSender : IDisposable
 
     /// <summary>Answered 202 events over time: (seconds since start, events accepted so far), one sample per batch.</summary>
     public long StartedAtTimestamp { get; private set; }
+
+    /// <summary>Requests sent whose answer has not been read yet.</summary>
+    public int InFlight => Volatile.Read(ref _inFlight);
 
     public async Task RunAsync(SyntheticMarket market, CancellationToken cancellationToken = default)
     {
@@ -352,12 +356,14 @@ public sealed class IngestSender : IDisposable
             Stats.Request();
             var sentAt = Stopwatch.GetTimestamp();
             HttpResponseMessage response;
+            Interlocked.Increment(ref _inFlight);
             try
             {
                 response = await _http.SendAsync(request, hard);
             }
             catch (Exception e) when (e is HttpRequestException or IOException || (e is TaskCanceledException && !hard.IsCancellationRequested))
             {
+                Interlocked.Decrement(ref _inFlight);
                 Stats.TransportError();
                 if (_options.KeepLedger)
                 {
@@ -370,7 +376,16 @@ public sealed class IngestSender : IDisposable
 
             using (response)
             {
-                var bytes = await response.Content.ReadAsByteArrayAsync(hard);
+                byte[] bytes;
+                try
+                {
+                    bytes = await response.Content.ReadAsByteArrayAsync(hard);
+                }
+                finally
+                {
+                    Interlocked.Decrement(ref _inFlight);
+                }
+
                 var micros = (long)Stopwatch.GetElapsedTime(sentAt).TotalMicroseconds;
                 switch (response.StatusCode)
                 {
