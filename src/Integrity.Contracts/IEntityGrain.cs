@@ -11,11 +11,12 @@ public interface IEntityGrain : IGrainWithStringKey
     Task<WorkResult> ApplyAsync(EntityWork work);
 
     /// <summary>
-    /// Writes the state if anything changed since the last write; completes when it is durable. Interleaves with
-    /// work, so a checkpoint's writes do not stall delivery (the grain keeps one write under way at a time).
+    /// Writes the state if anything changed since the last write; completes when it is durable, with the journal rows
+    /// the stored state covers (which a checkpoint must not pass). Interleaves with work, so a checkpoint's writes do
+    /// not stall delivery (the grain keeps one write under way at a time).
     /// </summary>
     [AlwaysInterleave]
-    Task FlushAsync();
+    Task<JournalCoverage> FlushAsync();
 
     /// <summary>The entity as an analyst sees it. Read-only, so it interleaves with work.</summary>
     [AlwaysInterleave]
@@ -30,6 +31,12 @@ public interface IPartitionConsumerGrain : IGrainWithStringKey
 {
     /// <summary>Highest sequence dispatched, and highest durably checkpointed.</summary>
     Task<ConsumerProgress> GetProgressAsync();
+
+    /// <summary>
+    /// Runs a checkpoint now instead of at the next tick (an operator's drain before maintenance): the touched grains
+    /// are written and the checkpoint moves if their stored state holds their rows; otherwise the rows are replayed.
+    /// </summary>
+    Task<ConsumerProgress> CheckpointNowAsync();
 }
 
 [GenerateSerializer, Immutable, Alias("integrity.ConsumerProgress")]

@@ -76,6 +76,36 @@ public sealed class FlushInterleavingTests(FlushInterleavingFixture cluster) : I
         Assert.Equal(1, (await cluster.StoredAsync("S-flush-failed"))?.EventsApplied);
     }
 
+    /// <summary>
+    /// The checkpoint rule when a grain's final write fails at deactivation: its next activation reads the older row and
+    /// has nothing dirty to write, so a consumer that only asked it to flush moved its checkpoint past the lost event.
+    /// </summary>
+    [Fact]
+    public async Task A_final_write_that_fails_at_deactivation_loses_nothing_and_the_checkpoint_does_not_pass_it()
+    {
+        var b = new ScenarioBuilder { Prefix = "deact-fail" };
+        var registered = b.Seller("S-deact-fail");
+        var journal = cluster.Journal;
+        await journal.AppendAsync([registered], CancellationToken.None);
+        var partition = Integrity.Storage.AzureTables.Journal.JournalPartitioner.PartitionOf(registered, journal.PartitionCount);
+        var head = await journal.HeadAsync(partition);
+        var consumer = cluster.Client.GetGrain<IPartitionConsumerGrain>(StreamNames.PartitionKey(partition));
+        var seller = cluster.Client.GetGrain<ISellerGrain>("S-deact-fail");
+        await cluster.WaitAsync(async () => (await consumer.GetProgressAsync()).Dispatched >= head, "the row was not dispatched");
+
+        // The next write of the seller (its last, at deactivation: checkpoints here only run when asked) fails.
+        var hold = cluster.Writes.HoldNext(seller.GetGrainId(), fail: true);
+        hold.Release();
+        await seller.Cast<Orleans.Core.Internal.IGrainManagementExtension>().DeactivateOnIdle();
+        await hold.Entered.WaitAsync(Bound);
+
+        var afterLoss = await consumer.CheckpointNowAsync().WaitAsync(Bound);
+        Assert.True(afterLoss.Checkpointed < head, $"the checkpoint reached {afterLoss.Checkpointed} (row {head}), whose effect was lost");
+
+        await cluster.WaitAsync(async () => (await consumer.CheckpointNowAsync()).Checkpointed >= head, "the checkpoint never reached the replayed row");
+        Assert.Equal(1, (await cluster.StoredAsync("S-deact-fail"))?.EventsApplied);
+    }
+
     private static EntityWork Work(IntegrityEvent e) => new([new WorkItem(Event: e)]);
 }
 
@@ -93,6 +123,19 @@ public sealed class FlushInterleavingFixture : IAsyncLifetime
 
     public IClusterClient Client => Cluster.Client;
 
+    public Integrity.Storage.AzureTables.Journal.IEventJournal Journal => Cluster.GetSiloServiceProvider().GetRequiredService<Integrity.Storage.AzureTables.Journal.IEventJournal>();
+
+    /// <summary>Waits until the condition holds, within 30 s.</summary>
+    public async Task WaitAsync(Func<Task<bool>> condition, string failure)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, failure);
+            await Task.Delay(50);
+        }
+    }
+
     private InProcessTestCluster Cluster => _cluster ?? throw new InvalidOperationException("The cluster has not started.");
 
     public async Task InitializeAsync()
@@ -103,7 +146,8 @@ public sealed class FlushInterleavingFixture : IAsyncLifetime
         var builder = new InProcessTestClusterBuilder(1);
         builder.ConfigureSilo((_, silo) =>
         {
-            EngineFixture.ConfigureEngine(silo, connection, stateProviderName: UngatedStorage);
+            // Checkpoints only when a test asks (CheckpointNowAsync): the ticks of the longest interval are far apart.
+            EngineFixture.ConfigureEngine(silo, connection, c => c.CheckpointInterval = TimeSpan.FromMinutes(5), stateProviderName: UngatedStorage);
             Orleans.Runtime.Hosting.StorageProviderExtensions.AddGrainStorage(silo.Services, ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME, (sp, _) =>
                 new GatedGrainStorage(sp.GetRequiredKeyedService<IGrainStorage>(UngatedStorage), writes));
         });

@@ -1,6 +1,7 @@
 using Integrity.Contracts;
 using Integrity.Contracts.Services;
 using Integrity.Domain.Events;
+using Integrity.Grains.Checkpoints;
 using Integrity.Grains.Decisions;
 using Integrity.Grains.Routing;
 using Microsoft.Extensions.Logging;
@@ -14,13 +15,15 @@ namespace Integrity.Grains.Consumers;
 /// <summary>
 /// Consumes one journal partition: each row's events go to their entity grains (in phases, in order), and every
 /// <see cref="PartitionConsumerOptions.CheckpointInterval"/> the grains touched since the last checkpoint write
-/// their state, pending decisions reach the audit table, and only then the checkpoint moves. A crash therefore
-/// replays from the checkpoint, and grains drop what they had already applied (idempotent by event id).
+/// their state, pending decisions reach the audit table, and only then the checkpoint moves, and only if every grain's
+/// stored state holds the rows it received (Checkpoints/README.md); otherwise the rows after the checkpoint are
+/// replayed. A crash therefore replays from the checkpoint, and grains drop what they had already applied.
 /// </summary>
 [ImplicitStreamSubscription(StreamNames.JournalNamespace)]
 [Reentrant]
 public sealed partial class PartitionConsumerGrain(
     IJournalCheckpointStore checkpoints,
+    IJournalRows journal,
     IDeadLetterSink deadLetters,
     IDecisionSink decisions,
     IOptions<PartitionConsumerOptions> options,
@@ -30,8 +33,9 @@ public sealed partial class PartitionConsumerGrain(
     public const string BrandDirectoryKey = "all";
 
     private readonly PartitionConsumerOptions _options = options.Value;
+    private const int ReplayPageRows = 50;
     private readonly SemaphoreSlim _dispatching = new(1, 1);
-    private HashSet<EntityRef> _dirty = [];
+    private CheckpointLedger _ledger = new(0);
     private int _partition;
     private long _dispatched;
     private long _checkpointed;
@@ -44,6 +48,7 @@ public sealed partial class PartitionConsumerGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _partition = StreamNames.PartitionOf(this.GetPrimaryKeyString());
+        _ledger = new CheckpointLedger(_partition);
         _checkpointed = _dispatched = await checkpoints.ReadAsync(_partition, cancellationToken);
         var poll = TimeSpan.FromMilliseconds(Math.Max(1, _options.CheckpointInterval.TotalMilliseconds / 4));
         this.RegisterGrainTimer(CheckpointOnTickAsync, new GrainTimerCreationOptions(poll, poll) { Interleave = true });
@@ -86,7 +91,19 @@ public sealed partial class PartitionConsumerGrain(
                 return; // redelivered by the stream after a restart or a retry
             }
 
-            await DispatchWithRetryAsync(item);
+            if (item.Sequence > _dispatched + 1)
+            {
+                // Rows are numbered without holes: the stream started past rows this activation never saw (its
+                // predecessor could not checkpoint on the way out). Read them from the journal; never skip.
+                LogCatchingUp(logger, _partition, _dispatched, item.Sequence);
+                await ReplayAsync(_dispatched, item.Sequence - 1, rewind: false);
+            }
+
+            if (!await DispatchWithRetryAsync(item))
+            {
+                await ReplayAsync(_checkpointed, item.Sequence, rewind: true);
+            }
+
             _dispatched = item.Sequence;
         }
         finally
@@ -106,14 +123,25 @@ public sealed partial class PartitionConsumerGrain(
     public Task<ConsumerProgress> GetProgressAsync() =>
         Task.FromResult(new ConsumerProgress(_partition, _dispatched, _checkpointed, _applied, _duplicates, _rejected));
 
-    private async Task DispatchWithRetryAsync(JournalSlice slice)
+    public async Task<ConsumerProgress> CheckpointNowAsync()
+    {
+        while (_checkpointing)
+        {
+            await Task.Delay(10);
+        }
+
+        await CheckpointAsync(CancellationToken.None);
+        return await GetProgressAsync();
+    }
+
+    /// <summary>Delivers a row until it succeeds; false when an entity refused it for a gap (the caller replays).</summary>
+    private async Task<bool> DispatchWithRetryAsync(JournalSlice slice)
     {
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                await DispatchAsync(slice);
-                return;
+                return await DispatchAsync(slice);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -124,24 +152,89 @@ public sealed partial class PartitionConsumerGrain(
         }
     }
 
-    private async Task DispatchAsync(JournalSlice slice)
+    /// <summary>
+    /// Replays the rows after <paramref name="after"/> through <paramref name="through"/> from the journal. With
+    /// <paramref name="rewind"/> (from the durable checkpoint, after a gap or a shortfall), deliveries first drop their
+    /// claims on previous rows; a gap met during the replay starts it again.
+    /// </summary>
+    private async Task ReplayAsync(long after, long through, bool rewind)
+    {
+        for (var pass = 1; ; pass++)
+        {
+            if (rewind)
+            {
+                _ledger.Rewind();
+                LogReplaying(logger, _partition, after, through, pass);
+            }
+
+            var position = after;
+            var gap = false;
+            while (position < through && !gap)
+            {
+                var rows = await journal.ReadAsync(_partition, position, ReplayPageRows, CancellationToken.None);
+                if (rows.Count == 0)
+                {
+                    break;
+                }
+
+                foreach (var row in rows.TakeWhile(r => r.Sequence <= through))
+                {
+                    if (!await DispatchWithRetryAsync(row))
+                    {
+                        gap = true;
+                        break;
+                    }
+
+                    position = row.Sequence;
+                }
+
+                if (rows[^1].Sequence >= through)
+                {
+                    break;
+                }
+            }
+
+            if (!gap)
+            {
+                return;
+            }
+
+            after = _checkpointed;
+            rewind = true;
+            await Task.Delay(_options.RetryDelay);
+        }
+    }
+
+    private async Task<bool> DispatchAsync(JournalSlice slice)
     {
         if (!_options.WriteThrough)
         {
-            await DispatchAsync(slice, slice.Events, writeThrough: false);
-            return;
+            return await DispatchAsync(slice, slice.Events, writeThrough: false);
         }
 
         foreach (var e in slice.Events)
         {
-            await DispatchAsync(slice, [e], writeThrough: true);
+            if (!await DispatchAsync(slice, [e], writeThrough: true))
+            {
+                return false;
+            }
         }
 
         await decisions.FlushAsync();
+        var taken = _ledger.TakePending();
+        var stored = await FlushAllAsync(taken.Keys);
+        if (_ledger.Uncovered(taken, stored).Count > 0)
+        {
+            _ledger.Restore(taken);
+            return false;
+        }
+
         await checkpoints.AdvanceAsync(_partition, slice.Sequence, time.GetUtcNow());
+        _checkpointed = slice.Sequence;
+        return true;
     }
 
-    private async Task DispatchAsync(JournalSlice slice, IReadOnlyList<IntegrityEvent> events, bool writeThrough)
+    private async Task<bool> DispatchAsync(JournalSlice slice, IReadOnlyList<IntegrityEvent> events, bool writeThrough)
     {
         var brands = WorkPlan.Brands(events);
         if (brands.Count > 0)
@@ -152,7 +245,8 @@ public sealed partial class PartitionConsumerGrain(
         // Grains are marked dirty before they are called, so a checkpoint taken meanwhile still flushes them.
         var prices = await WorkPlan.ObserveCategoriesAsync(GrainFactory, events);
         var plan = new WorkPlan(events, prices);
-        var totals = await WorkDelivery.RunAsync(GrainFactory, plan, onTouched: entity => _dirty.Add(entity));
+        var totals = await WorkDelivery.RunAsync(GrainFactory, plan, rowFor: entity => _ledger.Stamp(entity, slice.Sequence));
+        _ledger.Delivered(totals.Touched.Where(t => !totals.Gaps.Contains(t)), slice.Sequence);
         if (writeThrough)
         {
             await Task.WhenAll(totals.Touched.Select(t => WorkPlan.Grain(GrainFactory, t).FlushAsync()));
@@ -172,6 +266,8 @@ public sealed partial class PartitionConsumerGrain(
             _rejected += unique.Count;
             await deadLetters.AppendAsync(unique);
         }
+
+        return totals.Gaps.Count == 0;
     }
 
     private ConsumerDeadLetter Letter(JournalSlice slice, RejectedEvent r)
@@ -182,31 +278,56 @@ public sealed partial class PartitionConsumerGrain(
 
     private async Task CheckpointAsync(CancellationToken cancellationToken)
     {
-        if (_checkpointing || _dispatched == _checkpointed)
+        if (_checkpointing || (_dispatched == _checkpointed && _ledger.PendingCount == 0))
         {
             return;
         }
 
         _checkpointing = true;
         var upTo = _dispatched;
-        var dirty = _dirty;
-        _dirty = [];
+        var taken = _ledger.TakePending();
+        var replay = false;
         try
         {
-            await FlushAllAsync(dirty);
-            await decisions.FlushAsync(cancellationToken);
-            await checkpoints.AdvanceAsync(_partition, upTo, time.GetUtcNow(), cancellationToken);
-            _checkpointed = upTo;
+            var stored = await FlushAllAsync(taken.Keys);
+            var uncovered = _ledger.Uncovered(taken, stored);
+            if (uncovered.Count > 0)
+            {
+                // Their stored state lacks rows they had received (a lost write at deactivation, a dead silo): no
+                // checkpoint past them; replay the rows after the checkpoint instead.
+                _ledger.Restore(taken);
+                LogUncovered(logger, _partition, uncovered.Count, uncovered[0].ToString(), upTo);
+                replay = true;
+            }
+            else
+            {
+                await decisions.FlushAsync(cancellationToken);
+                await checkpoints.AdvanceAsync(_partition, upTo, time.GetUtcNow(), cancellationToken);
+                _checkpointed = upTo;
+            }
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            // Keep them dirty; the next checkpoint writes them again and only then moves on.
-            _dirty.UnionWith(dirty);
+            // Keep them pending; the next checkpoint writes them again and only then moves on.
+            _ledger.Restore(taken);
             LogCheckpointFailed(logger, _partition, upTo, e.Message);
         }
         finally
         {
             _checkpointing = false;
+        }
+
+        if (replay)
+        {
+            await _dispatching.WaitAsync(cancellationToken);
+            try
+            {
+                await ReplayAsync(_checkpointed, _dispatched, rewind: true);
+            }
+            finally
+            {
+                _dispatching.Release();
+            }
         }
     }
 
@@ -214,21 +335,22 @@ public sealed partial class PartitionConsumerGrain(
     /// Writes the grains' states, at most <see cref="PartitionConsumerOptions.MaxConcurrentFlushes"/> at a time: thousands
     /// of writes at once only queue up in storage until they time out (and a retried write can meet its own row).
     /// </summary>
-    private async Task FlushAllAsync(IReadOnlyCollection<EntityRef> entities)
+    private async Task<IReadOnlyDictionary<EntityRef, JournalCoverage>> FlushAllAsync(IEnumerable<EntityRef> entities)
     {
         using var slots = new SemaphoreSlim(_options.MaxConcurrentFlushes);
-        await Task.WhenAll(entities.Select(async e =>
+        var stored = await Task.WhenAll(entities.Select(async e =>
         {
             await slots.WaitAsync();
             try
             {
-                await WorkPlan.Grain(GrainFactory, e).FlushAsync();
+                return (Entity: e, Coverage: await WorkPlan.Grain(GrainFactory, e).FlushAsync());
             }
             finally
             {
                 slots.Release();
             }
         }));
+        return stored.ToDictionary(s => s.Entity, s => s.Coverage);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Partition {Partition}: dispatch of row {Sequence} failed (attempt {Attempt}), retrying: {Error}")]
@@ -239,6 +361,15 @@ public sealed partial class PartitionConsumerGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Partition {Partition}: row {Sequence} still had notices after {Rounds} rounds; the rest are dropped")]
     private static partial void LogRoundsExhausted(ILogger logger, int partition, long sequence, int rounds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Partition {Partition}: {Count} grains' stored state lacks rows they received (first: {Entity}); no checkpoint past {Sequence}, replaying from the checkpoint")]
+    private static partial void LogUncovered(ILogger logger, int partition, int count, string entity, long sequence);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Partition {Partition}: replaying rows {After}+1..{Through} from the journal (pass {Pass})")]
+    private static partial void LogReplaying(ILogger logger, int partition, long after, long through, int pass);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Partition {Partition}: the stream resumed at row {Next} after {Dispatched}; reading the rows between from the journal")]
+    private static partial void LogCatchingUp(ILogger logger, int partition, long dispatched, long next);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Partition {Partition}: stream error {Error}")]
     private static partial void LogStreamError(ILogger logger, int partition, string error);

@@ -3,6 +3,7 @@ using Integrity.Domain.Enforcement;
 using Integrity.Domain.Rules;
 using Integrity.Domain.Serialization;
 using Integrity.Domain.State;
+using Integrity.Grains.Checkpoints;
 using Integrity.Grains.Decisions;
 using Integrity.Grains.Policy;
 using Integrity.Grains.Routing;
@@ -16,7 +17,7 @@ namespace Integrity.Grains.Entities;
 /// handed to the audit sink, and a last write when the activation ends. Subclasses only choose domain calls.
 /// </summary>
 public abstract partial class EntityGrain<TState>(
-    IPersistentState<TState> persisted,
+    IPersistentState<EntityRecord<TState>> persisted,
     IDecisionSink decisions,
     IPolicyProvider policy,
     TimeProvider time,
@@ -25,8 +26,10 @@ public abstract partial class EntityGrain<TState>(
 {
     private bool _dirty;
     private Task? _writing;
+    private EntityCoverage _coverage = new();
+    private JournalCoverage _stored = JournalCoverage.None;
 
-    protected TState State => persisted.State;
+    protected TState State => persisted.State.State;
 
     protected Domain.Policy.PolicyOptions Policy => policy.Current;
 
@@ -38,8 +41,11 @@ public abstract partial class EntityGrain<TState>(
     {
         if (!persisted.RecordExists)
         {
-            persisted.State = Create(Id);
+            persisted.State = new EntityRecord<TState> { State = Create(Id) };
         }
+
+        _coverage = new EntityCoverage(persisted.State.JournalRows);
+        _stored = new JournalCoverage(_coverage.Snapshot());
 
         ScheduleOverrideExpiry();
         return Task.CompletedTask;
@@ -154,9 +160,17 @@ public abstract partial class EntityGrain<TState>(
     /// </summary>
     public async Task<WorkResult> ApplyAsync(EntityWork work)
     {
+        if (work.Row is { } row && !_coverage.Holds(row))
+        {
+            // An earlier activation applied rows whose state never reached storage: refuse, and let the consumer
+            // replay from its checkpoint (Checkpoints/README.md).
+            LogGap(logger, GetType().Name, Id, row.Partition, row.Previous, _coverage.Through(row.Partition));
+            return WorkResult.Empty with { Gap = row };
+        }
+
         var batch = new WorkBatch();
-        var original = persisted.State;
-        persisted.State = original.Clone();
+        var original = persisted.State.State;
+        persisted.State.State = original.Clone();
         try
         {
             foreach (var item in work.Items)
@@ -175,15 +189,24 @@ public abstract partial class EntityGrain<TState>(
         }
         catch
         {
-            persisted.State = original;
+            persisted.State.State = original;
             _dirty = true;
             throw;
+        }
+
+        if (work.Row is { } done && _coverage.Advance(done))
+        {
+            _dirty = true;
         }
 
         return new WorkResult(batch.Applied, batch.Duplicates, batch.Rejected, batch.Notices);
     }
 
-    public Task FlushAsync() => _dirty ? WriteAsync() : _writing ?? Task.CompletedTask;
+    public async Task<JournalCoverage> FlushAsync()
+    {
+        await (_dirty ? WriteAsync() : _writing ?? Task.CompletedTask);
+        return _stored;
+    }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
@@ -198,8 +221,8 @@ public abstract partial class EntityGrain<TState>(
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            // The journal checkpoint has not moved past these events (the consumer flushes before it does), so
-            // a replay restores them; log loudly all the same.
+            // No checkpoint has passed these rows: the consumer checks each grain's stored coverage before it moves,
+            // and the next activation's coverage is the stored one, so the consumer replays them (Checkpoints/README.md).
             LogLastWriteFailed(logger, GetType().Name, Id, e.Message);
         }
     }
@@ -222,11 +245,14 @@ public abstract partial class EntityGrain<TState>(
         }
 
         _dirty = false;
+        var covered = _coverage.Snapshot();
+        persisted.State.JournalRows = covered;
         var write = persisted.WriteStateAsync();
         _writing = write;
         try
         {
             await write;
+            _stored = new JournalCoverage(covered);
         }
         catch
         {
@@ -244,7 +270,7 @@ public abstract partial class EntityGrain<TState>(
     {
         if (result.Changed)
         {
-            persisted.State = result.State;
+            persisted.State.State = result.State;
             _dirty = true;
             Publish(result);
             await WriteAsync();
@@ -272,7 +298,7 @@ public abstract partial class EntityGrain<TState>(
         switch (result.Status)
         {
             case ApplyStatus.Applied:
-                persisted.State = result.State;
+                persisted.State.State = result.State;
                 _dirty = true;
                 if (item.Event is not null)
                 {
@@ -298,6 +324,9 @@ public abstract partial class EntityGrain<TState>(
             decisions.Publish(AuditRecords.From(decision, time.GetUtcNow()));
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Grain} {Id}: partition {Partition} delivered after row {Previous}, but the state holds rows only through {Through}; refused for a replay from the checkpoint")]
+    private static partial void LogGap(ILogger logger, string grain, string id, int partition, long previous, long through);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "{Grain} {Id}: state write at deactivation failed; replay from the journal checkpoint will restore it: {Error}")]
     private static partial void LogLastWriteFailed(ILogger logger, string grain, string id, string error);

@@ -4,6 +4,7 @@ using Integrity.Domain.Helpers;
 using Integrity.Domain.Rules;
 using Integrity.Domain.State;
 using Integrity.Grains.Consumers;
+using Integrity.Grains.Checkpoints;
 using Integrity.Grains.Decisions;
 using Integrity.Grains.Policy;
 using Microsoft.Extensions.Logging;
@@ -15,7 +16,7 @@ namespace Integrity.Grains.Entities;
 /// and tells each review's reviewer what it saw (co-reviewers, copied text), and its seller how it now stands.
 /// </summary>
 public sealed class ListingGrain(
-    [PersistentState("listing")] IPersistentState<ListingState> state,
+    [PersistentState("listing")] IPersistentState<EntityRecord<ListingState>> state,
     IDecisionSink decisions,
     IPolicyProvider policy,
     TimeProvider time,

@@ -3,6 +3,7 @@ using Integrity.Domain.Events;
 using Integrity.Domain.Helpers;
 using Integrity.Domain.Rules;
 using Integrity.Domain.State;
+using Integrity.Grains.Checkpoints;
 using Integrity.Grains.Decisions;
 using Integrity.Grains.Policy;
 using Microsoft.Extensions.Logging;
@@ -14,7 +15,7 @@ namespace Integrity.Grains.Entities;
 /// listing it reviewed, and a flagged reviewer tells each listing it newly reviews.
 /// </summary>
 public sealed class ReviewerGrain(
-    [PersistentState("reviewer")] IPersistentState<ReviewerState> state,
+    [PersistentState("reviewer")] IPersistentState<EntityRecord<ReviewerState>> state,
     IDecisionSink decisions,
     IPolicyProvider policy,
     TimeProvider time,

@@ -3,6 +3,7 @@ using Integrity.Domain.Events;
 using Integrity.Domain.Helpers;
 using Integrity.Domain.Rules;
 using Integrity.Domain.State;
+using Integrity.Grains.Checkpoints;
 using Integrity.Grains.Decisions;
 using Integrity.Grains.Policy;
 using Microsoft.Extensions.Logging;
@@ -14,7 +15,7 @@ namespace Integrity.Grains.Entities;
 /// seller sharing a strong identifier hears of it (a closed store puts its network on hold).
 /// </summary>
 public sealed class SellerGrain(
-    [PersistentState("seller")] IPersistentState<SellerState> state,
+    [PersistentState("seller")] IPersistentState<EntityRecord<SellerState>> state,
     IDecisionSink decisions,
     IPolicyProvider policy,
     TimeProvider time,

@@ -8,7 +8,8 @@ namespace Integrity.Grains.Routing;
 /// later work. Used by the journal consumer for each row and by an entity grain to tell its neighbours about an
 /// analyst's action. Work for <c>self</c> is applied through <c>applySelf</c> instead of a
 /// grain call, because a grain calling itself mid-request would wait on itself. <c>onTouched</c> hears of each
-/// grain before it is called (the consumer marks it dirty so a checkpoint taken meanwhile flushes it).
+/// grain before it is called (the consumer marks it dirty so a checkpoint taken meanwhile flushes it); <c>rowFor</c>
+/// stamps each delivery with its journal row (Checkpoints/README.md).
 /// </summary>
 public static class WorkDelivery
 {
@@ -27,6 +28,9 @@ public static class WorkDelivery
 
         public HashSet<EntityRef> Touched { get; } = [];
 
+        /// <summary>Entities that refused their work for a gap in the rows they hold (the caller replays).</summary>
+        public HashSet<EntityRef> Gaps { get; } = [];
+
         public bool Exhausted { get; set; }
     }
 
@@ -35,7 +39,8 @@ public static class WorkDelivery
         WorkPlan plan,
         Action<EntityRef>? onTouched = null,
         EntityRef? self = null,
-        Func<EntityWork, Task<WorkResult>>? applySelf = null)
+        Func<EntityWork, Task<WorkResult>>? applySelf = null,
+        Func<EntityRef, JournalRow>? rowFor = null)
     {
         var totals = new Totals();
         for (var round = 0; plan.HasWork; round++)
@@ -55,9 +60,15 @@ public static class WorkDelivery
 
             var results = await Task.WhenAll(work.Select(w => w.Entity == self && applySelf is not null
                 ? applySelf(w.Work)
-                : WorkPlan.Grain(grains, w.Entity).ApplyAsync(w.Work)));
-            foreach (var result in results)
+                : WorkPlan.Grain(grains, w.Entity).ApplyAsync(rowFor is null ? w.Work : w.Work with { Row = rowFor(w.Entity) })));
+            for (var i = 0; i < results.Length; i++)
             {
+                var result = results[i];
+                if (result.Gap is not null)
+                {
+                    totals.Gaps.Add(work[i].Entity);
+                }
+
                 totals.Applied += result.Applied;
                 totals.Duplicates += result.Duplicates;
                 totals.Rejected.AddRange(result.Rejected);

@@ -59,13 +59,16 @@ public sealed class GrainStateCounterReader(TableServiceClient service, string t
         }
 
         using var json = JsonDocument.Parse(data);
-        var id = json.RootElement.TryGetProperty(row.RowKey + "Id", out var idValue) ? idValue.GetString() : null;
+
+        // Entity grains store their domain state under "state", beside the journal rows it covers.
+        var state = json.RootElement.TryGetProperty("state", out var inner) && inner.ValueKind == JsonValueKind.Object ? inner : json.RootElement;
+        var id = state.TryGetProperty(row.RowKey + "Id", out var idValue) ? idValue.GetString() : null;
         if (id is null)
         {
             return null;
         }
 
-        var applied = json.RootElement.TryGetProperty("eventsApplied", out var count) ? count.GetInt64() : 0;
+        var applied = state.TryGetProperty("eventsApplied", out var count) ? count.GetInt64() : 0;
         return new StoredEventCounter(row.RowKey, id, applied, row.Timestamp ?? default);
     }
 }

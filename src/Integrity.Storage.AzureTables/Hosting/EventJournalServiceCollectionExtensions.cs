@@ -30,6 +30,7 @@ public static class EventJournalServiceCollectionExtensions
             sp.GetRequiredService<ILogger<TableEventJournal>>()));
         services.AddSingleton<IEventJournal>(sp => sp.GetRequiredService<TableEventJournal>());
         services.TryAddSingleton<IJournalSource>(sp => sp.GetRequiredService<TableEventJournal>());
+        services.TryAddSingleton<IJournalRows>(sp => sp.GetRequiredService<IJournalSource>());
         services.AddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<TableEventJournalOptions>>().Value;

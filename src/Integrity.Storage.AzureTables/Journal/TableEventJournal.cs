@@ -167,7 +167,7 @@ public sealed partial class TableEventJournal : IEventJournal, IJournalSource
         return head.Next - 1;
     }
 
-    async Task<IReadOnlyList<JournalSlice>> IJournalSource.ReadAsync(int partition, long afterSequence, int maxRows, CancellationToken cancellationToken) =>
+    async Task<IReadOnlyList<JournalSlice>> Contracts.Services.IJournalRows.ReadAsync(int partition, long afterSequence, int maxRows, CancellationToken cancellationToken) =>
         [.. (await ReadAsync(partition, afterSequence, maxRows, cancellationToken)).Select(r => new JournalSlice(r.Partition, r.Sequence, r.Events))];
 
     Task IJournalSource.AppendAsync(IReadOnlyList<IntegrityEvent> events, CancellationToken cancellationToken) => AppendAsync(events, cancellationToken);
