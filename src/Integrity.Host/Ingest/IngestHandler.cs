@@ -110,6 +110,11 @@ public sealed partial class IngestHandler(
                 "The body is declared as gzip (Content-Encoding: gzip) but could not be decompressed; nothing from this request was accepted.");
         }
 
+        foreach (var fault in batch.ParserFaults)
+        {
+            LogParserFault(logger, requestId, fault);
+        }
+
         if (batch.Events == 0)
         {
             return Problem(StatusCodes.Status400BadRequest, "Empty body",
