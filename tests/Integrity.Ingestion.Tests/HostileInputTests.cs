@@ -267,6 +267,27 @@ public sealed class HostileInputTests(IngestAppFixture fixture)
             threads: 2);
     }
 
+    [Fact]
+    public async Task A_body_with_broken_chunked_framing_is_a_400_problem()
+    {
+        using var tcp = new System.Net.Sockets.TcpClient();
+        await tcp.ConnectAsync(App.Address.Host, App.Address.Port);
+        var stream = tcp.GetStream();
+        var line = Wire.Review(Unique());
+        var request =
+            $"POST /v1/events HTTP/1.1\r\nHost: {App.Address.Authority}\r\nX-Api-Key: {Integrity.Testing.TestSecrets.IngestKey}\r\n" +
+            $"Content-Type: application/x-ndjson\r\nTransfer-Encoding: chunked\r\n\r\n{line.Length:x}\r\n{line}\r\nZZ\r\n";
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(request));
+
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        var status = await reader.ReadLineAsync();
+        var rest = await reader.ReadToEndAsync();
+
+        Assert.Equal("HTTP/1.1 400 Bad Request", status);
+        Assert.Contains("application/problem+json", rest, StringComparison.Ordinal);
+        Assert.Contains("The request body could not be read", rest, StringComparison.Ordinal);
+    }
+
     private static readonly byte[][] Snippets =
     [
         [0xE9], [0xFF], [0xED, 0xA0, 0x80], [0x00], [0xEF, 0xBB, 0xBF],
