@@ -44,7 +44,7 @@ public sealed partial class LocalAzurite : IAsyncDisposable
     {
         options ??= new LocalAzuriteOptions();
         var toolDirectory = AzuriteToolDirectory.Locate(options.ToolDirectory);
-        await AzuriteToolDirectory.EnsureInstalledAsync(toolDirectory, cancellationToken);
+        await AzuriteToolDirectory.EnsureInstalledAsync(toolDirectory, logger ?? NullLogger.Instance, cancellationToken);
 
         for (var attempt = 1; ; attempt++)
         {

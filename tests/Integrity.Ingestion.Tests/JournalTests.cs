@@ -167,6 +167,18 @@ public sealed class JournalTests(AzuriteFixture azurite)
         await journal.AppendAsync([new ReviewPosted("later", At, "R", "L", "S-1", "C", 3, "ok")], CancellationToken.None);
     }
 
+    [Fact]
+    public async Task Reading_a_journal_whose_table_is_not_created_yet_finds_nothing_instead_of_failing()
+    {
+        // On a fresh store the silo's partition readers may poll before the host has created the table.
+        var journal = new TableEventJournal(
+            new TableEventJournalOptions { ConnectionString = azurite.ConnectionString, TableName = UniqueNames.Table("journal"), PartitionCount = 2 },
+            TimeProvider.System,
+            NullLogger<TableEventJournal>.Instance);
+
+        Assert.Empty(await journal.ReadAsync(1, 0, 10, CancellationToken.None));
+    }
+
     private async Task<TableEventJournal> CreateJournalAsync(int partitions, string? table = null, Action<TableEventJournalOptions>? configure = null)
     {
         var options = new TableEventJournalOptions

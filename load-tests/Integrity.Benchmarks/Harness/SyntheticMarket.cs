@@ -44,8 +44,12 @@ public sealed record MarketOptions
     /// </summary>
     public int LateListingEvery { get; init; }
 
-    /// <summary>Event time of each seller's first event; a seller's events are a minute apart.</summary>
-    public DateTimeOffset Start { get; init; } = DateTimeOffset.UtcNow.AddDays(-1);
+    /// <summary>
+    /// Event time of each seller's first event; a seller's events are a minute apart. A week back, so that even a
+    /// seller's ten-thousandth event is not dated past the server's clock plus Ingest:MaxFutureSkew (1 day), which
+    /// ingest rejects.
+    /// </summary>
+    public DateTimeOffset Start { get; init; } = DateTimeOffset.UtcNow.AddDays(-7);
 }
 
 /// <summary>

@@ -19,4 +19,11 @@ public sealed record EventLimits
 
     /// <summary>Deepest JSON nesting accepted.</summary>
     public int MaxDepth { get; init; } = 8;
+
+    /// <summary>
+    /// How far past the server's clock an <c>occurredAt</c> may be (clocks drift a little). Checked only when the parser
+    /// is given the clock (ingest), not when history is replayed. Event time drives every window: one event dated years
+    /// ahead would move its entity's clock there for good and empty its windows.
+    /// </summary>
+    public TimeSpan MaxFutureSkew { get; init; } = TimeSpan.FromDays(1);
 }

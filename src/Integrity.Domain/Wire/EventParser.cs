@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
 
@@ -14,21 +15,34 @@ public sealed class EventParser(IdentifierHasher hasher, EventLimits? limits = n
 
     public EventLimits Limits => _limits;
 
-    public ParseResult Parse(string line) => Parse(Encoding.UTF8.GetBytes(line));
+    public ParseResult Parse(string line, DateTimeOffset? now = null) => Parse(Encoding.UTF8.GetBytes(line), now);
 
-    public ParseResult Parse(ReadOnlySpan<byte> utf8Line)
+    /// <summary>
+    /// Parses one line. Never throws for any input: every problem is a <see cref="ParseError"/>.
+    /// </summary>
+    /// <param name="now">
+    /// The server's clock when the line arrived. With it, an <c>occurredAt</c> more than
+    /// <see cref="EventLimits.MaxFutureSkew"/> ahead is rejected; without it (a replay of history) it is not checked.
+    /// </param>
+    public ParseResult Parse(ReadOnlySpan<byte> utf8Line, DateTimeOffset? now = null)
     {
         if (utf8Line.Length > _limits.MaxLineBytes)
         {
             return Fail(ParseErrorCodes.TooLong, $"the line is {utf8Line.Length} bytes, limit {_limits.MaxLineBytes}", null, null);
         }
 
+        var options = new JsonReaderOptions { MaxDepth = _limits.MaxDepth, CommentHandling = JsonCommentHandling.Disallow };
         JsonDocument document;
+        string? eventIdForErrors;
         try
         {
-            var reader = new Utf8JsonReader(utf8Line, new JsonReaderOptions { MaxDepth = _limits.MaxDepth, CommentHandling = JsonCommentHandling.Disallow });
+            if (WireTextCheck.Check(utf8Line, options, _limits.MaxIdLength, out eventIdForErrors) is { } problem)
+            {
+                return ParseResult.Fail(problem with { EventId = eventIdForErrors });
+            }
+
+            var reader = new Utf8JsonReader(utf8Line, options);
             document = JsonDocument.ParseValue(ref reader);
-            if (reader.Read()) return Fail(ParseErrorCodes.MalformedJson, "unexpected content after the JSON object", null, null);
         }
         catch (JsonException ex)
         {
@@ -37,25 +51,15 @@ public sealed class EventParser(IdentifierHasher hasher, EventLimits? limits = n
 
         using (document)
         {
-            return ParseDocument(document.RootElement);
+            return ParseDocument(document.RootElement, eventIdForErrors, now);
         }
     }
 
-    private ParseResult ParseDocument(JsonElement root)
+    private ParseResult ParseDocument(JsonElement root, string? eventIdForErrors, DateTimeOffset? now)
     {
         if (root.ValueKind != JsonValueKind.Object)
         {
             return Fail(ParseErrorCodes.MalformedJson, $"the line must be a JSON object, got {root.ValueKind.ToString().ToLowerInvariant()}", null, null);
-        }
-
-        var duplicate = FirstDuplicateProperty(root);
-        var eventIdForErrors = root.TryGetProperty("eventId", out var idElement) && idElement.ValueKind == JsonValueKind.String
-            && idElement.GetString() is { Length: > 0 } s && s.Length <= _limits.MaxIdLength
-            ? s
-            : null;
-        if (duplicate is not null)
-        {
-            return Fail(ParseErrorCodes.MalformedJson, $"\"{duplicate}\" appears more than once", eventIdForErrors, duplicate);
         }
 
         var r = new WireReader(root, _limits, hasher, eventIdForErrors);
@@ -77,22 +81,16 @@ public sealed class EventParser(IdentifierHasher hasher, EventLimits? limits = n
         var eventId = r.RequiredId("eventId");
         var occurredAt = r.RequiredTime("occurredAt");
         if (r.Error is not null) return ParseResult.Fail(r.Error);
+        if (now is { } clock && occurredAt > clock + _limits.MaxFutureSkew)
+        {
+            return Fail(ParseErrorCodes.TimeOutOfRange, string.Create(CultureInfo.InvariantCulture,
+                $"\"occurredAt\" is {WireTime.Format(occurredAt)}, more than {WireTime.Describe(_limits.MaxFutureSkew)} ahead of the server's clock ({WireTime.Format(clock)}); an event is sent once it has happened"),
+                eventId, "occurredAt");
+        }
 
         var e = read(r, eventId, occurredAt);
         r.RejectUnknownFields(type, version);
         return r.Error is null ? ParseResult.Ok(e) : ParseResult.Fail(r.Error);
-    }
-
-    /// <summary>JSON allows duplicate names but two values for one field is ambiguous, so it is refused.</summary>
-    private static string? FirstDuplicateProperty(JsonElement root)
-    {
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var p in root.EnumerateObject())
-        {
-            if (!seen.Add(p.Name)) return p.Name;
-        }
-
-        return null;
     }
 
     private static ParseResult Fail(string code, string message, string? eventId, string? field) =>

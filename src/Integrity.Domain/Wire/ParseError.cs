@@ -20,4 +20,5 @@ public static class ParseErrorCodes
     public const string UnsupportedSchemaVersion = "UNSUPPORTED_SCHEMA_VERSION";
     public const string InvalidValue = "INVALID_VALUE";
     public const string UnknownField = "UNKNOWN_FIELD";
+    public const string TimeOutOfRange = "TIME_OUT_OF_RANGE";
 }

@@ -257,7 +257,9 @@ internal sealed class WireReader(JsonElement root, EventLimits limits, Identifie
             var hasOffset = s.EndsWith('Z') || s.EndsWith('z') || (s.Length > 6 && s[^6] is '+' or '-' && s[^3] == ':');
             if (hasOffset && s.Length <= 40 && DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.None, out var t))
             {
-                return t.ToUniversalTime();
+                if (t >= WireTime.Earliest) return t.ToUniversalTime();
+                Fail(ParseErrorCodes.TimeOutOfRange, $"\"{name}\" is {WireTime.Format(t)}, before {WireTime.Format(WireTime.Earliest)}, the earliest time accepted", name);
+                return null;
             }
         }
 

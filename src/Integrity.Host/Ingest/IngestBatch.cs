@@ -30,6 +30,12 @@ public sealed class IngestBatch(EventParser parser, int maxEvents, string reques
     /// <summary>Event lines seen (blank lines are not events).</summary>
     public int Events { get; private set; }
 
+    /// <summary>Blank lines seen. Not events, but each costs a little to read, so they are bounded by the same limit.</summary>
+    public int BlankLines { get; private set; }
+
+    /// <summary>Exceptions the parser threw (it is built and fuzzed never to); each cost only its own line.</summary>
+    public List<Exception> ParserFaults { get; } = [];
+
     public int MaxLineBytes => parser.Limits.MaxLineBytes;
 
     public void Add(int line, ReadOnlySpan<byte> utf8)
@@ -42,11 +48,12 @@ public sealed class IngestBatch(EventParser parser, int maxEvents, string reques
         utf8 = utf8.Trim(" \t\r\n"u8);
         if (utf8.IsEmpty)
         {
+            CountBlankLine();
             return;
         }
 
         CountEvent();
-        var result = parser.Parse(utf8);
+        var result = Parse(utf8);
         if (!result.Succeeded)
         {
             Reject(line, result.Error, utf8, utf8.Length);
@@ -74,6 +81,31 @@ public sealed class IngestBatch(EventParser parser, int maxEvents, string reques
     {
         CountEvent();
         Reject(line, new ParseError(ParseErrorCodes.MalformedJson, reason), rest, rest.Length);
+    }
+
+    /// <summary>
+    /// Events are checked against the server's clock at the request's arrival (the future skew). Parse never throws by
+    /// design; should it ever, the line is rejected and the fault kept for the log, and the rest of the batch goes on.
+    /// </summary>
+    private ParseResult Parse(ReadOnlySpan<byte> utf8)
+    {
+        try
+        {
+            return parser.Parse(utf8, at);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            ParserFaults.Add(e);
+            return ParseResult.Fail(new ParseError(ParseErrorCodes.MalformedJson, $"the line could not be read (the parser failed on it: {e.GetType().Name}; request {requestId} is logged)"));
+        }
+    }
+
+    private void CountBlankLine()
+    {
+        if (++BlankLines > maxEvents)
+        {
+            throw new IngestLimitException(string.Create(CultureInfo.InvariantCulture, $"The request holds more than {maxEvents:N0} blank lines (Ingest:MaxEvents bounds blank lines as well as events). Send one event per line without padding; nothing from this request was accepted."));
+        }
     }
 
     private void CountEvent()

@@ -16,4 +16,7 @@ public sealed partial class IngestHandler
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Ingest {RequestId}: stored state {LagSeconds:0.0} s behind and a checkpoint cycle {CycleSeconds:0.0} s, past the bound; answered 503")]
     private static partial void LogStoredLagExceeded(ILogger logger, string requestId, double lagSeconds, double cycleSeconds);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Ingest {RequestId}: the event parser threw on a line (rejected it and went on); Parse must never throw")]
+    private static partial void LogParserFault(ILogger logger, string requestId, Exception exception);
 }

@@ -104,10 +104,20 @@ public sealed partial class IngestHandler(
         {
             return TooLarge(string.Create(CultureInfo.InvariantCulture, $"The request body is larger than {_options.MaxBodyBytes:N0} bytes (Ingest:MaxBodyBytes). Split the batch into smaller requests; nothing from this request was accepted."));
         }
+        catch (BadHttpRequestException e)
+        {
+            // The body broke off or its framing is invalid (a bad chunk, fewer bytes than Content-Length): a client problem.
+            return Problem(e.StatusCode, "Body not readable", $"The request body could not be read ({e.Message}); nothing from this request was accepted.");
+        }
         catch (InvalidDataException)
         {
             return Problem(StatusCodes.Status400BadRequest, "Body not readable",
                 "The body is declared as gzip (Content-Encoding: gzip) but could not be decompressed; nothing from this request was accepted.");
+        }
+
+        foreach (var fault in batch.ParserFaults)
+        {
+            LogParserFault(logger, requestId, fault);
         }
 
         if (batch.Events == 0)

@@ -12,7 +12,7 @@ public sealed class IngestOptions
     [Range(1024, 1L << 30)]
     public long MaxBodyBytes { get; set; } = 16 * 1024 * 1024;
 
-    /// <summary>Most events (lines or array elements, valid or not) in one request.</summary>
+    /// <summary>Most events (lines or array elements, valid or not) in one request; blank lines are bounded by it too.</summary>
     [Range(1, 1_000_000)]
     public int MaxEvents { get; set; } = 10_000;
 
@@ -31,6 +31,14 @@ public sealed class IngestOptions
     /// <summary>Most items in an array or map field.</summary>
     [Range(1, 100_000)]
     public int MaxCollectionCount { get; set; } = EventLimits.Default.MaxCollectionCount;
+
+    /// <summary>
+    /// How far past the server's clock (its TimeProvider, when the request arrives) an event's <c>occurredAt</c> may be;
+    /// a later one is rejected (TIME_OUT_OF_RANGE). Event time drives every window, so one event dated years ahead would
+    /// otherwise move its entity's clock there for good.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "365.00:00:00")]
+    public TimeSpan MaxFutureSkew { get; set; } = EventLimits.Default.MaxFutureSkew;
 
     /// <summary>
     /// Seconds a client is told to wait (Retry-After) when storage is down or the journal is saturated. Past the
@@ -61,5 +69,6 @@ public sealed class IngestOptions
         MaxStringLength = MaxStringLength,
         MaxIdLength = MaxIdLength,
         MaxCollectionCount = MaxCollectionCount,
+        MaxFutureSkew = MaxFutureSkew,
     };
 }

@@ -148,13 +148,22 @@ public sealed partial class TableEventJournal : IEventJournal, IJournalSource
         var filter = TableClient.CreateQueryFilter(
             $"PartitionKey eq {partitionKey} and RowKey gt {JournalRowLayout.RowKey(afterSequence)} and RowKey lt {JournalRowLayout.HeadRowKey}");
         var rows = new List<JournalRow>(Math.Min(maxRows, 64));
-        await foreach (var entity in _table.QueryAsync<TableEntity>(filter, maxPerPage: Math.Min(maxRows, 1000), cancellationToken: cancellationToken))
+        try
         {
-            rows.Add(JournalRowLayout.Read(partition, entity));
-            if (rows.Count >= maxRows)
+            await foreach (var entity in _table.QueryAsync<TableEntity>(filter, maxPerPage: Math.Min(maxRows, 1000), cancellationToken: cancellationToken))
             {
-                break;
+                rows.Add(JournalRowLayout.Read(partition, entity));
+                if (rows.Count >= maxRows)
+                {
+                    break;
+                }
             }
+        }
+        catch (RequestFailedException e) when (e.Status == 404 && e.ErrorCode == "TableNotFound")
+        {
+            // On a fresh store the silo's readers can start before the table is created (at host start): nothing was
+            // ever appended, so there is nothing to read. Not a failure, and not worth a warning each poll.
+            return [];
         }
 
         return rows;

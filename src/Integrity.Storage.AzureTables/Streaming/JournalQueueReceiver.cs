@@ -43,7 +43,7 @@ public sealed partial class JournalQueueReceiver(
         catch (Exception e) when (e is Azure.RequestFailedException or OperationCanceledException or AggregateException)
         {
             // Storage is down or slow: deliver nothing now; the pulling agent asks again on its next tick.
-            LogReadFailed(logger, partition, _lastRead, e.Message);
+            LogReadFailed(logger, partition, _lastRead, e.Message.Split('\n', 2)[0].Trim());
             return [];
         }
     }
