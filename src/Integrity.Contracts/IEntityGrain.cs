@@ -46,4 +46,5 @@ public sealed record ConsumerProgress(
     [property: Id(2)] long Checkpointed,
     [property: Id(3)] long EventsApplied,
     [property: Id(4)] long Duplicates,
-    [property: Id(5)] long Rejected);
+    [property: Id(5)] long Rejected,
+    [property: Id(6)] string Silo = "");

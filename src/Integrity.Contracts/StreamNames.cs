@@ -9,13 +9,6 @@ public static class StreamNames
     /// <summary>Namespace of the per-partition journal streams; the stream key is the partition, e.g. <c>p003</c>.</summary>
     public const string JournalNamespace = "journal";
 
-    /// <summary>The stream provider and namespace on which decisions are published for live subscribers.</summary>
-    public const string DecisionsProvider = "decisions";
-
-    public const string DecisionsNamespace = "decisions";
-
-    public const string DecisionsKey = "all";
-
     public static string PartitionKey(int partition) => $"p{partition:D3}";
 
     public static int PartitionOf(string key) =>

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using Integrity.Contracts;
 using Integrity.Domain.Tests.Fixtures;
-using Orleans.Streams;
 
 namespace Integrity.Engine.Tests;
 
@@ -9,31 +8,23 @@ namespace Integrity.Engine.Tests;
 public sealed class DecisionStreamTests(EngineFixture engine)
 {
     [Fact]
-    public async Task Decisions_are_published_on_the_decisions_stream_as_they_are_audited()
+    public async Task Decisions_are_pushed_to_every_registered_live_feed_as_they_are_audited()
     {
-        var received = new ConcurrentQueue<AuditRecord>();
-        var arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var stream = engine.Cluster.Client.GetStreamProvider(StreamNames.DecisionsProvider)
-            .GetStream<AuditRecord>(StreamId.Create(StreamNames.DecisionsNamespace, StreamNames.DecisionsKey));
-        var subscription = await stream.SubscribeAsync((record, _) =>
-        {
-            received.Enqueue(record);
-            if (record.EntityId == "L-cf-s1")
-            {
-                arrived.TrySetResult();
-            }
-
-            return Task.CompletedTask;
-        });
-
+        var feed = new RecordingFeed("L-cf-s1");
+        var client = engine.Cluster.Client;
+        var registry = client.GetGrain<IDecisionFeedRegistryGrain>(IDecisionFeedRegistryGrain.Key);
+        var reference = client.CreateObjectReference<IDecisionObserver>(feed);
+        await registry.RegisterAsync(reference, TimeSpan.FromMinutes(1));
+        var received = feed.Received;
         try
         {
             await engine.IngestAsync(FraudScenarios.Counterfeit("S-fake", 39.80m, "-s1").Events);
-            await arrived.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            await feed.Arrived.WaitAsync(TimeSpan.FromSeconds(30));
         }
         finally
         {
-            await subscription.UnsubscribeAsync();
+            await registry.UnregisterAsync(reference);
+            client.DeleteObjectReference<IDecisionObserver>(reference);
         }
 
         var decision = Assert.Single(received, r => r.EntityId == "L-cf-s1");
@@ -42,5 +33,28 @@ public sealed class DecisionStreamTests(EngineFixture engine)
         Assert.Contains("COUNTERFEIT", decision.Details, StringComparison.Ordinal);
         var audited = await engine.DecisionsAsync(Domain.Events.EntityKind.Listing, "L-cf-s1");
         Assert.Contains(audited, r => r.EntryId == decision.EntryId);
+    }
+
+    private sealed class RecordingFeed(string awaitedEntity) : IDecisionObserver
+    {
+        private readonly TaskCompletionSource _arrived = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public ConcurrentQueue<AuditRecord> Received { get; } = new();
+
+        public Task Arrived => _arrived.Task;
+
+        public Task OnDecisionsAsync(IReadOnlyList<AuditRecord> records)
+        {
+            foreach (var record in records)
+            {
+                Received.Enqueue(record);
+                if (record.EntityId == awaitedEntity)
+                {
+                    _arrived.TrySetResult();
+                }
+            }
+
+            return Task.CompletedTask;
+        }
     }
 }

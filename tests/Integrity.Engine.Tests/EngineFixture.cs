@@ -65,12 +65,9 @@ public sealed class EngineFixture : IAsyncLifetime
         silo.AddIntegrityGrains(consumers);
     }
 
-    /// <summary>The test client: the engine's serializer and the live decisions stream.</summary>
+    /// <summary>The test client: the engine's serializer.</summary>
     public static void ConfigureClient(InProcessTestClusterBuilder builder) => builder.ConfigureClient(client =>
-    {
-        client.Services.AddSerializer(s => s.AddIntegrityDomainTypes());
-        client.AddMemoryStreams(StreamNames.DecisionsProvider);
-    });
+        client.Services.AddSerializer(s => s.AddIntegrityDomainTypes()));
 
     public async Task DisposeAsync()
     {

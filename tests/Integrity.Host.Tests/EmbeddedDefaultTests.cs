@@ -100,7 +100,8 @@ public sealed class EmbeddedDefaultTests : IDisposable
             lines.Add(Line("order.placed", "E" + i, start.AddSeconds(i), ("orderId", $"O{i}"), ("listingId", "L-" + seller), ("sellerId", seller), ("buyerId", $"B{i}"), ("amount", 35.0m), ("currency", "EUR"), ("shipTo", "3 rue Basse, 31000 Toulouse"), ("payment", "card-fp-" + i)));
         }
 
-        var first = HostProcess.Start(TestSecrets.HostConfiguration, _workDirectory);
+        var configuration = HostProcess.WithClusterPorts(TestSecrets.HostConfiguration);
+        var first = HostProcess.Start(configuration, _workDirectory);
         await using (first)
         {
             await first.WaitHealthyAsync(TimeSpan.FromSeconds(90));
@@ -112,7 +113,7 @@ public sealed class EmbeddedDefaultTests : IDisposable
             Assert.Equal(HttpStatusCode.Accepted, answer.StatusCode);
         }
 
-        await using var second = HostProcess.Start(TestSecrets.HostConfiguration, _workDirectory);
+        await using var second = HostProcess.Start(configuration, _workDirectory);
         await second.WaitHealthyAsync(TimeSpan.FromSeconds(120));
         using var viewer = new HttpClient { BaseAddress = second.BaseAddress };
         viewer.DefaultRequestHeaders.Add("X-Api-Key", TestSecrets.ViewerKey);

@@ -18,7 +18,7 @@ public sealed class LiveFeedAfterCrashTests
     public async Task A_host_restarted_after_a_crash_serves_live_decisions()
     {
         await using var azurite = await LocalAzurite.StartAsync();
-        var configuration = new Dictionary<string, string>(TestSecrets.HostConfiguration) { ["Storage:ConnectionString"] = azurite.ConnectionString };
+        var configuration = HostProcess.WithClusterPorts(new Dictionary<string, string>(TestSecrets.HostConfiguration) { ["Storage:ConnectionString"] = azurite.ConnectionString });
         var workDirectory = Directory.CreateTempSubdirectory("integrity-feed-").FullName;
         var seller = "S-feed-" + Guid.NewGuid().ToString("N")[..8];
         try

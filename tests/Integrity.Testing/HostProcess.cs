@@ -38,9 +38,29 @@ public sealed partial class HostProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts Integrity.Host.dll (copied next to the test assembly) with the given configuration.</summary>
+    /// <summary>
+    /// The configuration with silo and gateway ports of its own (free now). A host restarted on the same storage
+    /// should keep them: its new silo then supersedes the dead one at the same address instead of waiting for the
+    /// cluster to vote it dead.
+    /// </summary>
+    public static Dictionary<string, string> WithClusterPorts(IReadOnlyDictionary<string, string> configuration) =>
+        new(configuration)
+        {
+            ["Cluster:SiloPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Cluster:GatewayPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
+
+    /// <summary>
+    /// Starts Integrity.Host.dll (copied next to the test assembly) with the given configuration; silo and gateway
+    /// ports are picked free unless it names them (<see cref="WithClusterPorts"/>).
+    /// </summary>
     public static HostProcess Start(IReadOnlyDictionary<string, string> configuration, string workingDirectory)
     {
+        if (!configuration.ContainsKey("Cluster:SiloPort"))
+        {
+            configuration = WithClusterPorts(configuration);
+        }
+
         var port = FreePort();
         var hostDll = Path.Combine(AppContext.BaseDirectory, "Integrity.Host.dll");
         var startInfo = new ProcessStartInfo("dotnet")

@@ -17,7 +17,7 @@ public sealed class EngineUnderTest : IAsyncDisposable
         Azurite = azurite;
         GrainStateAzurite = grainStateAzurite;
         _workDirectory = workDirectory;
-        _configuration = configuration;
+        _configuration = HostProcess.WithClusterPorts(configuration);
         Tables = new EngineTables(azurite.ConnectionString, grainStateAzurite?.ConnectionString);
     }
 

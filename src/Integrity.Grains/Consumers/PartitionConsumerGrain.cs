@@ -20,6 +20,7 @@ namespace Integrity.Grains.Consumers;
 /// replayed. A crash therefore replays from the checkpoint, and grains drop what they had already applied.
 /// </summary>
 [ImplicitStreamSubscription(StreamNames.JournalNamespace)]
+[Orleans.Placement.PreferLocalPlacement] // beside the pulling agent that delivers its partition, which the queue balancer spreads over the silos
 [Reentrant]
 public sealed partial class PartitionConsumerGrain(
     IJournalCheckpointStore checkpoints,
@@ -121,7 +122,7 @@ public sealed partial class PartitionConsumerGrain(
     }
 
     public Task<ConsumerProgress> GetProgressAsync() =>
-        Task.FromResult(new ConsumerProgress(_partition, _dispatched, _checkpointed, _applied, _duplicates, _rejected));
+        Task.FromResult(new ConsumerProgress(_partition, _dispatched, _checkpointed, _applied, _duplicates, _rejected, RuntimeIdentity));
 
     public async Task<ConsumerProgress> CheckpointNowAsync()
     {

@@ -8,13 +8,15 @@ namespace Integrity.Grains.Decisions;
 
 /// <summary>
 /// Collects audit records from all grains of this silo, appends them to the audit log in batches (one storage
-/// transaction per partition instead of one write per decision), then publishes them on the decisions stream.
+/// transaction per partition instead of one write per decision), then pushes them to every silo's live feed.
 /// A failed append is retried, never dropped; <see cref="FlushAsync"/> waits for everything handed in so far.
 /// </summary>
 public sealed partial class AuditingDecisionSink(IAuditLog audit, IClusterClient client, ILogger<AuditingDecisionSink> logger)
     : BackgroundService, IDecisionSink
 {
     private const int MaxBatch = 1000;
+
+    private IReadOnlyList<IDecisionObserver> _feeds = [];
 
     private readonly Channel<AuditRecord> _queue = Channel.CreateUnbounded<AuditRecord>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Lock _progressLock = new();
@@ -87,16 +89,30 @@ public sealed partial class AuditingDecisionSink(IAuditLog audit, IClusterClient
 
     private async Task PublishLiveAsync(List<AuditRecord> batch)
     {
+        var records = batch.ToArray();
         try
         {
-            var stream = client.GetStreamProvider(StreamNames.DecisionsProvider)
-                .GetStream<AuditRecord>(StreamId.Create(StreamNames.DecisionsNamespace, StreamNames.DecisionsKey));
-            await stream.OnNextBatchAsync(batch);
+            // Read for every batch (a batch holds up to a thousand records): a feed registered before a decision is
+            // audited receives it.
+            _feeds = await client.GetGrain<IDecisionFeedRegistryGrain>(IDecisionFeedRegistryGrain.Key).GetFeedsAsync();
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            // Live subscribers miss these; the audit table still has them.
+            // Keep the feeds read last time (the registry may be moving after a silo loss).
             LogPublishFailed(logger, batch.Count, e.Message);
+        }
+
+        foreach (var feed in _feeds)
+        {
+            try
+            {
+                // One-way: a slow or dead silo's feed does not hold up the audit.
+                await feed.OnDecisionsAsync(records);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                LogPublishFailed(logger, batch.Count, e.Message);
+            }
         }
     }
 
@@ -119,6 +135,6 @@ public sealed partial class AuditingDecisionSink(IAuditLog audit, IClusterClient
     [LoggerMessage(Level = LogLevel.Warning, Message = "Audit append of {Count} records failed (attempt {Attempt}), retrying: {Error}")]
     private static partial void LogAppendRetry(ILogger logger, int count, int attempt, string error);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Publishing {Count} decisions on the live stream failed: {Error}")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Pushing {Count} decisions to the live feeds failed: {Error}")]
     private static partial void LogPublishFailed(ILogger logger, int count, string error);
 }

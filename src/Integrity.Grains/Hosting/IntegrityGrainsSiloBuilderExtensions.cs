@@ -7,7 +7,7 @@ using Orleans.Serialization;
 
 namespace Orleans.Hosting;
 
-/// <summary>The grain side of the engine: consumers, entity grains' services, the decision sink and live stream.</summary>
+/// <summary>The grain side of the engine: consumers, entity grains' services, the decision sink and its live feeds.</summary>
 public static class IntegrityGrainsSiloBuilderExtensions
 {
     public static ISiloBuilder AddIntegrityGrains(this ISiloBuilder builder, Action<PartitionConsumerOptions>? configureConsumers = null)
@@ -22,7 +22,6 @@ public static class IntegrityGrainsSiloBuilderExtensions
         services.AddSingleton<IDecisionSink>(sp => sp.GetRequiredService<AuditingDecisionSink>());
         services.AddHostedService(sp => sp.GetRequiredService<AuditingDecisionSink>());
         services.TryAddSingleton(TimeProvider.System);
-        builder.AddMemoryStreams(StreamNames.DecisionsProvider);
         return builder;
     }
 }

@@ -11,7 +11,7 @@ public static class AdminApi
     /// One partition: <c>Head</c> the last journal row written; <c>Checkpoint</c> the last row whose events are applied and
     /// whose grain states are stored; <c>Dispatched</c> the last row handed to the entity grains (in memory, this silo).
     /// </summary>
-    public sealed record PartitionStatus(int Partition, long Head, long Checkpoint, long? Dispatched, long? EventsApplied, long? Duplicates, long? Rejected);
+    public sealed record PartitionStatus(int Partition, long Head, long Checkpoint, long? Dispatched, long? EventsApplied, long? Duplicates, long? Rejected, string? Silo);
 
     public sealed record ProgressReport(bool Settled, IReadOnlyList<PartitionStatus> Partitions);
 
@@ -20,7 +20,7 @@ public static class AdminApi
         app.MapGet("/v1/admin/progress", ProgressAsync)
             .RequireAuthorization(Security.ApiRoles.Analyst)
             .WithTags("Admin")
-            .WithSummary("Per journal partition: head, durable checkpoint, and what this silo's consumer dispatched and applied.");
+            .WithSummary("Per journal partition, cluster-wide: head, durable checkpoint, and what its consumer (on the silo named) dispatched and applied since it started.");
         return app;
     }
 
@@ -37,7 +37,7 @@ public static class AdminApi
                 consumer = await grains.GetGrain<IPartitionConsumerGrain>(StreamNames.PartitionKey(p)).GetProgressAsync().WaitAsync(TimeSpan.FromSeconds(10), cancellationToken);
             }
 
-            return new PartitionStatus(p, head, checkpoint, consumer?.Dispatched, consumer?.EventsApplied, consumer?.Duplicates, consumer?.Rejected);
+            return new PartitionStatus(p, head, checkpoint, consumer?.Dispatched, consumer?.EventsApplied, consumer?.Duplicates, consumer?.Rejected, consumer?.Silo);
         }));
         return new ProgressReport(partitions.All(p => p.Checkpoint >= p.Head), partitions);
     }

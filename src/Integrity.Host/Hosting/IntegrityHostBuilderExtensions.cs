@@ -23,10 +23,21 @@ public static class IntegrityHostBuilderExtensions
             builder.Services.AddKeyedSingleton(StorageOptions.GrainStateServiceKey, (sp, _) => TableServiceClients.Create(sp.GetRequiredService<IOptions<StorageOptions>>().Value.GrainStateConnectionString!));
         }
 
+        var clusterSection = builder.Configuration.GetSection(ClusterHostingOptions.Section);
+        builder.Services.AddOptions<ClusterHostingOptions>().Bind(clusterSection).ValidateDataAnnotations().ValidateOnStart();
+        var cluster = clusterSection.Get<ClusterHostingOptions>() ?? new ClusterHostingOptions();
+
         builder.UseOrleans(silo =>
         {
-            silo.UseLocalhostClustering(serviceId: storage.ServiceId, clusterId: storage.ClusterId);
             silo.Configure<ClusterOptions>(o => { o.ServiceId = storage.ServiceId; o.ClusterId = storage.ClusterId; });
+            silo.UseIntegrityClustering(sp => sp.GetRequiredService<Azure.Data.Tables.TableServiceClient>(), cluster.MembershipTable);
+            if (System.Net.IPAddress.TryParse(cluster.AdvertisedAddress, out var address))
+            {
+                silo.ConfigureEndpoints(address, cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: false);
+            }
+
+            // Failure detection and the like, for operators who tune it (and tests that need it fast).
+            silo.Services.Configure<ClusterMembershipOptions>(clusterSection.GetSection("Membership"));
             silo.AddIntegrityGrainState(
                 sp => sp.GetKeyedService<Azure.Data.Tables.TableServiceClient>(StorageOptions.GrainStateServiceKey) ?? sp.GetRequiredService<Azure.Data.Tables.TableServiceClient>(),
                 storage.GrainStateTable);

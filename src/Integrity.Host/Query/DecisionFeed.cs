@@ -3,21 +3,21 @@ using System.Threading.Channels;
 using Integrity.Contracts;
 using Integrity.Storage.AzureTables.Index;
 using Microsoft.Extensions.Options;
-using Orleans.Streams;
 
 namespace Integrity.Host.Query;
 
 /// <summary>
-/// One subscription per silo to the Orleans decisions stream, fanned out to every open SSE connection. Each
+/// This silo's live feed: registered with the cluster's feed registry, it receives every audited decision of the
+/// cluster (pushed by the silo that made it) and fans it out to every open SSE connection here. Each
 /// connection has its own bounded buffer: a client that falls behind loses its oldest decisions, never slows the
 /// others or the engine. Only summaries go out (ids, steps, scores, reason codes): no evidence, no identifiers.
 /// </summary>
-public sealed partial class DecisionFeed(IClusterClient client, IOptions<QueryApiOptions> options, ILogger<DecisionFeed> logger) : BackgroundService
+public sealed partial class DecisionFeed(IClusterClient client, IOptions<QueryApiOptions> options, ILogger<DecisionFeed> logger) : BackgroundService, IDecisionObserver
 {
     private readonly ConcurrentDictionary<long, Channel<IndexedDecision>> _clients = new();
     private long _nextClient;
 
-    /// <summary>True once the feed is subscribed to the decisions stream.</summary>
+    /// <summary>True while the feed is registered with the cluster's feed registry.</summary>
     public bool Live { get; private set; }
 
     public int Clients => _clients.Count;
@@ -47,28 +47,31 @@ public sealed partial class DecisionFeed(IClusterClient client, IOptions<QueryAp
         public void Dispose() => feed._clients.TryRemove(id, out _);
     }
 
+    /// <summary>How long a registration holds; renewed three times as often.</summary>
+    private static readonly TimeSpan Lease = TimeSpan.FromSeconds(30);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var stream = client.GetStreamProvider(StreamNames.DecisionsProvider)
-            .GetStream<AuditRecord>(StreamId.Create(StreamNames.DecisionsNamespace, StreamNames.DecisionsKey));
-        StreamSubscriptionHandle<AuditRecord>? subscription = null;
-        for (var attempt = 1; subscription is null && !stoppingToken.IsCancellationRequested; attempt++)
-        {
-            try
-            {
-                subscription = await stream.SubscribeAsync(OnNextAsync);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                LogSubscribeRetry(logger, attempt, e.Message);
-                await Task.Delay(TimeSpan.FromSeconds(Math.Min(10, attempt)), stoppingToken);
-            }
-        }
-
-        Live = true;
+        var registry = client.GetGrain<IDecisionFeedRegistryGrain>(IDecisionFeedRegistryGrain.Key);
+        var self = client.CreateObjectReference<IDecisionObserver>(this);
         try
         {
-            await Task.Delay(Timeout.Infinite, stoppingToken);
+            for (var attempt = 1; !stoppingToken.IsCancellationRequested; attempt++)
+            {
+                try
+                {
+                    await registry.RegisterAsync(self, Lease);
+                    Live = true;
+                    attempt = 0;
+                    await Task.Delay(Lease / 3, stoppingToken);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // The registry may be moving to another silo; decisions keep coming while the lease runs.
+                    LogSubscribeRetry(logger, attempt, e.Message);
+                    await Task.Delay(TimeSpan.FromSeconds(Math.Min(5, attempt)), stoppingToken);
+                }
+            }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -82,38 +85,40 @@ public sealed partial class DecisionFeed(IClusterClient client, IOptions<QueryAp
                 channel.Writer.TryComplete();
             }
 
-            if (subscription is not null)
+            try
             {
-                try
-                {
-                    await subscription.UnsubscribeAsync();
-                }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    // The silo may already be stopping; its subscription dies with this client.
-                    LogUnsubscribeFailed(logger, e.Message);
-                }
+                await registry.UnregisterAsync(self).WaitAsync(TimeSpan.FromSeconds(5), CancellationToken.None);
             }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // The silo may already be stopping; the lease runs out by itself.
+                LogUnsubscribeFailed(logger, e.Message);
+            }
+
+            client.DeleteObjectReference<IDecisionObserver>(self);
         }
     }
 
-    private Task OnNextAsync(AuditRecord record, StreamSequenceToken? token)
+    public Task OnDecisionsAsync(IReadOnlyList<AuditRecord> records)
     {
         if (!_clients.IsEmpty)
         {
-            var summary = IndexFold.Summarize(record);
-            foreach (var channel in _clients.Values)
+            foreach (var record in records)
             {
-                channel.Writer.TryWrite(summary);
+                var summary = IndexFold.Summarize(record);
+                foreach (var channel in _clients.Values)
+                {
+                    channel.Writer.TryWrite(summary);
+                }
             }
         }
 
         return Task.CompletedTask;
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Subscribing to the decisions stream failed (attempt {Attempt}), retrying: {Error}")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Registering the live feed failed (attempt {Attempt}), retrying: {Error}")]
     private static partial void LogSubscribeRetry(ILogger logger, int attempt, string error);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Unsubscribing from the decisions stream failed at shutdown: {Error}")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Unregistering the live feed failed at shutdown: {Error}")]
     private static partial void LogUnsubscribeFailed(ILogger logger, string error);
 }
