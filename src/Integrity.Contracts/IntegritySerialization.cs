@@ -9,8 +9,16 @@ namespace Integrity.Contracts;
 /// </summary>
 public static class IntegritySerialization
 {
-    public static ISerializerBuilder AddIntegrityDomainTypes(this ISerializerBuilder builder) =>
-        builder.AddJsonSerializer(IsDomainType, DomainJson.Options);
+    /// <summary>
+    /// The JSON codec for domain types, and the domain assembly allowed by Orleans' type filter: a domain type inside
+    /// a collection (a <c>List&lt;ListingEvent&gt;</c> to a category grain on another silo) is checked by name when
+    /// it crosses silos, which local calls never show.
+    /// </summary>
+    public static ISerializerBuilder AddIntegrityDomainTypes(this ISerializerBuilder builder)
+    {
+        Microsoft.Extensions.DependencyInjection.OptionsServiceCollectionExtensions.Configure<Orleans.Serialization.Configuration.TypeManifestOptions>(builder.Services, o => o.AddAllowedAssembly(typeof(Domain.Events.IntegrityEvent).Assembly));
+        return builder.AddJsonSerializer(IsDomainType, DomainJson.Options);
+    }
 
     public static bool IsDomainType(Type type) =>
         type.Namespace is { } ns && ns.StartsWith("Integrity.Domain", StringComparison.Ordinal);

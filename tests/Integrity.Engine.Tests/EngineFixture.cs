@@ -20,7 +20,7 @@ namespace Integrity.Engine.Tests;
 /// journal stream provider, partition consumers, entity grains, the audit table. Events enter the way ingest
 /// puts them in: appended to the journal.
 /// </summary>
-public sealed class EngineFixture : IAsyncLifetime
+public sealed class EngineFixture : IAsyncLifetime, IEngineUnderTest
 {
     private readonly AzuriteFixture _azurite = new();
     private InProcessTestCluster? _cluster;
@@ -124,24 +124,30 @@ public sealed class EngineFixture : IAsyncLifetime
         }
     }
 
-    public Task<EntityView> ViewAsync(EntityKind kind, string id) => kind switch
-    {
-        EntityKind.Listing => Cluster.Client.GetGrain<IListingGrain>(id).GetViewAsync(),
-        EntityKind.Reviewer => Cluster.Client.GetGrain<IReviewerGrain>(id).GetViewAsync(),
-        EntityKind.Seller => Cluster.Client.GetGrain<ISellerGrain>(id).GetViewAsync(),
-        _ => throw new ArgumentOutOfRangeException(nameof(kind)),
-    };
+    public Task<EntityView> ViewAsync(EntityKind kind, string id) => ViewAsync(Cluster.Client, kind, id);
 
-    public Task<EntityView> ActAsync(EntityKind kind, string id, AnalystCommand command) => kind switch
-    {
-        EntityKind.Listing => Cluster.Client.GetGrain<IListingGrain>(id).ActAsync(command),
-        EntityKind.Reviewer => Cluster.Client.GetGrain<IReviewerGrain>(id).ActAsync(command),
-        EntityKind.Seller => Cluster.Client.GetGrain<ISellerGrain>(id).ActAsync(command),
-        _ => throw new ArgumentOutOfRangeException(nameof(kind)),
-    };
+    public Task<EntityView> ActAsync(EntityKind kind, string id, AnalystCommand command) => ActAsync(Cluster.Client, kind, id, command);
 
     public async Task<IReadOnlyList<AuditRecord>> DecisionsAsync(EntityKind kind, string id) =>
         await Audit.ReadEntityAsync(kind.ToString().ToLowerInvariant(), id);
+
+    /// <summary>The entity's view through any cluster client.</summary>
+    public static Task<EntityView> ViewAsync(IGrainFactory grains, EntityKind kind, string id) => kind switch
+    {
+        EntityKind.Listing => grains.GetGrain<IListingGrain>(id).GetViewAsync(),
+        EntityKind.Reviewer => grains.GetGrain<IReviewerGrain>(id).GetViewAsync(),
+        EntityKind.Seller => grains.GetGrain<ISellerGrain>(id).GetViewAsync(),
+        _ => throw new ArgumentOutOfRangeException(nameof(kind)),
+    };
+
+    /// <summary>An analyst's action through any cluster client.</summary>
+    public static Task<EntityView> ActAsync(IGrainFactory grains, EntityKind kind, string id, AnalystCommand command) => kind switch
+    {
+        EntityKind.Listing => grains.GetGrain<IListingGrain>(id).ActAsync(command),
+        EntityKind.Reviewer => grains.GetGrain<IReviewerGrain>(id).ActAsync(command),
+        EntityKind.Seller => grains.GetGrain<ISellerGrain>(id).ActAsync(command),
+        _ => throw new ArgumentOutOfRangeException(nameof(kind)),
+    };
 }
 
 [CollectionDefinition(Name)]

@@ -9,10 +9,11 @@ namespace Integrity.Engine.Tests;
 
 /// <summary>
 /// Every fraud pattern through the real pipeline (journal, our stream provider, consumers, grains, Table storage,
-/// audit table), checked for the decision, its reasons, and agreement with the in-memory reference.
+/// audit table), checked for the decision, its reasons, and agreement with the in-memory reference: on one silo in
+/// process (<see cref="OneSiloFraudScenarioTests"/>) and on a cluster of three host processes with Azure Table
+/// membership (<see cref="ThreeSiloFraudScenarioTests"/>).
 /// </summary>
-[Collection(EngineCollection.Name)]
-public sealed class FraudScenarioTests(EngineFixture engine)
+public abstract class FraudScenarioTests(IEngineUnderTest engine)
 {
     [Fact]
     public async Task Paid_review_ring_flags_the_ring_its_listings_and_the_seller()
@@ -185,3 +186,9 @@ public sealed class FraudScenarioTests(EngineFixture engine)
         Assert.True(decided.Count == 0, string.Join("\n", decided));
     }
 }
+
+[Collection(EngineCollection.Name)]
+public sealed class OneSiloFraudScenarioTests(EngineFixture engine) : FraudScenarioTests(engine);
+
+[Collection(ClusterCollection.Name)]
+public sealed class ThreeSiloFraudScenarioTests(ClusterEngineFixture cluster) : FraudScenarioTests(cluster);

@@ -7,11 +7,11 @@ using Integrity.Domain.Tests.Fixtures;
 namespace Integrity.Engine.Tests;
 
 /// <summary>Runs a scenario through the cluster and through the in-memory reference, and checks entities against both.</summary>
-internal sealed class ScenarioRun(EngineFixture engine, IReadOnlyList<IntegrityEvent> events)
+internal sealed class ScenarioRun(IEngineUnderTest engine, IReadOnlyList<IntegrityEvent> events)
 {
     public InMemoryMarketplace Reference { get; } = new InMemoryMarketplace().ApplyAll(events);
 
-    public static async Task<ScenarioRun> StartAsync(EngineFixture engine, IReadOnlyList<IntegrityEvent> events)
+    public static async Task<ScenarioRun> StartAsync(IEngineUnderTest engine, IReadOnlyList<IntegrityEvent> events)
     {
         var run = new ScenarioRun(engine, events);
         await engine.IngestAsync(events);
