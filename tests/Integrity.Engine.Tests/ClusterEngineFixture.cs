@@ -38,29 +38,13 @@ public sealed class ClusterEngineFixture : IAsyncLifetime, IEngineUnderTest
 
     private TableEventJournal Journal => _journal ?? throw new InvalidOperationException("The cluster has not started.");
 
-    /// <summary>The configuration of one silo of the cluster (ports of its own).</summary>
-    public static Dictionary<string, string> SiloConfiguration(string connectionString, string clusterId) =>
-        HostProcess.WithClusterPorts(new Dictionary<string, string>(TestSecrets.HostConfiguration)
-        {
-            ["Storage:ConnectionString"] = connectionString,
-            ["Storage:ClusterId"] = clusterId,
-            ["Consumers:CheckpointInterval"] = "00:00:00.500",
-            ["Logging:LogLevel:Default"] = "Warning",
-            // Failure detection in about a second instead of tens (no false evictions seen in the probe's runs).
-            ["Cluster:Membership:ProbeTimeout"] = "00:00:01",
-            ["Cluster:Membership:NumMissedProbesLimit"] = "2",
-            ["Cluster:Membership:TableRefreshTimeout"] = "00:00:02",
-            ["Cluster:Membership:IAmAliveTablePublishTimeout"] = "00:00:05",
-            ["Cluster:Membership:DeathVoteExpirationTimeout"] = "00:00:10",
-        });
-
     public async Task InitializeAsync()
     {
         await _azurite.InitializeAsync();
         var connection = _azurite.ConnectionString;
         for (var i = 0; i < Silos; i++)
         {
-            _hosts.Add(HostProcess.Start(SiloConfiguration(connection, ClusterId), _workDirectory));
+            _hosts.Add(HostProcess.Start(HostProcess.ClusterSilo(connection, ClusterId), _workDirectory));
         }
 
         await Task.WhenAll(_hosts.Select(h => h.WaitHealthyAsync(TimeSpan.FromSeconds(120))));
