@@ -107,6 +107,35 @@ public sealed class DashboardTests(ApiHostFixture host) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_note_with_a_right_to_left_override_cannot_reorder_the_text_around_it()
+    {
+        const string note = "\u202Etrusted seller, verified by compliance";
+        using (var analyst = QueryTests.Analyst(host))
+        using (var noted = await analyst.PostAsync(new Uri($"/v1/sellers/{host.Seller}/actions", UriKind.Relative),
+            QueryTests.Json($$"""{"action":"note","note":"{{note}}","actionId":"bidi-note"}""")))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.OK, noted.StatusCode);
+        }
+
+        var page = _browser!.Pages.FirstOrDefault() ?? await _browser.NewPageAsync();
+        await page.GotoAsync(new Uri(host.BaseAddress, $"/#/seller/{host.Seller}").ToString());
+        await Expect(page.Locator("#key-modal")).ToBeVisibleAsync();
+        await page.FillAsync("#key-input", TestSecrets.ViewerKey);
+        await page.ClickAsync("#key-form button[type=submit]");
+
+        var row = page.Locator("[data-testid=audit-row][data-kind=note]", new() { HasText = "verified by compliance" }).First;
+        await Expect(row).ToBeVisibleAsync(new() { Timeout = 20_000 });
+
+        // The note's text sits in its own bidi-isolated element: the override ends where the note ends, so the
+        // analyst's name in the row (and everything after it) keeps its order.
+        var isolated = await row.EvaluateAsync<bool>("""
+            row => [...row.querySelectorAll("*")].some(e => e.textContent.includes("verified by compliance")
+                && e.children.length === 0 && getComputedStyle(e).unicodeBidi === "isolate")
+            """);
+        Assert.True(isolated, "the note is not isolated: " + await row.InnerHTMLAsync());
+    }
+
+    [Fact]
     public async Task API_page_renders_the_OpenAPI_document_and_tries_an_operation()
     {
         var page = _browser!.Pages.FirstOrDefault() ?? await _browser.NewPageAsync();
