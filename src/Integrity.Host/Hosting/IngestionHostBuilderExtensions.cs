@@ -30,9 +30,11 @@ public static class IngestionHostBuilderExtensions
         services.AddSingleton(sp => new IdentifierHasher(Convert.FromBase64String(
             sp.GetRequiredService<IOptions<SecurityOptions>>().Value.IdentifierHashKey?.Trim() ?? throw new InvalidOperationException("Security:IdentifierHashKey is not configured."))));
         services.AddSingleton<AuthFailureLog>();
-        // The authentication base class logs each failure under the handler's category; AuthFailureLog says it once per client.
+        // The authentication base class logs each failure under the handler's category, and authorization each refusal
+        // (Information, per request); AuthFailureLog says it once per client and interval instead.
         builder.Logging.AddFilter(typeof(ApiKeyAuthenticationHandler).FullName, LogLevel.Warning);
         builder.Logging.AddFilter(typeof(StreamTicketAuthenticationHandler).FullName, LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Authorization.DefaultAuthorizationService", LogLevel.Warning);
         services.AddProblemDetails();
         services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, configureOptions: null);
