@@ -107,32 +107,34 @@ public sealed class DashboardTests(ApiHostFixture host) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_note_with_a_right_to_left_override_cannot_reorder_the_text_around_it()
+    public async Task A_note_with_a_right_to_left_override_cannot_reorder_its_attribution_in_the_live_feed()
     {
-        const string note = "\u202Etrusted seller, verified by compliance";
+        const string text = "trusted seller, verified by compliance";
+        var page = _browser!.Pages.FirstOrDefault() ?? await _browser.NewPageAsync();
+        await page.GotoAsync(host.BaseAddress.ToString());
+        await Expect(page.Locator("#key-modal")).ToBeVisibleAsync();
+        await page.FillAsync("#key-input", TestSecrets.ViewerKey);
+        await page.ClickAsync("#key-form button[type=submit]");
+        await Expect(page.Locator("[data-testid=live-status]")).ToHaveAttributeAsync("data-state", "live", new() { Timeout = 30_000 });
+
         using (var analyst = QueryTests.Analyst(host))
         using (var noted = await analyst.PostAsync(new Uri($"/v1/sellers/{host.Seller}/actions", UriKind.Relative),
-            QueryTests.Json($$"""{"action":"note","note":"{{note}}","actionId":"bidi-note"}""")))
+            QueryTests.Json($$"""{"action":"note","note":"‮{{text}}","actionId":"bidi-note"}""")))
         {
             Assert.Equal(System.Net.HttpStatusCode.OK, noted.StatusCode);
         }
 
-        var page = _browser!.Pages.FirstOrDefault() ?? await _browser.NewPageAsync();
-        await page.GotoAsync(new Uri(host.BaseAddress, $"/#/seller/{host.Seller}").ToString());
-        await Expect(page.Locator("#key-modal")).ToBeVisibleAsync();
-        await page.FillAsync("#key-input", TestSecrets.ViewerKey);
-        await page.ClickAsync("#key-form button[type=submit]");
+        var note = page.Locator("[data-testid=feed-item] .feed-note", new() { HasText = text }).First;
+        await Expect(note).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        await Expect(note).ToContainTextAsync("alice (key ");
 
-        var row = page.Locator("[data-testid=audit-row][data-kind=note]", new() { HasText = "verified by compliance" }).First;
-        await Expect(row).ToBeVisibleAsync(new() { Timeout = 20_000 });
-
-        // The note's text sits in its own bidi-isolated element: the override ends where the note ends, so the
-        // analyst's name in the row (and everything after it) keeps its order.
-        var isolated = await row.EvaluateAsync<bool>("""
-            row => [...row.querySelectorAll("*")].some(e => e.textContent.includes("verified by compliance")
-                && e.children.length === 0 && getComputedStyle(e).unicodeBidi === "isolate")
+        // The note sits in an element of its own, bidi-isolated, that holds nothing else: the override ends where the
+        // note ends, so the attribution after it ("— alice (key …)") keeps its order.
+        var isolated = await note.EvaluateAsync<bool>("""
+            line => [...line.querySelectorAll("*")].some(e => e.textContent.includes("verified by compliance")
+                && !e.textContent.includes("alice") && getComputedStyle(e).unicodeBidi === "isolate")
             """);
-        Assert.True(isolated, "the note is not isolated: " + await row.InnerHTMLAsync());
+        Assert.True(isolated, "the note is not isolated from its attribution: " + await note.InnerHTMLAsync());
     }
 
     [Fact]
