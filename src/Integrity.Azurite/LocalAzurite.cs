@@ -161,7 +161,9 @@ public sealed partial class LocalAzurite : IAsyncDisposable
         };
         if (_options.DataDirectory is { } data)
         {
-            Directory.CreateDirectory(data);
+            // The tables hold the engine's data: readable by the owner only (a folder that exists keeps its mode).
+            if (OperatingSystem.IsWindows()) Directory.CreateDirectory(data);
+            else Directory.CreateDirectory(data, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
             arguments.AddRange(["--location", Path.GetFullPath(data)]);
         }
         else

@@ -127,6 +127,9 @@ public sealed class ActionTests(ApiHostFixture host)
     [InlineData("""{"action":"note","note":"x","actionId":"has space"}""", "\"actionId\" must be 1 to 64")]
     [InlineData("""{"action":"note","note":"x""", "The body is not a valid action")]
     [InlineData("""[1,2]""", "The body is not a valid action")]
+    [InlineData("""{"action":"note","note":"just a note","action":"override","level":3}""", "\"action\" appears more than once")]
+    [InlineData("""{"action":"note","note":"x","context":{"case":"a","case":"b"}}""", "\"context.case\" appears more than once")]
+    [InlineData("""{"action":"note","note":"x","context":[{"a":1},{"b":1,"b":2}]}""", "\"context[1].b\" appears more than once")]
     public async Task Bad_action_is_400_with_a_clear_problem(string body, string detail)
     {
         using var http = QueryTests.Analyst(host);
@@ -152,15 +155,171 @@ public sealed class ActionTests(ApiHostFixture host)
         await QueryTests.AssertProblemAsync(response, HttpStatusCode.BadRequest, detail);
     }
 
-    [Fact]
-    public async Task Action_in_another_content_type_is_415()
+    [Theory]
+    [InlineData("application/x-www-form-urlencoded", "action=note")]
+    [InlineData("application/jsonfoo", """{"action":"note","note":"x"}""")]
+    [InlineData("application/json-patch+json", """{"action":"note","note":"x"}""")]
+    public async Task Action_in_another_content_type_is_415(string mediaType, string body)
     {
         using var http = QueryTests.Analyst(host);
 
         using var response = await http.PostAsync(new Uri($"/v1/sellers/{host.Seller}/actions", UriKind.Relative),
-            new StringContent("action=note", System.Text.Encoding.UTF8, "application/x-www-form-urlencoded"));
+            new StringContent(body, System.Text.Encoding.UTF8, mediaType));
 
         await QueryTests.AssertProblemAsync(response, HttpStatusCode.UnsupportedMediaType, "Send the action as application/json");
+    }
+
+    [Fact]
+    public async Task Override_until_without_an_offset_is_400()
+    {
+        using var http = QueryTests.Analyst(host);
+        var local = DateTime.UtcNow.AddDays(1).ToString("yyyy-MM-dd'T'HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
+
+        using var response = await http.PostAsync(new Uri($"/v1/sellers/{host.Seller}/actions", UriKind.Relative),
+            QueryTests.Json($$"""{"action":"override","level":1,"until":"{{local}}","note":"whose zone?"}"""));
+
+        await QueryTests.AssertProblemAsync(response, HttpStatusCode.BadRequest, "\"until\" must be an ISO 8601 time with an offset");
+    }
+
+    [Fact]
+    public async Task Retrying_a_note_with_the_same_action_id_records_it_once()
+    {
+        await host.IngestAsync(new Scenarios("act5").CleanSeller("S-note-act5"));
+        await host.WaitForAsync("/v1/sellers/S-note-act5", v => v.GetProperty("kind").GetString() == "seller", TimeSpan.FromSeconds(30));
+        using var http = QueryTests.Analyst(host);
+
+        for (var i = 0; i < 2; i++)
+        {
+            using var response = await http.PostAsync(new Uri("/v1/sellers/S-note-act5/actions", UriKind.Relative),
+                QueryTests.Json("""{"action":"note","note":"Called the seller","actionId":"note-once"}"""));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        var history = await http.GetFromJsonAsync<JsonElement>(new Uri("/v1/sellers/S-note-act5/history", UriKind.Relative));
+        Assert.Single(history.GetProperty("entries").EnumerateArray(), e => e.GetProperty("kind").GetString() == "note");
+    }
+
+    [Fact]
+    public async Task A_chunked_body_over_the_server_limit_is_413_with_a_problem_and_no_unhandled_error()
+    {
+        // Raw HTTP/1.1: the server answers long before 31 MB are sent and then closes, which HttpClient reports as a
+        // failed send instead of the answer; here the answer is read while the body is still going out.
+        using var tcp = new System.Net.Sockets.TcpClient();
+        await tcp.ConnectAsync(System.Net.IPAddress.Loopback, host.BaseAddress.Port);
+        var stream = tcp.GetStream();
+        await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes(
+            $"POST /v1/sellers/{host.Seller}/actions HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Api-Key: {Integrity.Testing.TestSecrets.AnalystKey}\r\n"
+            + "X-Analyst: alice\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"));
+        var answer = ReadResponseAsync(stream);
+        var data = new byte[64 * 1024];
+        Array.Fill(data, (byte)'x');
+        "{\"action\":\"note\",\"note\":\""u8.CopyTo(data);
+        var chunk = System.Text.Encoding.ASCII.GetBytes($"{data.Length:x}\r\n").Concat(data).Concat("\r\n"u8.ToArray()).ToArray();
+        try
+        {
+            for (var sent = 0L; sent < 31L * 1024 * 1024 && !answer.IsCompleted; sent += data.Length)
+            {
+                await stream.WriteAsync(chunk);
+            }
+        }
+        catch (IOException)
+        {
+            // The server closed after answering: what matters is the answer.
+        }
+
+        var (status, contentType, body) = await answer;
+
+        Assert.Equal(413, status);
+        Assert.StartsWith("application/problem+json", contentType, StringComparison.Ordinal);
+        using var problem = JsonDocument.Parse(body);
+        Assert.Equal(413, problem.RootElement.GetProperty("status").GetInt32());
+        Assert.False(string.IsNullOrEmpty(problem.RootElement.GetProperty("title").GetString()));
+        Assert.Contains("An action body is at most 65,536 bytes", problem.RootElement.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("unhandled exception", host.Host.Output, StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>Status, content type and body of one HTTP/1.1 response (Content-Length or chunked).</summary>
+    private static async Task<(int Status, string ContentType, string Body)> ReadResponseAsync(Stream stream)
+    {
+        var received = new List<byte>();
+        var buffer = new byte[8192];
+        int headEnd;
+        while ((headEnd = IndexOf(received, "\r\n\r\n"u8.ToArray())) < 0)
+        {
+            var n = await stream.ReadAsync(buffer);
+            Assert.True(n > 0, "the connection closed before an answer");
+            received.AddRange(buffer[..n]);
+        }
+
+        var head = System.Text.Encoding.ASCII.GetString([.. received.Take(headEnd)]).Split("\r\n");
+        string? Header(string name) => head.Skip(1).Select(l => l.Split(':', 2)).Where(p => p.Length == 2 && p[0].Trim().Equals(name, StringComparison.OrdinalIgnoreCase)).Select(p => p[1].Trim()).FirstOrDefault();
+        var status = int.Parse(head[0].Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
+        var rest = received.Skip(headEnd + 4).ToList();
+        var chunked = string.Equals(Header("Transfer-Encoding"), "chunked", StringComparison.OrdinalIgnoreCase);
+        var length = chunked ? -1 : int.Parse(Header("Content-Length") ?? "0", System.Globalization.CultureInfo.InvariantCulture);
+        while (chunked ? !rest.TakeLast(5).SequenceEqual("0\r\n\r\n"u8.ToArray()) : rest.Count < length)
+        {
+            var n = await stream.ReadAsync(buffer);
+            Assert.True(n > 0, "the connection closed in the middle of the answer");
+            rest.AddRange(buffer[..n]);
+        }
+
+        var body = new List<byte>();
+        if (chunked)
+        {
+            for (var at = 0; ;)
+            {
+                var lineEnd = IndexOf(rest.Skip(at).ToList(), "\r\n"u8.ToArray()) + at;
+                var size = Convert.ToInt32(System.Text.Encoding.ASCII.GetString([.. rest.Skip(at).Take(lineEnd - at)]).Split(';')[0], 16);
+                if (size == 0)
+                {
+                    break;
+                }
+
+                body.AddRange(rest.Skip(lineEnd + 2).Take(size));
+                at = lineEnd + 2 + size + 2;
+            }
+        }
+        else
+        {
+            body.AddRange(rest.Take(length));
+        }
+
+        return (status, Header("Content-Type") ?? "", System.Text.Encoding.UTF8.GetString([.. body]));
+    }
+
+    private static int IndexOf(List<byte> haystack, byte[] needle)
+    {
+        for (var i = 0; i + needle.Length <= haystack.Count; i++)
+        {
+            var match = true;
+            for (var j = 0; j < needle.Length && match; j++)
+            {
+                match = haystack[i + j] == needle[j];
+            }
+
+            if (match)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    [Fact]
+    public async Task An_analyst_handle_with_a_bidi_control_is_400()
+    {
+        using var handler = new SocketsHttpHandler { RequestHeaderEncodingSelector = (_, _) => System.Text.Encoding.UTF8 };
+        using var http = new HttpClient(handler) { BaseAddress = host.BaseAddress };
+        http.DefaultRequestHeaders.Add("X-Api-Key", Integrity.Testing.TestSecrets.AnalystKey);
+        http.DefaultRequestHeaders.TryAddWithoutValidation("X-Analyst", "alice\u202Eecila");
+        var before = await AuditCountAsync(host.Seller);
+
+        using var response = await http.PostAsync(new Uri($"/v1/sellers/{host.Seller}/actions", UriKind.Relative), QueryTests.Json("""{"action":"note","note":"x"}"""));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(before, await AuditCountAsync(host.Seller));
     }
 
     private async Task<int> AuditCountAsync(string seller)

@@ -28,14 +28,25 @@ public sealed class ApiHostFixture : IAsyncLifetime
 
     public string Reviewer { get; } = "C-brush-0-seed";
 
+    /// <summary>A viewer key only the live-feed cap test uses, kept in the reloadable settings file.</summary>
+    public const string FeedKey = "test-viewer-feed-key-0123456789abcdef";
+
+    /// <summary>A viewer key the revocation test removes from the settings file while its feeds are open.</summary>
+    public const string RevocableKey = "test-viewer-revocable-key-0123456789abcdef";
+
+    /// <summary>Most live feeds one key may hold (QueryApi:MaxStreamClientsPerKey).</summary>
+    public const int MaxStreamClientsPerKey = 3;
+
     public async Task InitializeAsync()
     {
         await _azurite.InitializeAsync();
+        WriteReloadableViewerKeys(FeedKey, RevocableKey);
         _host = HostProcess.Start(
             new Dictionary<string, string>(TestSecrets.HostConfiguration)
             {
                 ["Storage:ConnectionString"] = _azurite.ConnectionString,
                 ["QueryApi:HeartbeatInterval"] = "00:00:01",
+                ["QueryApi:MaxStreamClientsPerKey"] = MaxStreamClientsPerKey.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 ["Logging:LogLevel:Default"] = "Warning",
             },
             _workDirectory);
@@ -80,6 +91,28 @@ public sealed class ApiHostFixture : IAsyncLifetime
         Assert.True(response.StatusCode == HttpStatusCode.Accepted, $"ingest answered {(int)response.StatusCode}: {body}");
         using var doc = JsonDocument.Parse(body);
         Assert.Equal(0, doc.RootElement.GetProperty("rejected").GetArrayLength());
+    }
+
+    /// <summary>
+    /// Viewer keys in the host's appsettings.json (its working folder is its content root, and the file is reloaded
+    /// on change), at list positions after the one the environment sets. Written whole and moved into place, so the
+    /// host never reads half a file.
+    /// </summary>
+    public void WriteReloadableViewerKeys(params string[] keys)
+    {
+        var viewer = new System.Text.Json.Nodes.JsonObject();
+        for (var i = 0; i < keys.Length; i++)
+        {
+            viewer[(i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture)] = keys[i];
+        }
+
+        var settings = new System.Text.Json.Nodes.JsonObject
+        {
+            ["Security"] = new System.Text.Json.Nodes.JsonObject { ["ApiKeys"] = new System.Text.Json.Nodes.JsonObject { ["Viewer"] = viewer } },
+        };
+        var temporary = Path.Combine(_workDirectory, $"appsettings.{Guid.NewGuid():N}.tmp");
+        File.WriteAllText(temporary, settings.ToJsonString());
+        File.Move(temporary, Path.Combine(_workDirectory, "appsettings.json"), overwrite: true);
     }
 
     /// <summary>Polls a GET (viewer key) until the JSON answer satisfies <paramref name="done"/>.</summary>

@@ -107,6 +107,37 @@ public sealed class DashboardTests(ApiHostFixture host) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_note_with_a_right_to_left_override_cannot_reorder_its_attribution_in_the_live_feed()
+    {
+        const string text = "trusted seller, verified by compliance";
+        var page = _browser!.Pages.FirstOrDefault() ?? await _browser.NewPageAsync();
+        await page.GotoAsync(host.BaseAddress.ToString());
+        await Expect(page.Locator("#key-modal")).ToBeVisibleAsync();
+        await page.FillAsync("#key-input", TestSecrets.ViewerKey);
+        await page.ClickAsync("#key-form button[type=submit]");
+        await Expect(page.Locator("[data-testid=live-status]")).ToHaveAttributeAsync("data-state", "live", new() { Timeout = 30_000 });
+
+        using (var analyst = QueryTests.Analyst(host))
+        using (var noted = await analyst.PostAsync(new Uri($"/v1/sellers/{host.Seller}/actions", UriKind.Relative),
+            QueryTests.Json($$"""{"action":"note","note":"‮{{text}}","actionId":"bidi-note"}""")))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.OK, noted.StatusCode);
+        }
+
+        var note = page.Locator("[data-testid=feed-item] .feed-note", new() { HasText = text }).First;
+        await Expect(note).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        await Expect(note).ToContainTextAsync("alice (key ");
+
+        // The note sits in an element of its own, bidi-isolated, that holds nothing else: the override ends where the
+        // note ends, so the attribution after it ("— alice (key …)") keeps its order.
+        var isolated = await note.EvaluateAsync<bool>("""
+            line => [...line.querySelectorAll("*")].some(e => e.textContent.includes("verified by compliance")
+                && !e.textContent.includes("alice") && getComputedStyle(e).unicodeBidi === "isolate")
+            """);
+        Assert.True(isolated, "the note is not isolated from its attribution: " + await note.InnerHTMLAsync());
+    }
+
+    [Fact]
     public async Task API_page_renders_the_OpenAPI_document_and_tries_an_operation()
     {
         var page = _browser!.Pages.FirstOrDefault() ?? await _browser.NewPageAsync();

@@ -4,6 +4,9 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
+using Azure.Data.Tables;
+using Integrity.Domain.Wire;
+using Integrity.Storage.AzureTables;
 using Integrity.Testing;
 
 namespace Integrity.Ingestion.Tests;
@@ -75,14 +78,64 @@ public sealed class IngestApiTests(IngestAppFixture fixture)
         Assert.Equal("ingest", order.Source);
         Assert.Equal("ingest", order.KeyRole);
         Assert.Matches("^[0-9a-f]{12}$", order.KeyHashPrefix!);
-        Assert.Contains("\"currency\":\"euro\"", order.RawLine, StringComparison.Ordinal);
-        Assert.DoesNotContain(Wire.Phone, order.RawLine, StringComparison.Ordinal);
-        Assert.DoesNotContain("4111", order.RawLine, StringComparison.Ordinal);
-        Assert.DoesNotContain("rue de la Paix", order.RawLine, StringComparison.Ordinal);
+        Assert.Equal("order.placed", order.EventType);
+        Assert.Equal(new Dictionary<string, string>
+        {
+            ["buyerId"] = "C-1", ["eventId"] = $"{id}-2", ["listingId"] = "L-1", ["orderId"] = $"O-{id}-2", ["sellerId"] = "S-1",
+        }, order.Ids);
+        Assert.Equal(new IdentifierHasher(Convert.FromBase64String(TestSecrets.IdentifierHashKey)).HashLine(Encoding.UTF8.GetBytes(badOrder)), order.RawHash);
+        Assert.Equal(Encoding.UTF8.GetByteCount(badOrder), order.RawBytes);
         var garbage = letters.Single(l => l.Line == 3);
         Assert.Equal("MALFORMED_JSON", garbage.Code);
-        Assert.DoesNotContain(Wire.Phone, garbage.RawLine, StringComparison.Ordinal);
-        Assert.DoesNotContain(letters, l => (l.RawLine ?? "").Contains(TestSecrets.IngestKey, StringComparison.Ordinal) || l.KeyHashPrefix == TestSecrets.IngestKey);
+        Assert.Null(garbage.EventType);
+        Assert.Matches("^[0-9a-f]{32}$", garbage.RawHash!);
+        await AssertNoneStoredAsync(requestId, Wire.Phone, "4111", "rue de la Paix", "euro", TestSecrets.IngestKey);
+    }
+
+    [Fact]
+    public async Task Dead_letters_keep_no_personal_data_whatever_the_field_names_quoting_or_escaping()
+    {
+        var id = Unique();
+        const string phone = "+33 6 55 44 33 22";
+        const string iban = "FR76 3000 6000 0112 3456 7890 189";
+        var seller = $$"""{"type":"seller.registered","schemaVersion":1,"eventId":"{{id}}-1","occurredAt":"2026-11-23T10:00:00Z","sellerId":"S-dl-{{id}}","identifiers":{},"bank_account":"{{iban}}","contact_phone":"{{phone}}"}""";
+        var escaped = Wire.Order($"{id}-2").Replace("\"buyer\":{\"phone\"", "\"buyer\":{\"\\u0070hone\"", StringComparison.Ordinal)
+            .Replace("\"currency\":\"EUR\"", $"\"currency\":\"{phone}\"", StringComparison.Ordinal);
+        var singleQuoted = $"{{'type':'order.placed','eventId':'{id}-3','phone':'{phone}','bankAccount':'{iban}'}}";
+        var unquoted = $$"""{"type":"order.placed","eventId":"{{id}}-4","phone":{{phone}},"payment":{{iban}}}""";
+        var typeIsAPhone = Wire.Review($"{id}-5").Replace("review.posted", "+33655443322", StringComparison.Ordinal);
+
+        using var response = await PostAsync(Wire.Ndjson(seller, escaped, singleQuoted, unquoted, typeIsAPhone));
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var requestId = (await ReadAnswerAsync(response))["requestId"]!.GetValue<string>();
+        var letters = await App.DeadLetters.ReadDayAsync(DateOnly.FromDateTime(DateTime.UtcNow), requestId);
+        Assert.Equal([1, 2, 3, 4, 5], letters.Select(l => l.Line).Order());
+        var first = letters.Single(l => l.Line == 1);
+        Assert.Equal(("UNKNOWN_FIELD", "seller.registered", $"{id}-1", $"S-dl-{id}"), (first.Code, first.EventType, first.EventId, first.Ids!["sellerId"]));
+        Assert.All(letters, l => Assert.Matches("^[0-9a-f]{32}$", l.RawHash!));
+        Assert.Equal(5, letters.Select(l => l.RawHash).Distinct().Count());
+        await AssertNoneStoredAsync(requestId, phone, "+33655443322", "55 44 33", "0112 3456", "6 55");
+    }
+
+    /// <summary>No property of any dead-letter row of the request, whatever its name, holds any of the texts.</summary>
+    private async Task AssertNoneStoredAsync(string requestId, params string[] texts)
+    {
+        var table = TableServiceClients.Create(fixture.ConnectionString).GetTableClient(App.DeadLetters.TableName);
+        var rows = new List<TableEntity>();
+        await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"RequestId eq {requestId}")))
+        {
+            rows.Add(row);
+        }
+
+        Assert.NotEmpty(rows);
+        foreach (var (name, value) in rows.SelectMany(r => r))
+        {
+            foreach (var text in texts)
+            {
+                Assert.False((value?.ToString() ?? "").Contains(text, StringComparison.Ordinal), $"dead-letter column {name} holds '{text}': {value}");
+            }
+        }
     }
 
     [Fact]

@@ -36,8 +36,11 @@ public sealed class IngestApp : IAsyncDisposable
 
     public DeadLetterTable DeadLetters => _app.Services.GetRequiredService<DeadLetterTable>();
 
-    /// <summary>Configuration on top of <see cref="TestSecrets.HostConfiguration"/>; a null value removes a setting.</summary>
-    public static async Task<IngestApp> StartAsync(string connectionString, IDictionary<string, string?>? settings = null, TextWriter? console = null, bool withTestKeys = true)
+    /// <summary>
+    /// Configuration on top of <see cref="TestSecrets.HostConfiguration"/>; a null value removes a setting. With
+    /// <paramref name="logs"/>, the app logs to it from Information up (the host's own filters still apply).
+    /// </summary>
+    public static async Task<IngestApp> StartAsync(string connectionString, IDictionary<string, string?>? settings = null, TextWriter? console = null, bool withTestKeys = true, ILoggerProvider? logs = null)
     {
         var configuration = new Dictionary<string, string?> { ["Storage:ConnectionString"] = connectionString };
         if (withTestKeys)
@@ -57,6 +60,11 @@ public sealed class IngestApp : IAsyncDisposable
         builder.Configuration.AddInMemoryCollection(configuration.Where(p => p.Value is not null));
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
         builder.Logging.ClearProviders();
+        if (logs is not null)
+        {
+            builder.Logging.AddProvider(logs).SetMinimumLevel(LogLevel.Information);
+        }
+
         builder.AddIntegritySecurity(console ?? TextWriter.Null);
         builder.AddIntegrityIngestion();
 

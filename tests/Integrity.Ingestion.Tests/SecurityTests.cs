@@ -99,12 +99,49 @@ public sealed partial class SecurityTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task Requests_without_a_valid_key_are_rate_limited_by_address_and_logged_once_per_client_per_interval()
+    {
+        var logs = new CapturedLogs();
+        await using var app = await IngestApp.StartAsync(azurite.ConnectionString, new Dictionary<string, string?>
+        {
+            ["Security:RateLimit:PerAddress:PermitsPerSecond"] = "1",
+            ["Security:RateLimit:PerAddress:Burst"] = "20",
+        }, logs: logs);
+        using var wrongKey = app.Client("wrong-ingest-key-0123456789abcdef");
+        using var noKey = app.Client(apiKey: null);
+
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 40; i++)
+        {
+            using var response = await (i % 2 == 0 ? wrongKey : noKey).PostAsync(new Uri("/v1/events", UriKind.Relative),
+                new StringContent(Wire.Review($"anon-{i}"), Encoding.UTF8, "application/x-ndjson"));
+            statuses.Add(response.StatusCode);
+            if (response.StatusCode == HttpStatusCode.TooManyRequests)
+            {
+                Assert.NotNull(response.Headers.RetryAfter);
+                Assert.Contains("client address has exceeded its rate limit", (await response.Content.ReadFromJsonAsync<JsonObject>())!["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+            }
+        }
+
+        Assert.Equal(HttpStatusCode.Unauthorized, statuses[0]);
+        Assert.Equal(HttpStatusCode.Unauthorized, statuses[1]);
+        Assert.True(statuses.Count(s => s == HttpStatusCode.TooManyRequests) >= 10, string.Join(", ", statuses));
+        Assert.All(statuses, s => Assert.True(s is HttpStatusCode.Unauthorized or HttpStatusCode.TooManyRequests, $"{s}"));
+        string[] authCategories = ["Integrity.Host.Security", "Microsoft.AspNetCore.Authentication", "Microsoft.AspNetCore.Authorization"];
+        var ours = logs.Entries.Where(e => authCategories.Any(c => e.Category.StartsWith(c, StringComparison.Ordinal))).ToList();
+        var failure = Assert.Single(ours);
+        Assert.Contains("Authentication failed", failure.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("127.0.0.1", failure.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("wrong-ingest-key", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Key_store_finds_the_role_of_a_key_and_nothing_for_others()
     {
         var options = new SecurityOptions();
         options.ApiKeys.Ingest.AddRange([TestSecrets.IngestKey, "rotated-ingest-key-0123456789abcdef"]);
         options.ApiKeys.Analyst.Add(TestSecrets.AnalystKey);
-        var store = new ApiKeyStore(Options.Create(options));
+        var store = new ApiKeyStore(options);
 
         Assert.Equal("ingest", store.Find("rotated-ingest-key-0123456789abcdef")?.Role);
         Assert.Equal("analyst", store.Find(TestSecrets.AnalystKey)?.Role);

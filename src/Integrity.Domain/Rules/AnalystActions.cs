@@ -68,6 +68,21 @@ public static class AnalystActions
         });
     }
 
+    /// <summary>
+    /// A note moves nothing, but its id is remembered like any action's, so a retried note is recorded once
+    /// (<see cref="ApplyResult{TState}.Changed"/> is false for the retry). The note itself goes to the audit trail.
+    /// </summary>
+    public static ApplyResult<T> Note<T>(T state, AnalystAction action, PolicyOptions policy)
+        where T : class, IEntityState<T>
+    {
+        var status = state.Applied.Check(action.ActionId, action.At);
+        if (status != ApplyStatus.Applied) return EntityRunner.Unchanged(state, status, policy);
+
+        var next = state.Clone();
+        next.Applied.Record(action.ActionId, action.At);
+        return EntityRunner.Unchanged(next, ApplyStatus.Applied, policy);
+    }
+
     private static ApplyResult<T> Act<T>(T state, AnalystAction action, PolicyOptions policy, DecisionOrigin origin, Func<T, (int Level, string? Reverses, DateTimeOffset? Until)> change)
         where T : class, IEntityState<T>
     {

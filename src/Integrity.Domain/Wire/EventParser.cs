@@ -15,6 +15,9 @@ public sealed class EventParser(IdentifierHasher hasher, EventLimits? limits = n
 
     public EventLimits Limits => _limits;
 
+    /// <summary>The keyed hasher of this parser (dead letters name a rejected line by its keyed hash).</summary>
+    public IdentifierHasher Hasher => hasher;
+
     public ParseResult Parse(string line, DateTimeOffset? now = null) => Parse(Encoding.UTF8.GetBytes(line), now);
 
     /// <summary>

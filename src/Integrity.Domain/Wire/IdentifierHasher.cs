@@ -31,6 +31,21 @@ public sealed class IdentifierHasher
         return Convert.ToHexStringLower(mac[..OutputBytes]);
     }
 
+    /// <summary>
+    /// Keyed hash of a whole rejected line as received (its bytes, not normalized), so a dead letter can name the line
+    /// without keeping it: whoever holds the line and the key can match it, nobody can read it back. Tagged apart
+    /// from identifier hashes, so a line never hashes like an identifier.
+    /// </summary>
+    public string HashLine(ReadOnlySpan<byte> utf8)
+    {
+        using var hmac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, _key);
+        hmac.AppendData("line:"u8);
+        hmac.AppendData(utf8);
+        Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
+        hmac.GetHashAndReset(mac);
+        return Convert.ToHexStringLower(mac[..OutputBytes]);
+    }
+
     /// <summary>Stable tags: part of every stored hash, so they never change even if the enum is renamed.</summary>
     private static string KindTag(IdentifierKind kind) => kind switch
     {

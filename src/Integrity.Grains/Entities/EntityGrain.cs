@@ -58,9 +58,17 @@ public abstract partial class EntityGrain<TState>(
         var action = new AnalystAction(command.ActionId, command.Analyst, command.At, command.Note);
         if (command.Verb == AnalystVerb.Note)
         {
+            // The note's id is kept in state (written before the answer), so the same actionId again is a no-op.
+            var noted = AnalystActions.Note(State, action, Policy);
+            if (!noted.Changed)
+            {
+                return View();
+            }
+
             decisions.Publish(new AuditRecord(KindName, Id, $"note/{command.ActionId}", "note", command.At, time.GetUtcNow(),
                 Ladders.StepName(TState.Kind, State.Enforcement.Level), State.Enforcement.Score, Policy.Version, command.Analyst,
                 DomainJson.Serialize(new { note = command.Note })));
+            await CommitAsync(noted);
         }
         else
         {

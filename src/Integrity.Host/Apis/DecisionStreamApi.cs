@@ -33,11 +33,12 @@ public static class DecisionStreamApi
             .WithSummary("Server-sent events: every decision, action and note as it is audited; ': heartbeat' comments when idle. "
                 + "Role: viewer (X-Api-Key, or ?ticket= from POST /v1/decisions/stream/ticket).")
             .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         api.MapPost("/stream/ticket", Ticket)
             .RequireAuthorization(ApiRoles.Viewer)
             .WithName("IssueStreamTicket")
-            .WithSummary("A short-lived ticket for opening the feed where headers cannot be sent (EventSource). Role: viewer.");
+            .WithSummary("A short-lived, single-use ticket for opening the feed where headers cannot be sent (EventSource). Role: viewer.");
         return app;
     }
 
@@ -49,12 +50,16 @@ public static class DecisionStreamApi
 
     private static async Task<IResult> StreamAsync(HttpContext context, DecisionFeed feed, IOptions<QueryApiOptions> options, IOptions<JsonOptions> json, IHostApplicationLifetime lifetime, TimeProvider time)
     {
-        using var listener = feed.Listen();
+        var (opened, refusal) = feed.Listen(context.User.FindFirstValue(ApiRoles.KeyHashClaim) ?? "unknown");
+        using var listener = opened;
         if (listener is null)
         {
             context.Response.Headers.RetryAfter = "10";
-            return TypedResults.Problem(detail: $"This silo already serves {options.Value.MaxStreamClients} live feeds (QueryApi:MaxStreamClients); retry later.",
-                statusCode: StatusCodes.Status503ServiceUnavailable, title: "Too many live feeds");
+            return refusal == DecisionFeed.Refusal.KeyFull
+                ? TypedResults.Problem(detail: $"This API key already holds {options.Value.MaxStreamClientsPerKey} live feeds on this silo (QueryApi:MaxStreamClientsPerKey); close one or retry later.",
+                    statusCode: StatusCodes.Status429TooManyRequests, title: "Too many live feeds for this key")
+                : TypedResults.Problem(detail: $"This silo already serves {options.Value.MaxStreamClients} live feeds (QueryApi:MaxStreamClients); retry later.",
+                    statusCode: StatusCodes.Status503ServiceUnavailable, title: "Too many live feeds");
         }
 
         var response = context.Response;
@@ -62,7 +67,7 @@ public static class DecisionStreamApi
         response.Headers.CacheControl = "no-cache, no-store";
         response.Headers["X-Accel-Buffering"] = "no";
         context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
-        using var done = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
+        using var done = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping, listener.Ended);
         var ct = done.Token;
         var heartbeat = options.Value.HeartbeatInterval;
         try

@@ -119,20 +119,30 @@ public static partial class EntitiesApi
                 + "(a handle such as 'alice.m', not an e-mail address).");
         }
 
-        if (context.Request.ContentType is { } contentType && !contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
+        if (!IsJson(context.Request.ContentType))
         {
-            return TypedResults.Problem(detail: $"Send the action as application/json, not {Shorten(contentType)}.",
+            return TypedResults.Problem(detail: $"Send the action as application/json, not {Shorten(context.Request.ContentType ?? "(none)")}.",
                 statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported media type");
+        }
+
+        var (body, bodyProblem) = await ActionBody.ReadAsync(context.Request, context.RequestAborted);
+        if (bodyProblem is not null)
+        {
+            return bodyProblem;
         }
 
         ActionRequest? request;
         try
         {
-            request = await JsonSerializer.DeserializeAsync<ActionRequest>(context.Request.Body, json, context.RequestAborted);
+            request = body!.Deserialize<ActionRequest>(json);
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
             return BadRequest($"The body is not a valid action: {e.Message}");
+        }
+        finally
+        {
+            body!.Dispose();
         }
 
         var now = time.GetUtcNow();
@@ -228,6 +238,11 @@ public static partial class EntitiesApi
 
         return new ParsedCommand(new AnalystCommand(v, "analyst/" + actionId, "", now, string.IsNullOrEmpty(note) ? null : note, request.Level, request.Until), null);
     }
+
+    /// <summary>Exactly <c>application/json</c>, with optional parameters (<c>; charset=utf-8</c>).</summary>
+    private static bool IsJson(string? contentType) =>
+        Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(contentType, out var parsed)
+        && parsed.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase);
 
     private static async Task<IReadOnlyList<AuditRecord>> RecentAsync(EntityKinds.Kind kind, string id, IAuditLog audit, QueryApiOptions options, CancellationToken ct)
     {

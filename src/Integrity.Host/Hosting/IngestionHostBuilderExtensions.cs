@@ -6,6 +6,8 @@ using Integrity.Host.Security;
 using Integrity.Storage.AzureTables.Journal;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Integrity.Host.Hosting;
@@ -23,7 +25,16 @@ public static class IngestionHostBuilderExtensions
         var services = builder.Services;
         services.AddOptions<SecurityOptions>().Bind(builder.Configuration.GetSection(SecurityOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<SecurityOptions>, SecurityOptionsValidator>();
-        services.AddSingleton<ApiKeyStore>();
+        services.AddSingleton(sp => new ApiKeyStore(sp.GetRequiredService<IOptionsMonitor<SecurityOptions>>()));
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(sp => new IdentifierHasher(Convert.FromBase64String(
+            sp.GetRequiredService<IOptions<SecurityOptions>>().Value.IdentifierHashKey?.Trim() ?? throw new InvalidOperationException("Security:IdentifierHashKey is not configured."))));
+        services.AddSingleton<AuthFailureLog>();
+        // The authentication base class logs each failure under the handler's category, and authorization each refusal
+        // (Information, per request); AuthFailureLog says it once per client and interval instead.
+        builder.Logging.AddFilter(typeof(ApiKeyAuthenticationHandler).FullName, LogLevel.Warning);
+        builder.Logging.AddFilter(typeof(StreamTicketAuthenticationHandler).FullName, LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Authorization.DefaultAuthorizationService", LogLevel.Warning);
         services.AddProblemDetails();
         services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, configureOptions: null);
@@ -54,15 +65,7 @@ public static class IngestionHostBuilderExtensions
                     AutoReplenishment = true,
                 });
             });
-            limiter.OnRejected = async (rejected, cancellationToken) =>
-            {
-                var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)) : 1;
-                rejected.HttpContext.Response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
-                await Results.Problem(
-                    detail: $"This API key has exceeded its rate limit (Security:RateLimit); retry after {retryAfter} s.",
-                    statusCode: StatusCodes.Status429TooManyRequests,
-                    title: "Too many requests").ExecuteAsync(rejected.HttpContext);
-            };
+            limiter.OnRejected = (rejected, _) => TooManyAsync(rejected, "This API key has exceeded its rate limit (Security:RateLimit)");
         });
         return builder;
     }
@@ -80,24 +83,53 @@ public static class IngestionHostBuilderExtensions
                 options.ConnectionString = configuration[$"{StorageOptions.Section}:{nameof(StorageOptions.ConnectionString)}"];
                 options.MaxPendingEvents = ingest.Value.MaxPendingEvents;
             }));
-        services.AddSingleton(sp =>
-        {
-            var key = sp.GetRequiredService<IOptions<SecurityOptions>>().Value.IdentifierHashKey
-                ?? throw new InvalidOperationException("Security:IdentifierHashKey is not configured.");
-            return new EventParser(new IdentifierHasher(Convert.FromBase64String(key.Trim())), sp.GetRequiredService<IOptions<IngestOptions>>().Value.ToEventLimits());
-        });
+        services.AddSingleton(sp => new EventParser(sp.GetRequiredService<IdentifierHasher>(), sp.GetRequiredService<IOptions<IngestOptions>>().Value.ToEventLimits()));
         services.AddSingleton(sp => new StoredLagTracker(sp.GetRequiredService<IEventJournal>().PartitionCount));
         services.AddHostedService<StoredLagMonitor>();
         services.AddSingleton<IngestHandler>();
         return builder;
     }
 
-    /// <summary>Authentication, authorization (every endpoint declares its role), then the per-key rate limit.</summary>
+    /// <summary>
+    /// The per-address rate limit (before any key is looked at, so requests without a valid key are limited too),
+    /// authentication, authorization (every endpoint declares its role), then the per-key rate limit.
+    /// </summary>
     public static WebApplication UseIntegritySecurity(this WebApplication app)
     {
+        app.UseRateLimiter(new RateLimiterOptions
+        {
+            GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
+            {
+                if (ClientAddress.Of(context) is not { } address)
+                {
+                    return RateLimitPartition.GetNoLimiter("no address");
+                }
+
+                var limits = context.RequestServices.GetRequiredService<IOptions<SecurityOptions>>().Value.RateLimit.PerAddress;
+                return RateLimitPartition.GetTokenBucketLimiter(address, _ => new TokenBucketRateLimiterOptions
+                {
+                    TokenLimit = limits.Burst,
+                    TokensPerPeriod = limits.PermitsPerSecond,
+                    ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+                    QueueLimit = 0,
+                    AutoReplenishment = true,
+                });
+            }),
+            OnRejected = (rejected, _) => TooManyAsync(rejected, "This client address has exceeded its rate limit (Security:RateLimit:PerAddress)"),
+        });
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
         return app;
+    }
+
+    private static async ValueTask TooManyAsync(OnRejectedContext rejected, string what)
+    {
+        var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)) : 1;
+        rejected.HttpContext.Response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
+        await Results.Problem(
+            detail: $"{what}; retry after {retryAfter} s.",
+            statusCode: StatusCodes.Status429TooManyRequests,
+            title: "Too many requests").ExecuteAsync(rejected.HttpContext);
     }
 }

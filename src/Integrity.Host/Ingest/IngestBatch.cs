@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using Integrity.Domain.Events;
 using Integrity.Domain.Wire;
 using Integrity.Storage.AzureTables.DeadLetters;
@@ -120,6 +119,7 @@ public sealed class IngestBatch(EventParser parser, int maxEvents, string reques
     {
         Rejected.Add(new IngestRejection(line, error.EventId, error.Code, error.Message));
         var kept = raw.Length <= DeadLetterTable.MaxRawBytes ? raw : raw[..DeadLetterTable.MaxRawBytes];
+        var view = RejectedLineView.Of(kept, parser.Hasher);
         DeadLetters.Add(new DeadLetter
         {
             At = at,
@@ -127,9 +127,11 @@ public sealed class IngestBatch(EventParser parser, int maxEvents, string reques
             RequestId = requestId,
             Line = line,
             Code = error.Code,
-            Reason = error.Message,
-            EventId = error.EventId,
-            RawLine = DeadLetterTable.TruncateUtf8(RawLineRedactor.Redact(Encoding.UTF8.GetString(kept))),
+            Reason = RejectedLineView.SafeReason(error.Message),
+            EventId = view.Ids.GetValueOrDefault("eventId"),
+            EventType = view.EventType,
+            Ids = view.Ids,
+            RawHash = view.RawHash,
             RawBytes = (int)Math.Min(totalBytes, int.MaxValue),
             KeyRole = keyRole,
             KeyHashPrefix = keyHashPrefix,

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Integrity.Contracts;
+using Integrity.Host.Security;
 using Integrity.Storage.AzureTables.Index;
 using Microsoft.Extensions.Options;
 
@@ -11,40 +12,123 @@ namespace Integrity.Host.Query;
 /// cluster (pushed by the silo that made it) and fans it out to every open SSE connection here. Each
 /// connection has its own bounded buffer: a client that falls behind loses its oldest decisions, never slows the
 /// others or the engine. Only summaries go out (ids, steps, scores, reason codes): no evidence, no identifiers.
+/// Connections are counted per silo and per API key (by its hash prefix, stream tickets included), and a connection
+/// ends when its key is removed from configuration.
 /// </summary>
-public sealed partial class DecisionFeed(IClusterClient client, IOptions<QueryApiOptions> options, ILogger<DecisionFeed> logger) : BackgroundService, IDecisionObserver
+public sealed partial class DecisionFeed : BackgroundService, IDecisionObserver
 {
-    private readonly ConcurrentDictionary<long, Channel<IndexedDecision>> _clients = new();
+    private readonly ConcurrentDictionary<long, Client> _clients = new();
+    private readonly Lock _opening = new();
+    private readonly IClusterClient _client;
+    private readonly IOptions<QueryApiOptions> _options;
+    private readonly ApiKeyStore _keys;
+    private readonly ILogger<DecisionFeed> _logger;
     private long _nextClient;
+
+    public DecisionFeed(IClusterClient client, IOptions<QueryApiOptions> options, ApiKeyStore keys, ILogger<DecisionFeed> logger)
+    {
+        _client = client;
+        _options = options;
+        _keys = keys;
+        _logger = logger;
+        keys.Changed += EndRevoked;
+    }
+
+    /// <summary>Why <see cref="Listen"/> gave no listener.</summary>
+    public enum Refusal
+    {
+        None,
+        SiloFull,
+        KeyFull,
+    }
+
+    private sealed record Client(Channel<IndexedDecision> Channel, string KeyHash, CancellationTokenSource Ended);
 
     /// <summary>True while the feed is registered with the cluster's feed registry.</summary>
     public bool Live { get; private set; }
 
     public int Clients => _clients.Count;
 
-    /// <summary>A new listener, or null when the silo already serves <see cref="QueryApiOptions.MaxStreamClients"/>.</summary>
-    public Listener? Listen()
+    /// <summary>
+    /// A new listener for the key with hash prefix <paramref name="keyHash"/>, or null with the reason when the silo
+    /// already serves <see cref="QueryApiOptions.MaxStreamClients"/> or the key <see cref="QueryApiOptions.MaxStreamClientsPerKey"/>.
+    /// </summary>
+    public (Listener? Listener, Refusal Refusal) Listen(string keyHash)
     {
-        if (_clients.Count >= options.Value.MaxStreamClients)
-        {
-            return null;
-        }
-
-        var channel = Channel.CreateBounded<IndexedDecision>(new BoundedChannelOptions(options.Value.StreamBufferPerClient)
+        var options = _options.Value;
+        var channel = Channel.CreateBounded<IndexedDecision>(new BoundedChannelOptions(options.StreamBufferPerClient)
         {
             FullMode = BoundedChannelFullMode.DropOldest,
             SingleReader = true,
         });
-        var id = Interlocked.Increment(ref _nextClient);
-        _clients[id] = channel;
-        return new Listener(this, id, channel.Reader);
+        long id;
+        var client = new Client(channel, keyHash, new CancellationTokenSource());
+        lock (_opening)
+        {
+            if (_clients.Count >= options.MaxStreamClients)
+            {
+                client.Ended.Dispose();
+                return (null, Refusal.SiloFull);
+            }
+
+            if (_clients.Values.Count(c => c.KeyHash == keyHash) >= options.MaxStreamClientsPerKey)
+            {
+                client.Ended.Dispose();
+                return (null, Refusal.KeyFull);
+            }
+
+            id = Interlocked.Increment(ref _nextClient);
+            _clients[id] = client;
+        }
+
+        // A key removed between its authentication and now: the connection ends at once.
+        if (!_keys.IsConfigured(keyHash))
+        {
+            client.Ended.Cancel();
+        }
+
+        return (new Listener(this, id, channel.Reader, client.Ended.Token), Refusal.None);
     }
 
-    public sealed class Listener(DecisionFeed feed, long id, ChannelReader<IndexedDecision> reader) : IDisposable
+    public sealed class Listener(DecisionFeed feed, long id, ChannelReader<IndexedDecision> reader, CancellationToken ended) : IDisposable
     {
         public ChannelReader<IndexedDecision> Reader { get; } = reader;
 
-        public void Dispose() => feed._clients.TryRemove(id, out _);
+        /// <summary>Cancelled when the key this connection was opened with is no longer configured.</summary>
+        public CancellationToken Ended { get; } = ended;
+
+        public void Dispose()
+        {
+            if (feed._clients.TryRemove(id, out var client))
+            {
+                client.Ended.Dispose();
+            }
+        }
+    }
+
+    private void EndRevoked()
+    {
+        var ended = 0;
+        foreach (var client in _clients.Values)
+        {
+            if (!_keys.IsConfigured(client.KeyHash))
+            {
+                try
+                {
+                    client.Ended.Cancel();
+                    ended++;
+                }
+                catch (ObjectDisposedException)
+                {
+                    // That connection was closing anyway.
+                }
+            }
+        }
+
+        if (ended > 0)
+        {
+            LogRevokedEnded(_logger, ended);
+        }
     }
 
     /// <summary>How long a registration holds; renewed three times as often.</summary>
@@ -52,8 +136,8 @@ public sealed partial class DecisionFeed(IClusterClient client, IOptions<QueryAp
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var registry = client.GetGrain<IDecisionFeedRegistryGrain>(IDecisionFeedRegistryGrain.Key);
-        var self = client.CreateObjectReference<IDecisionObserver>(this);
+        var registry = _client.GetGrain<IDecisionFeedRegistryGrain>(IDecisionFeedRegistryGrain.Key);
+        var self = _client.CreateObjectReference<IDecisionObserver>(this);
         try
         {
             for (var attempt = 1; !stoppingToken.IsCancellationRequested; attempt++)
@@ -68,7 +152,7 @@ public sealed partial class DecisionFeed(IClusterClient client, IOptions<QueryAp
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
                     // The registry may be moving to another silo; decisions keep coming while the lease runs.
-                    LogSubscribeRetry(logger, attempt, e.Message);
+                    LogSubscribeRetry(_logger, attempt, e.Message);
                     await Task.Delay(TimeSpan.FromSeconds(Math.Min(5, attempt)), stoppingToken);
                 }
             }
@@ -80,9 +164,9 @@ public sealed partial class DecisionFeed(IClusterClient client, IOptions<QueryAp
         finally
         {
             Live = false;
-            foreach (var channel in _clients.Values)
+            foreach (var c in _clients.Values)
             {
-                channel.Writer.TryComplete();
+                c.Channel.Writer.TryComplete();
             }
 
             try
@@ -92,10 +176,10 @@ public sealed partial class DecisionFeed(IClusterClient client, IOptions<QueryAp
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 // The silo may already be stopping; the lease runs out by itself.
-                LogUnsubscribeFailed(logger, e.Message);
+                LogUnsubscribeFailed(_logger, e.Message);
             }
 
-            client.DeleteObjectReference<IDecisionObserver>(self);
+            _client.DeleteObjectReference<IDecisionObserver>(self);
         }
     }
 
@@ -106,9 +190,9 @@ public sealed partial class DecisionFeed(IClusterClient client, IOptions<QueryAp
             foreach (var record in records)
             {
                 var summary = IndexFold.Summarize(record);
-                foreach (var channel in _clients.Values)
+                foreach (var c in _clients.Values)
                 {
-                    channel.Writer.TryWrite(summary);
+                    c.Channel.Writer.TryWrite(summary);
                 }
             }
         }
@@ -118,6 +202,15 @@ public sealed partial class DecisionFeed(IClusterClient client, IOptions<QueryAp
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Registering the live feed failed (attempt {Attempt}), retrying: {Error}")]
     private static partial void LogSubscribeRetry(ILogger logger, int attempt, string error);
+
+    public override void Dispose()
+    {
+        _keys.Changed -= EndRevoked;
+        base.Dispose();
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Ended {Count} live feed connection(s) whose API key was removed from configuration")]
+    private static partial void LogRevokedEnded(ILogger logger, int count);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Unregistering the live feed failed at shutdown: {Error}")]
     private static partial void LogUnsubscribeFailed(ILogger logger, string error);

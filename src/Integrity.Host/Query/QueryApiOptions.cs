@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Integrity.Host.Query;
 
 /// <summary>Limits of the query API, the live decisions feed and the dashboard's stream tickets.</summary>
-public sealed class QueryApiOptions
+public sealed class QueryApiOptions : IValidatableObject
 {
     public const string Section = "QueryApi";
 
@@ -27,6 +27,13 @@ public sealed class QueryApiOptions
     [Range(1, 10000)]
     public int MaxStreamClients { get; set; } = 200;
 
+    /// <summary>
+    /// Concurrent SSE connections per API key on a silo (a key's stream tickets count as the key); one more gets a 429.
+    /// So one key cannot take every slot of <see cref="MaxStreamClients"/> from the others.
+    /// </summary>
+    [Range(1, 10000)]
+    public int MaxStreamClientsPerKey { get; set; } = 10;
+
     /// <summary>Decisions buffered per SSE connection; a client that falls further behind loses the oldest.</summary>
     [Range(16, 100000)]
     public int StreamBufferPerClient { get; set; } = 1000;
@@ -34,4 +41,14 @@ public sealed class QueryApiOptions
     /// <summary>How long a stream ticket (the dashboard's way to open the SSE feed without headers) may be used to connect.</summary>
     [Range(typeof(TimeSpan), "00:00:05", "00:10:00")]
     public TimeSpan StreamTicketLifetime { get; set; } = TimeSpan.FromSeconds(60);
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (MaxStreamClientsPerKey > MaxStreamClients)
+        {
+            yield return new ValidationResult(
+                $"QueryApi:MaxStreamClientsPerKey ({MaxStreamClientsPerKey}) cannot be more than QueryApi:MaxStreamClients ({MaxStreamClients}).",
+                [nameof(MaxStreamClientsPerKey)]);
+        }
+    }
 }

@@ -8,13 +8,16 @@ namespace Integrity.Host.Security;
 
 /// <summary>
 /// Authenticates a request by its API key (<c>X-Api-Key: key</c> or <c>Authorization: ApiKey key</c>).
-/// No key or an unknown key → 401; a key without the endpoint's role → 403; each with a JSON problem body.
+/// No key or an unknown key → 401; a key without the endpoint's role → 403; each with a JSON problem body. Failures are
+/// logged by <see cref="AuthFailureLog"/> (at most once per client per interval); the base class's per-request lines
+/// under this category are filtered below Warning where the host is built.
 /// </summary>
-public sealed partial class ApiKeyAuthenticationHandler(
+public sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory loggerFactory,
     UrlEncoder encoder,
-    ApiKeyStore keys) : AuthenticationHandler<AuthenticationSchemeOptions>(options, loggerFactory, encoder)
+    ApiKeyStore keys,
+    AuthFailureLog failures) : AuthenticationHandler<AuthenticationSchemeOptions>(options, loggerFactory, encoder)
 {
     public const string SchemeName = "ApiKey";
     public const string HeaderName = "X-Api-Key";
@@ -30,7 +33,6 @@ public sealed partial class ApiKeyAuthenticationHandler(
 
         if (keys.Find(presented) is not { } match)
         {
-            LogUnknownKey(Logger, Request.Path);
             return Task.FromResult(AuthenticateResult.Fail("The API key is not valid."));
         }
 
@@ -51,9 +53,11 @@ public sealed partial class ApiKeyAuthenticationHandler(
         }
 
         Response.Headers.WWWAuthenticate = $"{SchemeName} header=\"{HeaderName}\"";
-        var detail = PresentedKey(Request) is null
-            ? $"An API key is required: send it in the {HeaderName} header (or as 'Authorization: ApiKey <key>')."
-            : "The API key is not valid.";
+        var presented = PresentedKey(Request) is not null;
+        failures.Report(Context, presented ? "unknown API key" : "no API key");
+        var detail = presented
+            ? "The API key is not valid."
+            : $"An API key is required: send it in the {HeaderName} header (or as 'Authorization: ApiKey <key>').";
         await Results.Problem(detail: detail, statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized").ExecuteAsync(Context);
     }
 

@@ -69,7 +69,15 @@ public static class DevelopmentSecrets
             return File.ReadAllText(path).Trim();
         }
 
-        Directory.CreateDirectory(dataDirectory);
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(dataDirectory);
+        }
+        else
+        {
+            Directory.CreateDirectory(dataDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
         var key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
         var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows())

@@ -23,6 +23,12 @@ public sealed class SecurityOptions
 
     public ApiRateLimitOptions RateLimit { get; set; } = new();
 
+    /// <summary>
+    /// Failed authentications (no key, an unknown key, a bad stream ticket) are logged at most once per client address
+    /// per this interval, with the number left unlogged: a flood of bad requests must not become a flood of log lines.
+    /// </summary>
+    public TimeSpan AuthFailureLogInterval { get; set; } = TimeSpan.FromMinutes(1);
+
     public sealed class ApiKeyLists
     {
         public List<string> Ingest { get; set; } = [];
@@ -43,5 +49,19 @@ public sealed class SecurityOptions
         public int PermitsPerSecond { get; set; } = 500;
 
         public int Burst { get; set; } = 1000;
+
+        /// <summary>
+        /// A token bucket per client address (IPv6 by its /64), spent before the key is even looked at, so requests
+        /// with no key or a wrong one are limited too. Twice the per-key budget by default: one platform on one
+        /// address meets its key's limit first.
+        /// </summary>
+        public AddressRateLimitOptions PerAddress { get; set; } = new();
+    }
+
+    public sealed class AddressRateLimitOptions
+    {
+        public int PermitsPerSecond { get; set; } = 1000;
+
+        public int Burst { get; set; } = 2000;
     }
 }

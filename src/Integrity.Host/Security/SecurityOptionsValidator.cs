@@ -59,6 +59,16 @@ public sealed class SecurityOptionsValidator : IValidateOptions<SecurityOptions>
         {
             yield return "Security:RateLimit:PermitsPerSecond and Security:RateLimit:Burst must be positive.";
         }
+
+        if (options.RateLimit.PerAddress.PermitsPerSecond < 1 || options.RateLimit.PerAddress.Burst < 1)
+        {
+            yield return "Security:RateLimit:PerAddress:PermitsPerSecond and Security:RateLimit:PerAddress:Burst must be positive.";
+        }
+
+        if (options.AuthFailureLogInterval <= TimeSpan.Zero || options.AuthFailureLogInterval > TimeSpan.FromDays(1))
+        {
+            yield return "Security:AuthFailureLogInterval must be more than zero and at most a day.";
+        }
     }
 
     public static bool TryDecodeKey(string base64, out byte[] bytes)

@@ -8,13 +8,16 @@ namespace Integrity.Host.Security;
 /// <summary>
 /// Authenticates <c>?ticket=</c> (see <see cref="StreamTickets"/>). Only the live decisions feed lists this scheme in
 /// its authorization, so a ticket opens nothing else; it carries the viewer role only, and the issuing key's hash prefix so
-/// the per-key rate limit still applies.
+/// the per-key rate limit and the per-key cap on live feeds still apply. A ticket opens one connection, and only while
+/// its key is still configured.
 /// </summary>
 public sealed class StreamTicketAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory loggerFactory,
     UrlEncoder encoder,
-    StreamTickets tickets) : AuthenticationHandler<AuthenticationSchemeOptions>(options, loggerFactory, encoder)
+    StreamTickets tickets,
+    ApiKeyStore keys,
+    AuthFailureLog failures) : AuthenticationHandler<AuthenticationSchemeOptions>(options, loggerFactory, encoder)
 {
     public const string SchemeName = "StreamTicket";
     public const string QueryName = "ticket";
@@ -26,7 +29,7 @@ public sealed class StreamTicketAuthenticationHandler(
             return Task.FromResult(AuthenticateResult.NoResult());
         }
 
-        if (tickets.Validate(values[0]!) is not { } keyHash)
+        if (tickets.Redeem(values[0]!) is not { } keyHash || !keys.IsConfigured(keyHash))
         {
             return Task.FromResult(AuthenticateResult.Fail("The stream ticket is not valid."));
         }
@@ -50,9 +53,10 @@ public sealed class StreamTicketAuthenticationHandler(
             return;
         }
 
+        failures.Report(Context, "invalid stream ticket");
         Response.Headers.WWWAuthenticate = $"{ApiKeyAuthenticationHandler.SchemeName} header=\"{ApiKeyAuthenticationHandler.HeaderName}\"";
         await Results.Problem(
-            detail: "The stream ticket is not valid or has expired; get a new one from POST /v1/decisions/stream/ticket with a viewer key.",
+            detail: "The stream ticket is not valid or has expired, or was used already (a ticket opens one connection); get a new one from POST /v1/decisions/stream/ticket with a viewer key.",
             statusCode: StatusCodes.Status401Unauthorized,
             title: "Unauthorized").ExecuteAsync(Context);
     }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -11,13 +12,18 @@ namespace Integrity.Host.Security;
 /// API key header, and a key in a URL would outlive the page in logs and history. A ticket is issued to a viewer (or
 /// analyst) key, names only the key's hash prefix and its expiry, grants viewer rights on the stream endpoint alone,
 /// and is signed with HMAC-SHA256 under a key derived (HKDF) from the identifier hashing key, so every silo accepts it.
+/// A ticket opens one connection: its random nonce is remembered until the ticket expires, and a second use is refused.
+/// That memory is this host's own: with several silos, one ticket could open one connection on each of them (at most
+/// one per silo, within its lifetime); only shared state (a table row per ticket) would close that.
 /// </summary>
 public sealed class StreamTickets
 {
-    private static readonly byte[] Purpose = Encoding.UTF8.GetBytes("integrity/stream-ticket/v1");
+    private static readonly byte[] Purpose = Encoding.UTF8.GetBytes("integrity/stream-ticket/v2");
     private readonly byte[] _key;
     private readonly TimeProvider _time;
     private readonly TimeSpan _lifetime;
+    private readonly ConcurrentDictionary<string, long> _used = new(StringComparer.Ordinal);
+    private long _nextPrune;
 
     public StreamTickets(IOptions<SecurityOptions> security, IOptions<QueryApiOptions> options, TimeProvider time)
     {
@@ -30,12 +36,16 @@ public sealed class StreamTickets
     public (string Ticket, DateTimeOffset ExpiresAt) Issue(string keyHashPrefix)
     {
         var expires = _time.GetUtcNow().Add(_lifetime);
-        var payload = string.Create(CultureInfo.InvariantCulture, $"{expires.ToUnixTimeSeconds()}.{keyHashPrefix}");
+        var nonce = Base64Url(RandomNumberGenerator.GetBytes(16));
+        var payload = string.Create(CultureInfo.InvariantCulture, $"{expires.ToUnixTimeSeconds()}.{nonce}.{keyHashPrefix}");
         return ($"{Base64Url(Encoding.UTF8.GetBytes(payload))}.{Base64Url(Sign(payload))}", DateTimeOffset.FromUnixTimeSeconds(expires.ToUnixTimeSeconds()));
     }
 
-    /// <summary>The key hash prefix the ticket was issued to, or null when it is forged, altered or expired.</summary>
-    public string? Validate(string ticket)
+    /// <summary>
+    /// The key hash prefix the ticket was issued to, or null when it is forged, altered, expired or was used before.
+    /// A valid ticket is spent by this call.
+    /// </summary>
+    public string? Redeem(string ticket)
     {
         var parts = ticket.Split('.');
         if (parts.Length != 2 || FromBase64Url(parts[0]) is not { } payloadBytes || FromBase64Url(parts[1]) is not { } signature)
@@ -49,12 +59,35 @@ public sealed class StreamTickets
             return null;
         }
 
-        var fields = payload.Split('.', 2);
-        return fields.Length == 2
-            && long.TryParse(fields[0], NumberStyles.None, CultureInfo.InvariantCulture, out var expires)
-            && _time.GetUtcNow().ToUnixTimeSeconds() < expires
-            ? fields[1]
-            : null;
+        var fields = payload.Split('.', 3);
+        var now = _time.GetUtcNow().ToUnixTimeSeconds();
+        if (fields.Length != 3
+            || !long.TryParse(fields[0], NumberStyles.None, CultureInfo.InvariantCulture, out var expires)
+            || now >= expires)
+        {
+            return null;
+        }
+
+        PruneSpent(now);
+        return _used.TryAdd(fields[1], expires) ? fields[2] : null;
+    }
+
+    /// <summary>Spent nonces are kept until their ticket expires (after that the expiry refuses it anyway).</summary>
+    private void PruneSpent(long now)
+    {
+        var due = Interlocked.Read(ref _nextPrune);
+        if (now < due || Interlocked.CompareExchange(ref _nextPrune, now + 10, due) != due)
+        {
+            return;
+        }
+
+        foreach (var (nonce, expires) in _used)
+        {
+            if (expires <= now)
+            {
+                _used.TryRemove(nonce, out _);
+            }
+        }
     }
 
     private byte[] Sign(string payload) => HMACSHA256.HashData(_key, Encoding.UTF8.GetBytes(payload));

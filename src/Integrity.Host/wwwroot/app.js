@@ -125,7 +125,13 @@
         stepBadge(d.step),
         d.score !== null && d.score !== undefined ? h("span", { class: "feed-score" }, `score ${Number(d.score).toFixed(1)}`) : null),
       d.reasonCodes && d.reasonCodes.length ? h("div", { class: "codes" }, d.reasonCodes.map((c) => h("code", {}, c))) : null,
-      d.note ? h("div", { class: "feed-note" }, `“${d.note}” — ${d.actor || "analyst"}`) : null);
+      d.note ? h("div", { class: "feed-note" }, "“", userText(d.note), "” — ", userText(d.actor || "analyst")) : null);
+  }
+
+  // Text an analyst or a platform wrote, isolated from what surrounds it: a right-to-left override (U+202E) or any
+  // other bidi control inside a note cannot reorder the attribution or the rest of the line.
+  function userText(text) {
+    return h("bdi", { class: "user-text" }, text);
   }
 
   function originWord(origin) {
@@ -213,12 +219,13 @@
 
     const last = $("entity-last-action");
     last.hidden = !v.lastAction;
-    if (v.lastAction) last.textContent = `${v.lastAction.summary} · ${when(v.lastAction.at)}`;
+    if (v.lastAction) last.replaceChildren(userText(v.lastAction.summary), ` · ${when(v.lastAction.at)}`);
     const ov = $("entity-override");
     ov.hidden = !v.override;
     if (v.override) {
-      ov.textContent = `Pinned at ${words(v.ladder[v.override.level])} by ${v.override.analyst}` +
-        (v.override.until ? ` until ${when(v.override.until)} (ends by itself)` : " until changed") + (v.override.note ? ` — “${v.override.note}”` : "");
+      ov.replaceChildren(`Pinned at ${words(v.ladder[v.override.level])} by `, userText(v.override.analyst),
+        v.override.until ? ` until ${when(v.override.until)} (ends by itself)` : " until changed",
+        ...(v.override.note ? [" — “", userText(v.override.note), "”"] : []));
     }
     const analyst = state.role === "analyst" || !!storage.analystKey;
     $("entity-actions").classList.toggle("needs-key", !analyst);
@@ -254,8 +261,8 @@
       h("td", {}, h("span", { class: `type-tag type-${e.kind}` }, type)),
       h("td", {}, change),
       h("td", { class: "num" }, e.score !== null && e.score !== undefined ? Number(e.score).toFixed(1) : "—"),
-      h("td", {}, e.actor || "policy " + (e.policyVersion || "")),
-      h("td", { class: "why" }, why));
+      h("td", {}, e.actor ? userText(e.actor) : "policy " + (e.policyVersion || "")),
+      h("td", { class: "why" }, d.note ? userText(d.note) : why));
   }
 
   // Score over time: a step line of every audited score, dots coloured by type, drawn as inline SVG.

@@ -3,7 +3,8 @@ namespace Integrity.Storage.AzureTables.DeadLetters;
 /// <summary>
 /// An event that was not applied, kept with its reason: a line ingest rejected (<see cref="DeadLetterSources.Ingest"/>)
 /// or an event of valid shape the consumer could not apply (<see cref="DeadLetterSources.Consumer"/>).
-/// Never holds a raw API key; <see cref="RawLine"/> is the caller's line with clear identifiers redacted.
+/// Never holds a raw API key, nor the line itself: only an allow-list of what it was (type, ids that pass the id rule,
+/// code, reason, line number, size) and <see cref="RawHash"/>, a keyed hash of the line as received.
 /// </summary>
 public sealed record DeadLetter
 {
@@ -26,8 +27,14 @@ public sealed record DeadLetter
 
     public string? EventType { get; init; }
 
-    /// <summary>The line as received (at most 32 KiB of UTF-8 is stored; see <see cref="RawBytes"/> for its full size).</summary>
-    public string? RawLine { get; init; }
+    /// <summary>Top-level ids of the line that pass the wire's id rule (e.g. <c>sellerId</c>), by field name.</summary>
+    public IReadOnlyDictionary<string, string>? Ids { get; init; }
+
+    /// <summary>
+    /// Keyed hash (HMAC-SHA256 under <c>Security:IdentifierHashKey</c>, 128 bits, hex) of the line as received, or of
+    /// its first <see cref="DeadLetterTable.MaxRawBytes"/> bytes for a line over the size limit.
+    /// </summary>
+    public string? RawHash { get; init; }
 
     /// <summary>Size in bytes of the whole line as received.</summary>
     public int? RawBytes { get; init; }

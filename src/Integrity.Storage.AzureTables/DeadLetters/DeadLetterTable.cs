@@ -1,5 +1,5 @@
 using System.Globalization;
-using System.Text;
+using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
 using Integrity.Contracts.Services;
@@ -13,7 +13,7 @@ namespace Integrity.Storage.AzureTables.DeadLetters;
 /// </summary>
 public sealed class DeadLetterTable(TableServiceClient service, string tableName = "DeadLetters") : IDeadLetterSink
 {
-    /// <summary>Most UTF-8 bytes of a raw line that are kept.</summary>
+    /// <summary>Most UTF-8 bytes of an oversized line that are read to describe it (type, ids, hash).</summary>
     public const int MaxRawBytes = 32 * 1024;
 
     private const int MaxReasonLength = 2048;
@@ -79,39 +79,13 @@ public sealed class DeadLetterTable(TableServiceClient service, string tableName
             }),
             cancellationToken);
 
-    /// <summary>Cuts a line to at most <paramref name="maxBytes"/> of UTF-8 without splitting a character.</summary>
-    public static string TruncateUtf8(string text, int maxBytes = MaxRawBytes)
-    {
-        if (Encoding.UTF8.GetMaxByteCount(text.Length) <= maxBytes || Encoding.UTF8.GetByteCount(text) <= maxBytes)
-        {
-            return text;
-        }
-
-        var bytes = 0;
-        var end = 0;
-        while (end < text.Length)
-        {
-            var width = char.IsHighSurrogate(text[end]) && end + 1 < text.Length ? 2 : 1;
-            var size = Encoding.UTF8.GetByteCount(text.AsSpan(end, width));
-            if (bytes + size > maxBytes)
-            {
-                break;
-            }
-
-            bytes += size;
-            end += width;
-        }
-
-        return text[..end];
-    }
-
     private static IEnumerable<List<TableEntity>> Batches(IEnumerable<TableEntity> rows)
     {
         var batch = new List<TableEntity>();
         long bytes = 0;
         foreach (var row in rows)
         {
-            var size = 1024 + ((row.GetString("Raw")?.Length ?? 0) + (row.GetString("Reason")?.Length ?? 0)) * 6L;
+            var size = 1024 + ((row.GetString("Ids")?.Length ?? 0) + (row.GetString("Reason")?.Length ?? 0)) * 6L;
             if (batch.Count == MaxBatch || (batch.Count > 0 && bytes + size > MaxBatchPayloadBytes))
             {
                 yield return batch;
@@ -148,15 +122,10 @@ public sealed class DeadLetterTable(TableServiceClient service, string tableName
             ["KeyHash"] = letter.KeyHashPrefix,
             ["Partition"] = letter.Partition,
             ["Sequence"] = letter.Sequence,
+            ["Ids"] = letter.Ids is { Count: > 0 } ids ? JsonSerializer.Serialize(ids) : null,
+            ["RawHash"] = letter.RawHash,
+            ["RawBytes"] = letter.RawBytes,
         };
-        if (letter.RawLine is { } raw)
-        {
-            var kept = TruncateUtf8(raw);
-            row["Raw"] = kept;
-            row["RawBytes"] = letter.RawBytes ?? Encoding.UTF8.GetByteCount(raw);
-            row["RawTruncated"] = kept.Length < raw.Length || (letter.RawBytes is { } b && b > Encoding.UTF8.GetByteCount(kept));
-        }
-
         return row;
     }
 
@@ -170,7 +139,8 @@ public sealed class DeadLetterTable(TableServiceClient service, string tableName
         Reason = row.GetString("Reason") ?? "",
         EventId = row.GetString("EventId"),
         EventType = row.GetString("EventType"),
-        RawLine = row.GetString("Raw"),
+        Ids = row.GetString("Ids") is { } ids ? JsonSerializer.Deserialize<Dictionary<string, string>>(ids) : null,
+        RawHash = row.GetString("RawHash"),
         RawBytes = row.GetInt32("RawBytes"),
         KeyRole = row.GetString("KeyRole"),
         KeyHashPrefix = row.GetString("KeyHash"),
