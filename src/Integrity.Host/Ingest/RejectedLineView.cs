@@ -62,9 +62,10 @@ public static partial class RejectedLineView
                 }
             }
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException or ArgumentException)
         {
-            // Not JSON: only the hash, size, line and reason are kept.
+            // Not JSON, or a name that is no text (a lone surrogate, bytes that are not UTF-8): only the hash, size,
+            // line and reason are kept.
         }
 
         return new View(type, ids, hash);
