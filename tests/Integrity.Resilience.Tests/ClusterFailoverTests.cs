@@ -56,6 +56,8 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output)
             var placement = await PartitionSilosAsync(hosts[0]);
             var victim = Enumerable.Range(1, 2).OrderByDescending(i => placement.Count(p => p.Value.Contains(":" + configurations[i]["Cluster:SiloPort"] + ":", StringComparison.Ordinal))).First();
             var victimPartitions = placement.Where(p => p.Value.Contains(":" + configurations[victim]["Cluster:SiloPort"] + ":", StringComparison.Ordinal)).Select(p => p.Key).ToList();
+            output.WriteLine($"silo ports {string.Join(", ", configurations.Select(c => c["Cluster:SiloPort"]))}; host pids {string.Join(", ", hosts.Select(h => h.ProcessId))}; " +
+                $"before: {string.Join(", ", placement.OrderBy(p => p.Key).Select(p => $"p{p.Key}@{p.Value}"))}");
             var atKill = (await tables.ProgressAsync()).ToDictionary(p => p.Partition);
             await hosts[victim].KillAsync();
             var killedAt = clock.Elapsed;

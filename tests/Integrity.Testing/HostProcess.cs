@@ -67,6 +67,8 @@ public sealed partial class HostProcess : IAsyncDisposable
             ["Cluster:Membership:TableRefreshTimeout"] = "00:00:02",
             ["Cluster:Membership:IAmAliveTablePublishTimeout"] = "00:00:05",
             ["Cluster:Membership:DeathVoteExpirationTimeout"] = "00:00:10",
+            // A call already routed to a silo that dies waits this out (Orleans' default is 30 s).
+            ["Cluster:Messaging:ResponseTimeout"] = "00:00:10",
         });
 
     /// <summary>

@@ -59,8 +59,11 @@ public sealed partial class AuditingDecisionSink(IAuditLog audit, IClusterClient
                 }
 
                 await WriteWithRetryAsync(batch, stoppingToken);
-                await PublishLiveAsync(batch);
+
+                // Durable once audited: a checkpoint waiting on FlushAsync must not also wait on the live feeds (after
+                // a silo loss the feed registry may take a while to answer from its new home).
                 Completed(batch.Count);
+                await PublishLiveAsync(batch);
                 batch.Clear();
             }
         }

@@ -38,6 +38,8 @@ public static class IntegrityHostBuilderExtensions
 
             // Failure detection and the like, for operators who tune it (and tests that need it fast).
             silo.Services.Configure<ClusterMembershipOptions>(clusterSection.GetSection("Membership"));
+            // ResponseTimeout among others: a call already on its way to a silo that dies waits this long.
+            silo.Services.Configure<SiloMessagingOptions>(clusterSection.GetSection("Messaging"));
             silo.AddIntegrityGrainState(
                 sp => sp.GetKeyedService<Azure.Data.Tables.TableServiceClient>(StorageOptions.GrainStateServiceKey) ?? sp.GetRequiredService<Azure.Data.Tables.TableServiceClient>(),
                 storage.GrainStateTable);
