@@ -27,9 +27,10 @@ public static class IntegrityHostBuilderExtensions
         {
             silo.UseLocalhostClustering(serviceId: storage.ServiceId, clusterId: storage.ClusterId);
             silo.Configure<ClusterOptions>(o => { o.ServiceId = storage.ServiceId; o.ClusterId = storage.ClusterId; });
-            silo.AddIntegrityGrainState(
-                sp => sp.GetKeyedService<Azure.Data.Tables.TableServiceClient>(StorageOptions.GrainStateServiceKey) ?? sp.GetRequiredService<Azure.Data.Tables.TableServiceClient>(),
-                storage.GrainStateTable);
+            Func<IServiceProvider, Azure.Data.Tables.TableServiceClient> grainStateAccount =
+                sp => sp.GetKeyedService<Azure.Data.Tables.TableServiceClient>(StorageOptions.GrainStateServiceKey) ?? sp.GetRequiredService<Azure.Data.Tables.TableServiceClient>();
+            silo.AddIntegrityGrainState(grainStateAccount, storage.GrainStateTable);
+            silo.AddIntegrityReminders(grainStateAccount, storage.ReminderTable);
             silo.AddEngineTables();
             silo.AddQueryIndex();
             silo.AddJournalStreams(new JournalStreamOptions());
