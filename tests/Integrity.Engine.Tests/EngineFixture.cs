@@ -51,8 +51,8 @@ public sealed class EngineFixture : IAsyncLifetime, IEngineUnderTest
 
     /// <summary>
     /// The engine's silo over the Azurite at <paramref name="connection"/>: grain state (its provider named
-    /// <paramref name="stateProviderName"/>, so a test can wrap it), the journal, the stream provider, the engine tables
-    /// and grains.
+    /// <paramref name="stateProviderName"/>, so a test can wrap it), reminders, the journal, the stream provider, the
+    /// engine tables and grains.
     /// </summary>
     public static void ConfigureEngine(ISiloBuilder silo, string connection, Action<PartitionConsumerOptions>? consumers = null, string stateProviderName = ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME)
     {
@@ -60,6 +60,9 @@ public sealed class EngineFixture : IAsyncLifetime, IEngineUnderTest
         silo.Services.AddSingleton<IPolicyProvider>(new FixedPolicyProvider(PolicyOptions.Default));
         silo.Services.AddEventJournal(o => o.Configure(j => j.ConnectionString = connection));
         silo.AddIntegrityGrainState(_ => new TableServiceClient(connection), stateProviderName: stateProviderName);
+
+        // Ticks after an override's end a second apart (production: Orleans' one minute), so a retry stays within a test.
+        silo.AddIntegrityReminders(_ => new TableServiceClient(connection), configure: r => r.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
         silo.AddEngineTables();
         silo.AddJournalStreams(new JournalStreamOptions());
         silo.AddIntegrityGrains(consumers);

@@ -7,21 +7,24 @@ using Integrity.Grains.Checkpoints;
 using Integrity.Grains.Decisions;
 using Integrity.Grains.Policy;
 using Integrity.Grains.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Integrity.Grains.Entities;
 
 /// <summary>
 /// What every entity grain shares: work applied in memory through the domain and written behind (the journal
 /// consumer calls <see cref="FlushAsync"/> before it moves its checkpoint, which bounds staleness), decisions
-/// handed to the audit sink, and a last write when the activation ends. Subclasses only choose domain calls.
+/// handed to the audit sink, a last write when the activation ends, and the end of an analyst's override when its
+/// <c>until</c> comes (a reminder, so also after the grain left memory). Subclasses only choose domain calls.
 /// </summary>
 public abstract partial class EntityGrain<TState>(
     IPersistentState<EntityRecord<TState>> persisted,
     IDecisionSink decisions,
     IPolicyProvider policy,
     TimeProvider time,
-    ILogger logger) : Grain, IEntityGrain
+    ILogger logger) : Grain, IEntityGrain, IRemindable
     where TState : class, IEntityState<TState>, new()
 {
     private bool _dirty;
@@ -34,6 +37,9 @@ public abstract partial class EntityGrain<TState>(
     protected Domain.Policy.PolicyOptions Policy => policy.Current;
 
     protected string Id => this.GetPrimaryKeyString();
+
+    /// <summary>The reminder that ends an override with an expiry; one per grain, re-registered when the override changes.</summary>
+    internal const string OverrideExpiryReminder = "override-expiry";
 
     private IGrainTimer? _overrideExpiry;
 
@@ -90,7 +96,20 @@ public abstract partial class EntityGrain<TState>(
             }
 
             var before = (State.Enforcement.Level, State.Enforcement.Score);
+            var expiryBefore = State.Enforcement.Override?.Until;
+            if (result.Changed && result.State.Enforcement.Override is { Until: { } until } && until != expiryBefore)
+            {
+                // The durable timer before the state: should the write then fail, a reminder whose override never
+                // landed finds nothing to end at its tick and unregisters itself.
+                await RegisterOverrideExpiryAsync(until);
+            }
+
             await CommitAsync(result);
+            if (expiryBefore is not null && State.Enforcement.Override?.Until is null)
+            {
+                await UnregisterOverrideExpiryAsync();
+            }
+
             ScheduleOverrideExpiry();
             await TellNeighboursAsync(before.Level, before.Score);
         }
@@ -130,7 +149,11 @@ public abstract partial class EntityGrain<TState>(
             [.. e.Reasons], [.. e.History], e.Override, [.. Links()], e.AssessedAt, State.Clock, DomainJson.Serialize(State));
     }
 
-    /// <summary>An override with an expiry ends by itself: the entity is reassessed when it runs out.</summary>
+    /// <summary>
+    /// The fast path of an override's expiry while the activation lives: a grain timer due at <c>until</c>, exact to the
+    /// timer's resolution. The reminder (<see cref="ReceiveReminder"/>) is what guarantees the expiry; each activation
+    /// sets the timer again, so a reminder tick that wakes the grain a little early is caught up by it.
+    /// </summary>
     private void ScheduleOverrideExpiry()
     {
         _overrideExpiry?.Dispose();
@@ -143,8 +166,7 @@ public abstract partial class EntityGrain<TState>(
         var due = until - time.GetUtcNow();
         _overrideExpiry = this.RegisterGrainTimer(async _ =>
         {
-            var now = time.GetUtcNow();
-            if (now < until)
+            if (time.GetUtcNow() < until)
             {
                 // Timers may fire a little early; reassessed before the override ends, nothing would change and no
                 // timer would be left to end it.
@@ -152,11 +174,75 @@ public abstract partial class EntityGrain<TState>(
                 return;
             }
 
-            var result = Reassess(State, now);
-            await CommitAsync(result);
-            _overrideExpiry?.Dispose();
-            _overrideExpiry = null;
+            await EndOverrideAsync();
+            await UnregisterOverrideExpiryAsync();
         }, new GrainTimerCreationOptions(due < TimeSpan.Zero ? TimeSpan.Zero : due, Timeout.InfiniteTimeSpan));
+    }
+
+    /// <summary>
+    /// An override's expiry, durable: the reminder's first tick is due at <c>until</c> and it ticks every period after
+    /// that until the override has ended, so a tick missed while its silo died, or one whose reassessment failed, comes
+    /// again one period later (on whichever silo owns the reminder then), and activates the grain if it is not in memory.
+    /// </summary>
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName != OverrideExpiryReminder)
+        {
+            return;
+        }
+
+        if (State.Enforcement.Override is { Until: { } until })
+        {
+            var now = time.GetUtcNow();
+            if (now < until)
+            {
+                // Early (clocks of silos differ, timers round): reassessed now, nothing would end. The timer this
+                // activation set ends it at until, and the next tick does if the grain leaves memory before.
+                LogExpiryTickEarly(logger, GetType().Name, Id, until, now);
+                return;
+            }
+
+            await EndOverrideAsync();
+        }
+
+        // Ended now, by the timer, or replaced by an override without expiry: the reminder has no more work.
+        await UnregisterOverrideExpiryAsync();
+    }
+
+    /// <summary>Reassesses the entity now that its override has run out (the domain lifts it), durably.</summary>
+    private async Task EndOverrideAsync()
+    {
+        var result = Reassess(State, time.GetUtcNow());
+        await CommitAsync(result);
+        ScheduleOverrideExpiry();
+    }
+
+    private Task RegisterOverrideExpiryAsync(DateTimeOffset until)
+    {
+        var due = until - time.GetUtcNow();
+
+        // The period only spaces the ticks after until (a retry after a missed tick or a failed write); before until
+        // there is none. The shortest the cluster allows, at least a second.
+        var minimum = ServiceProvider.GetRequiredService<IOptions<ReminderOptions>>().Value.MinimumReminderPeriod;
+        var period = minimum > TimeSpan.FromSeconds(1) ? minimum : TimeSpan.FromSeconds(1);
+        return this.RegisterOrUpdateReminder(OverrideExpiryReminder, due > TimeSpan.Zero ? due : TimeSpan.Zero, period);
+    }
+
+    private async Task UnregisterOverrideExpiryAsync()
+    {
+        try
+        {
+            if (await this.GetReminder(OverrideExpiryReminder) is { } reminder)
+            {
+                await this.UnregisterReminder(reminder);
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The override's state is already stored; a reminder left behind finds no override to end at its next
+            // tick and tries this again.
+            LogExpiryUnregisterFailed(logger, GetType().Name, Id, e.Message);
+        }
     }
 
     protected abstract ApplyResult<TState> Reassess(TState state, DateTimeOffset now);
@@ -335,6 +421,12 @@ public abstract partial class EntityGrain<TState>(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Grain} {Id}: partition {Partition} delivered after row {Previous}, but the state holds rows only through {Through}; refused for a replay from the checkpoint")]
     private static partial void LogGap(ILogger logger, string grain, string id, int partition, long previous, long through);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{Grain} {Id}: override expiry reminder ticked at {Now:O}, before the override's end {Until:O}; waiting")]
+    private static partial void LogExpiryTickEarly(ILogger logger, string grain, string id, DateTimeOffset until, DateTimeOffset now);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Grain} {Id}: could not unregister the override expiry reminder; its next tick tries again: {Error}")]
+    private static partial void LogExpiryUnregisterFailed(ILogger logger, string grain, string id, string error);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "{Grain} {Id}: state write at deactivation failed; replay from the journal checkpoint will restore it: {Error}")]
     private static partial void LogLastWriteFailed(ILogger logger, string grain, string id, string error);

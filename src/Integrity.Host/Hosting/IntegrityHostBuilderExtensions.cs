@@ -40,9 +40,10 @@ public static class IntegrityHostBuilderExtensions
             silo.Services.Configure<ClusterMembershipOptions>(clusterSection.GetSection("Membership"));
             // ResponseTimeout among others: a call already on its way to a silo that dies waits this long.
             silo.Services.Configure<SiloMessagingOptions>(clusterSection.GetSection("Messaging"));
-            silo.AddIntegrityGrainState(
-                sp => sp.GetKeyedService<Azure.Data.Tables.TableServiceClient>(StorageOptions.GrainStateServiceKey) ?? sp.GetRequiredService<Azure.Data.Tables.TableServiceClient>(),
-                storage.GrainStateTable);
+            Func<IServiceProvider, Azure.Data.Tables.TableServiceClient> grainStateAccount =
+                sp => sp.GetKeyedService<Azure.Data.Tables.TableServiceClient>(StorageOptions.GrainStateServiceKey) ?? sp.GetRequiredService<Azure.Data.Tables.TableServiceClient>();
+            silo.AddIntegrityGrainState(grainStateAccount, storage.GrainStateTable);
+            silo.AddIntegrityReminders(grainStateAccount, storage.ReminderTable);
             silo.AddEngineTables();
             silo.AddQueryIndex();
             silo.AddJournalStreams(new JournalStreamOptions());

@@ -29,6 +29,10 @@ public sealed class StorageOptions
     [Required]
     public string GrainStateTable { get; set; } = Orleans.Hosting.GrainStateSiloBuilderExtensions.DefaultTableName;
 
+    /// <summary>Table of Orleans reminders (override expiries), on the grain-state account.</summary>
+    [Required]
+    public string ReminderTable { get; set; } = Orleans.Hosting.RemindersSiloBuilderExtensions.DefaultTableName;
+
     /// <summary>Orleans ServiceId; part of every grain-state PartitionKey, so keep it stable across deployments.</summary>
     [Required]
     public string ServiceId { get; set; } = "integrity";
