@@ -13,7 +13,11 @@ public sealed class ActionTests(ApiHostFixture host)
     {
         var scenario = new Scenarios("act1").Brushing();
         await host.IngestAsync(scenario);
-        var before = await host.WaitForAsync($"/v1/sellers/{scenario.Seller}", v => v.GetProperty("level").GetInt32() >= 3, TimeSpan.FromSeconds(60));
+        await host.WaitForAsync($"/v1/sellers/{scenario.Seller}", v => v.GetProperty("level").GetInt32() >= 3, TimeSpan.FromSeconds(60));
+
+        // The rest of the scenario may still step the seller up; count its audit rows once all of it is applied.
+        await host.WaitSettledAsync();
+        var before = await host.WaitForAsync($"/v1/sellers/{scenario.Seller}", _ => true, TimeSpan.FromSeconds(10));
         var lastStep = before.GetProperty("history").EnumerateArray().Last();
         var auditBefore = await AuditCountAsync(scenario.Seller);
         using var http = QueryTests.Analyst(host);

@@ -116,9 +116,16 @@ public sealed class ApiHostFixture : IAsyncLifetime
     }
 
     /// <summary>Polls a GET (viewer key) until the JSON answer satisfies <paramref name="done"/>.</summary>
-    public async Task<JsonElement> WaitForAsync(string path, Func<JsonElement, bool> done, TimeSpan timeout)
+    /// <summary>
+    /// Waits until every journal partition's checkpoint has reached its head: every event sent so far is applied and
+    /// every decision it caused is audited, so nothing more is still on its way.
+    /// </summary>
+    public Task WaitSettledAsync() =>
+        WaitForAsync("/v1/admin/progress", p => p.GetProperty("settled").GetBoolean(), TimeSpan.FromSeconds(60), TestSecrets.AnalystKey);
+
+    public async Task<JsonElement> WaitForAsync(string path, Func<JsonElement, bool> done, TimeSpan timeout, string apiKey = TestSecrets.ViewerKey)
     {
-        using var http = Client();
+        using var http = Client(apiKey);
         var waited = Stopwatch.StartNew();
         JsonElement last = default;
         while (waited.Elapsed < timeout)
