@@ -115,7 +115,6 @@ public sealed class ApiHostFixture : IAsyncLifetime
         File.Move(temporary, Path.Combine(_workDirectory, "appsettings.json"), overwrite: true);
     }
 
-    /// <summary>Polls a GET (viewer key) until the JSON answer satisfies <paramref name="done"/>.</summary>
     /// <summary>
     /// Waits until every journal partition's checkpoint has reached its head: every event sent so far is applied and
     /// every decision it caused is audited, so nothing more is still on its way.
@@ -123,6 +122,7 @@ public sealed class ApiHostFixture : IAsyncLifetime
     public Task WaitSettledAsync() =>
         WaitForAsync("/v1/admin/progress", p => p.GetProperty("settled").GetBoolean(), TimeSpan.FromSeconds(60), TestSecrets.AnalystKey);
 
+    /// <summary>Polls a GET (viewer key unless another is given) until the JSON answer satisfies <paramref name="done"/>.</summary>
     public async Task<JsonElement> WaitForAsync(string path, Func<JsonElement, bool> done, TimeSpan timeout, string apiKey = TestSecrets.ViewerKey)
     {
         using var http = Client(apiKey);
