@@ -87,6 +87,14 @@ public sealed class EngineFixture : IAsyncLifetime, IEngineUnderTest
     {
         foreach (var batch in events.Chunk(batchSize))
         {
+            // As ingest does: brands are registered before the batch is acknowledged, so a listing journaled in another
+            // partition than its brand is never checked against a directory that does not know the brand yet.
+            var brands = Integrity.Grains.Routing.WorkPlan.Brands(batch);
+            if (brands.Count > 0)
+            {
+                await Cluster.Client.GetGrain<IBrandDirectoryGrain>(Integrity.Grains.Consumers.PartitionConsumerGrain.BrandDirectoryKey).RegisterAsync(brands);
+            }
+
             await Journal.AppendAsync(batch, CancellationToken.None);
         }
     }
