@@ -145,7 +145,8 @@ public abstract partial class EntityGrain<TState>(
     private EntityView View()
     {
         var e = State.Enforcement;
-        return new EntityView(KindName, Id, persisted.RecordExists || _dirty, e.Level, Ladders.StepName(TState.Kind, e.Level), e.Score,
+        // Known while its first write is under way too: the write clears _dirty before it sets RecordExists.
+        return new EntityView(KindName, Id, persisted.RecordExists || _dirty || _writing is not null, e.Level, Ladders.StepName(TState.Kind, e.Level), e.Score,
             [.. e.Reasons], [.. e.History], e.Override, [.. Links()], e.AssessedAt, State.Clock, DomainJson.Serialize(State));
     }
 
