@@ -40,6 +40,27 @@ public sealed class StoredLagTrackerTests
     }
 
     [Fact]
+    public void A_row_another_silo_acknowledged_counts_until_a_checkpoint_covers_it()
+    {
+        var tracker = new StoredLagTracker(partitions: 2);
+        tracker.Watch();
+        tracker.Checkpointed(1, 4, T0);
+        tracker.Waiting(1, 5, T0.AddSeconds(1));          // the first row past partition 1's checkpoint, appended elsewhere
+        tracker.Appended(0, 1, T0.AddSeconds(3));         // this silo's own
+        Assert.Equal(TimeSpan.FromSeconds(9), tracker.Lag(T0.AddSeconds(10)));
+        Assert.NotNull(tracker.Refuse(T0.AddSeconds(10), boundSeconds: 5));
+
+        tracker.Checkpointed(1, 4, T0.AddSeconds(10));    // the same checkpoint read again: still waiting
+        Assert.Equal(TimeSpan.FromSeconds(9), tracker.Lag(T0.AddSeconds(10)));
+        tracker.Checkpointed(1, 5, T0.AddSeconds(10));    // covered: only this silo's own row is left
+        Assert.Equal(TimeSpan.FromSeconds(7), tracker.Lag(T0.AddSeconds(10)));
+        tracker.Waiting(1, 5, T0);                        // a late report of a row already covered does not count
+        Assert.Equal(TimeSpan.FromSeconds(7), tracker.Lag(T0.AddSeconds(10)));
+        tracker.Checkpointed(0, 1, T0.AddSeconds(10));
+        Assert.Null(tracker.Refuse(T0.AddSeconds(10), boundSeconds: 5));
+    }
+
+    [Fact]
     public void Before_it_watches_checkpoints_it_measures_nothing()
     {
         var tracker = new StoredLagTracker(partitions: 1);

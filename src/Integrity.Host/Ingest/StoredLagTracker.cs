@@ -10,6 +10,8 @@ namespace Integrity.Host.Ingest;
 /// touched, so its cost follows the distinct entities, not the events; this measures it instead of modelling it.
 /// A row waiting now is stored by about the next advance, so ingest refuses (<see cref="Refuse"/>) while the oldest
 /// waiting row's age plus a cycle is past <see cref="IngestOptions.MaxStoredLagSeconds"/>.
+/// Rows other silos acknowledged count too: the monitor reports each partition's oldest row past its checkpoint
+/// (<see cref="Waiting"/>), whoever appended it, so every silo of a cluster gates on the same stored lag.
 /// It measures only once <see cref="Watch"/> was called (by the <see cref="StoredLagMonitor"/>, when this process can
 /// read the checkpoints); before that nothing is pending. Thread-safe.
 /// </summary>
@@ -21,6 +23,7 @@ public sealed class StoredLagTracker(int partitions)
     private readonly Queue<(long Sequence, DateTimeOffset At, int Events)>[] _pending = [.. Enumerable.Range(0, partitions).Select(_ => new Queue<(long, DateTimeOffset, int)>())];
     private readonly long[] _checkpoints = new long[partitions];
     private readonly DateTimeOffset?[] _advancedAt = new DateTimeOffset?[partitions];
+    private readonly (long Sequence, DateTimeOffset At)?[] _waiting = new (long, DateTimeOffset)?[partitions];
     private readonly Lock _gate = new();
     private long _pendingEvents;
     private double? _cycleSeconds;
@@ -56,6 +59,24 @@ public sealed class StoredLagTracker(int partitions)
         }
     }
 
+    /// <summary>
+    /// Row <paramref name="sequence"/> of <paramref name="partition"/>, the first one past its checkpoint as the journal
+    /// was last read, was acknowledged at <paramref name="at"/> (by this silo or another). It counts until a checkpoint
+    /// covers it; a later report replaces it.
+    /// </summary>
+    public void Waiting(int partition, long sequence, DateTimeOffset at)
+    {
+        if (!_watching)
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            _waiting[partition] = sequence > _checkpoints[partition] ? (sequence, at) : null;
+        }
+    }
+
     /// <summary>The durable checkpoint of <paramref name="partition"/> was read at <paramref name="sequence"/> at <paramref name="now"/>.</summary>
     public void Checkpointed(int partition, long sequence, DateTimeOffset now)
     {
@@ -67,6 +88,11 @@ public sealed class StoredLagTracker(int partitions)
             }
 
             _checkpoints[partition] = sequence;
+            if (_waiting[partition] is { } waiting && waiting.Sequence <= sequence)
+            {
+                _waiting[partition] = null;
+            }
+
             DateTimeOffset? oldestCovered = null;
             var queue = _pending[partition];
             while (queue.TryPeek(out var row) && row.Sequence <= sequence)
@@ -144,6 +170,14 @@ public sealed class StoredLagTracker(int partitions)
         foreach (var queue in _pending)
         {
             if (queue.TryPeek(out var row) && row.At < oldest)
+            {
+                oldest = row.At;
+            }
+        }
+
+        foreach (var waiting in _waiting)
+        {
+            if (waiting is { } row && row.At < oldest)
             {
                 oldest = row.At;
             }

@@ -24,7 +24,16 @@ public interface IEventJournal
 
     /// <summary>The highest sequence number stored in a partition (0 while it is empty).</summary>
     Task<long> HeadAsync(int partition, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The first row of a partition above <paramref name="afterSequence"/> (its number and when it was appended, by
+    /// whichever process), without its events; null when there is none. One small read.
+    /// </summary>
+    Task<JournalRowStamp?> FirstAfterAsync(int partition, long afterSequence, CancellationToken cancellationToken = default);
 }
+
+/// <summary>A journal row's number and the time (the appending process's clock) it was stored.</summary>
+public sealed record JournalRowStamp(long Sequence, DateTimeOffset AppendedAt);
 
 /// <summary>One stored journal row: several events written in one group commit, in append order.</summary>
 public sealed record JournalRow(int Partition, long Sequence, IReadOnlyList<IntegrityEvent> Events, DateTimeOffset AppendedAt);

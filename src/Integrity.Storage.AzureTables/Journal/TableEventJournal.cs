@@ -1,3 +1,4 @@
+using System.Globalization;
 using Azure;
 using Azure.Data.Tables;
 using Integrity.Contracts;
@@ -167,6 +168,29 @@ public sealed partial class TableEventJournal : IEventJournal, IJournalSource
         }
 
         return rows;
+    }
+
+    public async Task<JournalRowStamp?> FirstAfterAsync(int partition, long afterSequence, CancellationToken cancellationToken = default)
+    {
+        CheckPartition(partition);
+        ArgumentOutOfRangeException.ThrowIfNegative(afterSequence);
+        var filter = TableClient.CreateQueryFilter(
+            $"PartitionKey eq {JournalPartitioner.PartitionKey(partition)} and RowKey gt {JournalRowLayout.RowKey(afterSequence)} and RowKey lt {JournalRowLayout.HeadRowKey}");
+        try
+        {
+            await foreach (var entity in _table.QueryAsync<TableEntity>(filter, maxPerPage: 1, select: ["RowKey", JournalRowLayout.AppendedAtProperty], cancellationToken: cancellationToken))
+            {
+                return new JournalRowStamp(
+                    long.Parse(entity.RowKey, NumberStyles.None, CultureInfo.InvariantCulture),
+                    entity.GetDateTimeOffset(JournalRowLayout.AppendedAtProperty) ?? DateTimeOffset.MinValue);
+            }
+        }
+        catch (RequestFailedException e) when (e.Status == 404 && e.ErrorCode == "TableNotFound")
+        {
+            // Nothing was ever appended (the table is created at host start).
+        }
+
+        return null;
     }
 
     public async Task<long> HeadAsync(int partition, CancellationToken cancellationToken = default)
