@@ -1,12 +1,9 @@
-using Azure.Data.Tables;
 using Integrity.Contracts;
 using Integrity.Contracts.Services;
 using Integrity.Domain.Events;
-using Integrity.Domain.Policy;
-using Integrity.Grains.Consumers;
-using Integrity.Grains.Policy;
+using Integrity.Host.Hosting;
+using Microsoft.Extensions.Configuration;
 using Integrity.Storage.AzureTables.Journal;
-using Integrity.Storage.AzureTables.Streaming;
 using Integrity.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Providers;
@@ -42,7 +39,7 @@ public sealed class EngineFixture : IAsyncLifetime, IEngineUnderTest
         var builder = new InProcessTestClusterBuilder(1);
         builder.ConfigureSilo((_, silo) =>
         {
-            ConfigureEngine(silo, connection, c => c.CheckpointInterval = TimeSpan.FromMilliseconds(500));
+            ConfigureEngine(silo, connection, new Dictionary<string, string?> { ["Consumers:CheckpointInterval"] = "00:00:00.500" });
         });
         ConfigureClient(builder);
         _cluster = builder.Build();
@@ -50,22 +47,25 @@ public sealed class EngineFixture : IAsyncLifetime, IEngineUnderTest
     }
 
     /// <summary>
-    /// The engine's silo over the Azurite at <paramref name="connection"/>: grain state (its provider named
-    /// <paramref name="stateProviderName"/>, so a test can wrap it), reminders, the journal, the stream provider, the
-    /// engine tables and grains.
+    /// The engine's silo over the Azurite at <paramref name="connection"/>, composed as the host composes it
+    /// (<see cref="IntegritySiloBuilderExtensions.AddIntegrity"/>) from the host's configuration keys: overrides in
+    /// <paramref name="settings"/>; grain state under the provider named <paramref name="stateProviderName"/>, so a test
+    /// can wrap it. Override ends are retried a second apart (production: Orleans' one minute), so a retry stays within
+    /// a test.
     /// </summary>
-    public static void ConfigureEngine(ISiloBuilder silo, string connection, Action<PartitionConsumerOptions>? consumers = null, string stateProviderName = ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME)
+    public static void ConfigureEngine(ISiloBuilder silo, string connection, IReadOnlyDictionary<string, string?>? settings = null, string stateProviderName = ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME)
     {
-        silo.Services.AddSingleton(new TableServiceClient(connection));
-        silo.Services.AddSingleton<IPolicyProvider>(new FixedPolicyProvider(PolicyOptions.Default));
-        silo.Services.AddEventJournal(o => o.Configure(j => j.ConnectionString = connection));
-        silo.AddIntegrityGrainState(_ => new TableServiceClient(connection), stateProviderName: stateProviderName);
+        var configuration = new Dictionary<string, string?>
+        {
+            ["Storage:ConnectionString"] = connection,
+            ["Reminders:MinimumReminderPeriod"] = "00:00:01",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            configuration[key] = value;
+        }
 
-        // Ticks after an override's end a second apart (production: Orleans' one minute), so a retry stays within a test.
-        silo.AddIntegrityReminders(_ => new TableServiceClient(connection), configure: r => r.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
-        silo.AddEngineTables();
-        silo.AddJournalStreams(new JournalStreamOptions());
-        silo.AddIntegrityGrains(consumers);
+        silo.AddIntegrity(new ConfigurationBuilder().AddInMemoryCollection(configuration).Build(), stateProviderName);
     }
 
     /// <summary>The test client: the engine's serializer.</summary>

@@ -147,7 +147,7 @@ public sealed class FlushInterleavingFixture : IAsyncLifetime
         builder.ConfigureSilo((_, silo) =>
         {
             // Checkpoints only when a test asks (CheckpointNowAsync): the ticks of the longest interval are far apart.
-            EngineFixture.ConfigureEngine(silo, connection, c => c.CheckpointInterval = TimeSpan.FromMinutes(5), stateProviderName: UngatedStorage);
+            EngineFixture.ConfigureEngine(silo, connection, new Dictionary<string, string?> { ["Consumers:CheckpointInterval"] = "00:05:00" }, stateProviderName: UngatedStorage);
             Orleans.Runtime.Hosting.StorageProviderExtensions.AddGrainStorage(silo.Services, ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME, (sp, _) =>
                 new GatedGrainStorage(sp.GetRequiredKeyedService<IGrainStorage>(UngatedStorage), writes));
         });

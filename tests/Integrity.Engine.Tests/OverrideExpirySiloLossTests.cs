@@ -4,7 +4,6 @@ using Integrity.Domain.State;
 using Integrity.Grains.Checkpoints;
 using Integrity.Testing;
 using Microsoft.Extensions.DependencyInjection;
-using Orleans.Configuration;
 using Orleans.Providers;
 using Orleans.Reminders.Diagnostics;
 using Orleans.Storage;
@@ -97,14 +96,13 @@ public sealed class TwoSiloFixture : IAsyncLifetime
         var builder = new InProcessTestClusterBuilder(2);
         builder.ConfigureSilo((_, silo) =>
         {
-            EngineFixture.ConfigureEngine(silo, connection);
-            silo.Configure<ClusterMembershipOptions>(m =>
+            EngineFixture.ConfigureEngine(silo, connection, new Dictionary<string, string?>
             {
-                m.ProbeTimeout = TimeSpan.FromSeconds(1);
-                m.NumMissedProbesLimit = 2;
-                m.TableRefreshTimeout = TimeSpan.FromSeconds(2);
-                m.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(5);
-                m.DeathVoteExpirationTimeout = TimeSpan.FromSeconds(10);
+                ["Cluster:Membership:ProbeTimeout"] = "00:00:01",
+                ["Cluster:Membership:NumMissedProbesLimit"] = "2",
+                ["Cluster:Membership:TableRefreshTimeout"] = "00:00:02",
+                ["Cluster:Membership:IAmAliveTablePublishTimeout"] = "00:00:05",
+                ["Cluster:Membership:DeathVoteExpirationTimeout"] = "00:00:10",
             });
         });
         EngineFixture.ConfigureClient(builder);

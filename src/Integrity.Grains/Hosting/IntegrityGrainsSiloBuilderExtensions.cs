@@ -7,17 +7,16 @@ using Orleans.Serialization;
 
 namespace Orleans.Hosting;
 
-/// <summary>The grain side of the engine: consumers, entity grains' services, the decision sink and its live feeds.</summary>
+/// <summary>
+/// The grain side of the engine: consumers, entity grains' services, the decision sink and its live feeds; on the
+/// <see cref="PartitionConsumerOptions"/> and policy provider the caller registers.
+/// </summary>
 public static class IntegrityGrainsSiloBuilderExtensions
 {
-    public static ISiloBuilder AddIntegrityGrains(this ISiloBuilder builder, Action<PartitionConsumerOptions>? configureConsumers = null)
+    public static ISiloBuilder AddIntegrityGrains(this ISiloBuilder builder)
     {
         var services = builder.Services;
         services.AddSerializer(s => s.AddIntegrityDomainTypes());
-        services.AddOptions<PartitionConsumerOptions>()
-            .Configure(o => configureConsumers?.Invoke(o))
-            .Validate(o => !o.Validate().Any(), "PartitionConsumer options are invalid")
-            .ValidateOnStart();
         services.AddSingleton<AuditingDecisionSink>();
         services.AddSingleton<IDecisionSink>(sp => sp.GetRequiredService<AuditingDecisionSink>());
         services.AddHostedService(sp => sp.GetRequiredService<AuditingDecisionSink>());

@@ -23,7 +23,7 @@ public static class IngestionHostBuilderExtensions
     {
         DevelopmentSecrets.Apply(builder.Configuration, console ?? Console.Out);
         var services = builder.Services;
-        services.AddOptions<SecurityOptions>().Bind(builder.Configuration.GetSection(SecurityOptions.Section)).ValidateOnStart();
+        services.AddValidatedOptions<SecurityOptions>(builder.Configuration.GetSection(SecurityOptions.Section));
         services.AddSingleton<IValidateOptions<SecurityOptions>, SecurityOptionsValidator>();
         services.AddSingleton(sp => new ApiKeyStore(sp.GetRequiredService<IOptionsMonitor<SecurityOptions>>()));
         services.TryAddSingleton(TimeProvider.System);
@@ -75,14 +75,9 @@ public static class IngestionHostBuilderExtensions
     {
         var configuration = builder.Configuration;
         var services = builder.Services;
-        services.AddOptions<IngestOptions>().Bind(configuration.GetSection(IngestOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
-        services.AddEventJournal(journal => journal
-            .Bind(configuration.GetSection("Journal"))
-            .Configure<IOptions<IngestOptions>>((options, ingest) =>
-            {
-                options.ConnectionString = configuration[$"{StorageOptions.Section}:{nameof(StorageOptions.ConnectionString)}"];
-                options.MaxPendingEvents = ingest.Value.MaxPendingEvents;
-            }));
+        services.AddValidatedOptions<IngestOptions>(configuration.GetSection(IngestOptions.Section));
+        services.AddIntegrityJournal(configuration);
+        services.AddOptions<TableEventJournalOptions>().Configure<IOptions<IngestOptions>>((options, ingest) => options.MaxPendingEvents = ingest.Value.MaxPendingEvents);
         services.AddSingleton(sp => new EventParser(sp.GetRequiredService<IdentifierHasher>(), sp.GetRequiredService<IOptions<IngestOptions>>().Value.ToEventLimits()));
         services.AddSingleton(sp => new StoredLagTracker(sp.GetRequiredService<IEventJournal>().PartitionCount));
         services.AddHostedService<StoredLagMonitor>();

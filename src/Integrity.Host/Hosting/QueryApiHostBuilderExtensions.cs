@@ -20,7 +20,7 @@ public static class QueryApiHostBuilderExtensions
     public static WebApplicationBuilder AddIntegrityQueryApi(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddOptions<QueryApiOptions>().Bind(builder.Configuration.GetSection(QueryApiOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddValidatedOptions<QueryApiOptions>(builder.Configuration.GetSection(QueryApiOptions.Section));
         services.TryAddTimeProvider();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower)));
         services.AddSingleton<StreamTickets>();

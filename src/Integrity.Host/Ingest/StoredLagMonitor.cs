@@ -12,15 +12,13 @@ namespace Integrity.Host.Ingest;
 /// A process without the checkpoint store (an ingest-only app with no silo) does not gate.
 /// </summary>
 public sealed partial class StoredLagMonitor(
-    StoredLagTracker tracker,
-    IEventJournal journal,
     IServiceProvider services,
     IOptions<IngestOptions> options,
     TimeProvider time,
     ILogger<StoredLagMonitor> logger) : BackgroundService
 {
     /// <summary>Per partition, the sequence of the first row past the checkpoint as last read (null: none was there).</summary>
-    private readonly long?[] _knownWaiting = new long?[tracker.Partitions];
+    private long?[] _knownWaiting = [];
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -29,18 +27,24 @@ public sealed partial class StoredLagMonitor(
             return;
         }
 
+        // Resolved here, not in the constructor: invalid journal options are then reported by the host's start-time
+        // validation with every other problem.
+        var journal = services.GetRequiredService<IEventJournal>();
+        var tracker = services.GetRequiredService<StoredLagTracker>();
+        _knownWaiting = new long?[tracker.Partitions];
+
         // The first read comes before the gate closes on anything, so a restarted host starts from the stored checkpoints.
-        await ReadAsync(checkpoints, waiting: false, stoppingToken);
+        await ReadAsync(tracker, journal, checkpoints, waiting: false, stoppingToken);
         tracker.Watch();
         var interval = TimeSpan.FromMilliseconds(options.Value.StoredLagPollMilliseconds);
         using var timer = new PeriodicTimer(interval, time);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
-            await ReadAsync(checkpoints, waiting: true, stoppingToken);
+            await ReadAsync(tracker, journal, checkpoints, waiting: true, stoppingToken);
         }
     }
 
-    private async Task ReadAsync(IJournalCheckpointStore checkpoints, bool waiting, CancellationToken stoppingToken)
+    private async Task ReadAsync(StoredLagTracker tracker, IEventJournal journal, IJournalCheckpointStore checkpoints, bool waiting, CancellationToken stoppingToken)
     {
         try
         {

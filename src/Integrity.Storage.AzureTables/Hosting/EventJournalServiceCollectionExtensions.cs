@@ -14,15 +14,17 @@ public static class EventJournalServiceCollectionExtensions
 {
     /// <summary>
     /// Adds <see cref="TableEventJournal"/> (as itself, <see cref="IEventJournal"/> and the stream provider's
-    /// <see cref="IJournalSource"/>) and <see cref="DeadLetterTable"/> (as itself and <see cref="IDeadLetterSink"/>).
-    /// Options are validated at start.
+    /// <see cref="IJournalSource"/>) and <see cref="DeadLetterTable"/> (as itself and <see cref="IDeadLetterSink"/>), on
+    /// the <see cref="TableEventJournalOptions"/> the caller binds and validates. A second call adds nothing (ingest and
+    /// the silo both need the journal).
     /// </summary>
-    public static IServiceCollection AddEventJournal(this IServiceCollection services, Action<OptionsBuilder<TableEventJournalOptions>> configure)
+    public static IServiceCollection AddEventJournal(this IServiceCollection services)
     {
-        configure(services.AddOptions<TableEventJournalOptions>()
-            .Validate(o => !o.Validate().Any(), "Journal options are invalid")
-            .ValidateOnStart());
-        services.AddSingleton<IValidateOptions<TableEventJournalOptions>, JournalOptionsValidator>();
+        if (services.Any(d => d.ServiceType == typeof(TableEventJournal)))
+        {
+            return services;
+        }
+
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new TableEventJournal(
             sp.GetRequiredService<IOptions<TableEventJournalOptions>>().Value,
@@ -41,23 +43,16 @@ public static class EventJournalServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>Names every problem at once, so a misconfigured host fails to start with all of them.</summary>
-    private sealed class JournalOptionsValidator : IValidateOptions<TableEventJournalOptions>
-    {
-        public ValidateOptionsResult Validate(string? name, TableEventJournalOptions options)
-        {
-            var problems = options.Validate().Select(p => "Journal: " + p).ToList();
-            return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
-        }
-    }
-
-    /// <summary>Creates the journal and dead-letter tables before the host serves requests.</summary>
-    private sealed class JournalTablesInitializer(TableEventJournal journal, DeadLetterTable deadLetters) : IHostedService
+    /// <summary>
+    /// Creates the journal and dead-letter tables before the host serves requests. It resolves them only when it starts,
+    /// so invalid options are reported by the host's start-time validation, all at once, not by its construction.
+    /// </summary>
+    private sealed class JournalTablesInitializer(IServiceProvider services) : IHostedService
     {
         public async Task StartAsync(CancellationToken cancellationToken)
         {
-            await journal.CreateIfNotExistsAsync(cancellationToken);
-            await deadLetters.CreateIfNotExistsAsync(cancellationToken);
+            await services.GetRequiredService<TableEventJournal>().CreateIfNotExistsAsync(cancellationToken);
+            await services.GetRequiredService<DeadLetterTable>().CreateIfNotExistsAsync(cancellationToken);
         }
 
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

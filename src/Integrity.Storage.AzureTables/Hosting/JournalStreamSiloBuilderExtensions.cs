@@ -3,6 +3,7 @@ using Integrity.Contracts.Services;
 using Integrity.Storage.AzureTables.Streaming;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Orleans.Streams;
 
 namespace Orleans.Hosting;
@@ -10,21 +11,16 @@ namespace Orleans.Hosting;
 /// <summary>Registers the journal as an Orleans persistent stream provider (our own adapter over Azure Table storage).</summary>
 public static class JournalStreamSiloBuilderExtensions
 {
-    public static ISiloBuilder AddJournalStreams(this ISiloBuilder builder, JournalStreamOptions options)
+    /// <summary>On the <see cref="JournalStreamOptions"/> the caller binds and validates.</summary>
+    public static ISiloBuilder AddJournalStreams(this ISiloBuilder builder)
     {
-        var problems = options.Validate().ToList();
-        if (problems.Count > 0)
-        {
-            throw new OrleansConfigurationException("Journal stream options are invalid: " + string.Join("; ", problems));
-        }
-
         builder.AddPersistentStreams(
             StreamNames.JournalProvider,
             (sp, name) => new JournalQueueAdapterFactory(
                 name,
                 sp.GetRequiredService<IJournalSource>(),
                 sp.GetRequiredService<IJournalCheckpointStore>(),
-                options,
+                sp.GetRequiredService<IOptions<JournalStreamOptions>>().Value,
                 sp.GetRequiredService<ILoggerFactory>()),
             stream =>
             {

@@ -1,0 +1,78 @@
+using Azure.Data.Tables;
+using Integrity.Domain.Policy;
+using Integrity.Grains.Consumers;
+using Integrity.Grains.Policy;
+using Integrity.Storage.AzureTables;
+using Integrity.Storage.AzureTables.Journal;
+using Integrity.Storage.AzureTables.Streaming;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+using Orleans.Providers;
+
+namespace Integrity.Host.Hosting;
+
+/// <summary>
+/// The composition root of the engine's silo, used by the host and by every test cluster: storage accounts, grain state,
+/// reminders, the journal and its stream provider, the engine tables and query index, consumers and entity grains, the
+/// policy, Orleans' membership and messaging settings. Everything comes from the configuration given (see the
+/// README's configuration table) and is validated at start. Where the silo finds its cluster (membership provider,
+/// endpoints, cluster id) is the deployment's: the host's <see cref="IntegrityHostBuilderExtensions.AddIntegrityEngine"/>
+/// or the test cluster's own.
+/// </summary>
+public static class IntegritySiloBuilderExtensions
+{
+    public static ISiloBuilder AddIntegrity(this ISiloBuilder silo, IConfiguration configuration, string grainStateProviderName = ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME)
+    {
+        var services = silo.Services;
+        var storageSection = configuration.GetSection(StorageOptions.Section);
+        services.AddValidatedOptions<StorageOptions>(storageSection);
+        var storage = storageSection.Get<StorageOptions>() ?? new StorageOptions();
+        services.TryAddSingleton(sp => TableServiceClients.Create(sp.GetRequiredService<IOptions<StorageOptions>>().Value.ConnectionString!));
+        if (!string.IsNullOrWhiteSpace(storage.GrainStateConnectionString))
+        {
+            services.TryAddKeyedSingleton(StorageOptions.GrainStateServiceKey, (sp, _) => TableServiceClients.Create(sp.GetRequiredService<IOptions<StorageOptions>>().Value.GrainStateConnectionString!));
+        }
+
+        // Failure detection and the like, for operators who tune it (and tests that need it fast); ResponseTimeout among
+        // others: a call already on its way to a silo that dies waits this long.
+        services.Configure<ClusterMembershipOptions>(configuration.GetSection("Cluster:Membership"));
+        services.Configure<SiloMessagingOptions>(configuration.GetSection("Cluster:Messaging"));
+
+        Func<IServiceProvider, TableServiceClient> grainStateAccount =
+            sp => sp.GetKeyedService<TableServiceClient>(StorageOptions.GrainStateServiceKey) ?? sp.GetRequiredService<TableServiceClient>();
+        silo.AddIntegrityGrainState(grainStateAccount, storage.GrainStateTable, grainStateProviderName);
+        silo.AddIntegrityReminders(grainStateAccount, storage.ReminderTable);
+        // Orleans validates these itself when the silo starts (MinimumReminderPeriod: an override's end is retried this often).
+        services.Configure<ReminderOptions>(configuration.GetSection("Reminders"));
+
+        services.AddIntegrityJournal(configuration);
+        silo.AddEngineTables();
+        silo.AddQueryIndex();
+        services.AddValidatedOptions<JournalStreamOptions>(configuration.GetSection("JournalStream"), o => o.Validate());
+        silo.AddJournalStreams();
+
+        // Consumers: CheckpointInterval (the bound on how stale stored grain state gets), RetryDelay, WriteThrough.
+        services.AddValidatedOptions<PartitionConsumerOptions>(configuration.GetSection("Consumers"), o => o.Validate());
+        services.AddValidatedOptions<PolicyOptions>(configuration.GetSection(ConfiguredPolicyProvider.Section), p => p.Validate());
+        services.TryAddSingleton<IPolicyProvider, ConfiguredPolicyProvider>();
+        silo.AddIntegrityGrains();
+        return silo;
+    }
+
+    /// <summary>
+    /// The journal and dead-letter table on <c>Storage:ConnectionString</c>, tuned by the <c>Journal</c> section; ingest
+    /// and the silo both call it, and the second call adds nothing.
+    /// </summary>
+    public static IServiceCollection AddIntegrityJournal(this IServiceCollection services, IConfiguration configuration)
+    {
+        if (services.Any(d => d.ServiceType == typeof(TableEventJournal)))
+        {
+            return services;
+        }
+
+        services.AddValidatedOptions<TableEventJournalOptions>(configuration.GetSection("Journal"), o => o.Validate())
+            .Configure(o => o.ConnectionString = configuration[$"{StorageOptions.Section}:{nameof(StorageOptions.ConnectionString)}"]);
+        return services.AddEventJournal();
+    }
+}
