@@ -98,51 +98,10 @@ public sealed class ClusterEngineFixture : IAsyncLifetime, IEngineUnderTest
         }
     }
 
-    public async Task IngestAsync(IReadOnlyList<IntegrityEvent> events, int batchSize = 500)
-    {
-        foreach (var batch in events.Chunk(batchSize))
-        {
-            // As ingest does: brands are registered before the batch is acknowledged, so a listing journaled in another
-            // partition than its brand is never checked against a directory that does not know the brand yet.
-            var brands = Integrity.Grains.Routing.WorkPlan.Brands(batch);
-            if (brands.Count > 0)
-            {
-                await Client.GetGrain<IBrandDirectoryGrain>(Integrity.Grains.Consumers.PartitionConsumerGrain.BrandDirectoryKey).RegisterAsync(brands);
-            }
+    public Task IngestAsync(IReadOnlyList<IntegrityEvent> events, int batchSize = 500) => EngineDriving.IngestAsync(Client, Journal, events, batchSize);
 
-            await Journal.AppendAsync(batch, CancellationToken.None);
-        }
-    }
-
-    public async Task WaitUntilSettledAsync(TimeSpan? timeout = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(90));
-        while (true)
-        {
-            var behind = new List<string>();
-            for (var p = 0; p < Journal.PartitionCount; p++)
-            {
-                var head = await Journal.HeadAsync(p);
-                var checkpoint = await _checkpoints!.ReadAsync(p);
-                if (checkpoint < head)
-                {
-                    behind.Add($"p{p}: head {head}, checkpoint {checkpoint}");
-                }
-            }
-
-            if (behind.Count == 0)
-            {
-                return;
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException("The cluster did not settle: " + string.Join("; ", behind));
-            }
-
-            await Task.Delay(100);
-        }
-    }
+    public Task WaitUntilSettledAsync(TimeSpan? timeout = null) =>
+        EngineDriving.WaitUntilSettledAsync(Journal, _checkpoints ?? throw new InvalidOperationException("The cluster has not started."), timeout ?? TimeSpan.FromSeconds(90));
 
     public Task<EntityView> ViewAsync(EntityKind kind, string id) => EngineFixture.ViewAsync(Client, kind, id);
 

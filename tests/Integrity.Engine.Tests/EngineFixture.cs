@@ -82,58 +82,10 @@ public sealed class EngineFixture : IAsyncLifetime, IEngineUnderTest
         await _azurite.DisposeAsync();
     }
 
-    /// <summary>Appends the events to the journal, in order, in batches as ingest would.</summary>
-    public async Task IngestAsync(IReadOnlyList<IntegrityEvent> events, int batchSize = 500)
-    {
-        foreach (var batch in events.Chunk(batchSize))
-        {
-            // As ingest does: brands are registered before the batch is acknowledged, so a listing journaled in another
-            // partition than its brand is never checked against a directory that does not know the brand yet.
-            var brands = Integrity.Grains.Routing.WorkPlan.Brands(batch);
-            if (brands.Count > 0)
-            {
-                await Cluster.Client.GetGrain<IBrandDirectoryGrain>(Integrity.Grains.Consumers.PartitionConsumerGrain.BrandDirectoryKey).RegisterAsync(brands);
-            }
+    public Task IngestAsync(IReadOnlyList<IntegrityEvent> events, int batchSize = 500) => EngineDriving.IngestAsync(Cluster.Client, Journal, events, batchSize);
 
-            await Journal.AppendAsync(batch, CancellationToken.None);
-        }
-    }
-
-    /// <summary>Waits until every partition's consumer has checkpointed through the journal head (states and decisions durable).</summary>
-    public async Task WaitUntilSettledAsync(TimeSpan? timeout = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
-        while (true)
-        {
-            var behind = new List<string>();
-            for (var p = 0; p < Journal.PartitionCount; p++)
-            {
-                var head = await Journal.HeadAsync(p);
-                if (head == 0)
-                {
-                    continue;
-                }
-
-                var progress = await Cluster.Client.GetGrain<IPartitionConsumerGrain>(StreamNames.PartitionKey(p)).GetProgressAsync();
-                if (progress.Checkpointed < head)
-                {
-                    behind.Add($"p{p}: head {head}, dispatched {progress.Dispatched}, checkpointed {progress.Checkpointed}");
-                }
-            }
-
-            if (behind.Count == 0)
-            {
-                return;
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException("The engine did not settle: " + string.Join("; ", behind));
-            }
-
-            await Task.Delay(100);
-        }
-    }
+    public Task WaitUntilSettledAsync(TimeSpan? timeout = null) =>
+        EngineDriving.WaitUntilSettledAsync(Journal, Silo.GetRequiredService<IJournalCheckpointStore>(), timeout ?? TimeSpan.FromSeconds(60));
 
     public Task<EntityView> ViewAsync(EntityKind kind, string id) => ViewAsync(Cluster.Client, kind, id);
 

@@ -56,14 +56,7 @@ public static class IngestionHostBuilderExtensions
                 }
 
                 var limits = context.RequestServices.GetRequiredService<IOptions<SecurityOptions>>().Value.RateLimit;
-                return RateLimitPartition.GetTokenBucketLimiter(key, _ => new TokenBucketRateLimiterOptions
-                {
-                    TokenLimit = limits.Burst,
-                    TokensPerPeriod = limits.PermitsPerSecond,
-                    ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-                    QueueLimit = 0,
-                    AutoReplenishment = true,
-                });
+                return RateLimitPartition.GetTokenBucketLimiter(key, _ => Bucket(limits.PermitsPerSecond, limits.Burst));
             });
             limiter.OnRejected = (rejected, _) => TooManyAsync(rejected, "This API key has exceeded its rate limit (Security:RateLimit)");
         });
@@ -101,14 +94,7 @@ public static class IngestionHostBuilderExtensions
                 }
 
                 var limits = context.RequestServices.GetRequiredService<IOptions<SecurityOptions>>().Value.RateLimit.PerAddress;
-                return RateLimitPartition.GetTokenBucketLimiter(address, _ => new TokenBucketRateLimiterOptions
-                {
-                    TokenLimit = limits.Burst,
-                    TokensPerPeriod = limits.PermitsPerSecond,
-                    ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-                    QueueLimit = 0,
-                    AutoReplenishment = true,
-                });
+                return RateLimitPartition.GetTokenBucketLimiter(address, _ => Bucket(limits.PermitsPerSecond, limits.Burst));
             }),
             OnRejected = (rejected, _) => TooManyAsync(rejected, "This client address has exceeded its rate limit (Security:RateLimit:PerAddress)"),
         });
@@ -117,6 +103,16 @@ public static class IngestionHostBuilderExtensions
         app.UseRateLimiter();
         return app;
     }
+
+    /// <summary>A token bucket refilled each second with <paramref name="permitsPerSecond"/>, holding at most <paramref name="burst"/>; no queueing.</summary>
+    private static TokenBucketRateLimiterOptions Bucket(int permitsPerSecond, int burst) => new()
+    {
+        TokenLimit = burst,
+        TokensPerPeriod = permitsPerSecond,
+        ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+        QueueLimit = 0,
+        AutoReplenishment = true,
+    };
 
     private static async ValueTask TooManyAsync(OnRejectedContext rejected, string what)
     {
