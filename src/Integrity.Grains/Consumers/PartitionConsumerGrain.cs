@@ -221,18 +221,7 @@ public sealed partial class PartitionConsumerGrain(
             }
         }
 
-        await decisions.FlushAsync();
-        var taken = _ledger.TakePending();
-        var stored = await FlushAllAsync(taken.Keys);
-        if (_ledger.Uncovered(taken, stored).Count > 0)
-        {
-            _ledger.Restore(taken);
-            return false;
-        }
-
-        await checkpoints.AdvanceAsync(_partition, slice.Sequence, time.GetUtcNow());
-        _checkpointed = slice.Sequence;
-        return true;
+        return (await StoreThroughAsync(slice.Sequence, CancellationToken.None)).Count == 0;
     }
 
     private async Task<bool> DispatchAsync(JournalSlice slice, IReadOnlyList<IntegrityEvent> events, bool writeThrough)
@@ -286,31 +275,21 @@ public sealed partial class PartitionConsumerGrain(
 
         _checkpointing = true;
         var upTo = _dispatched;
-        var taken = _ledger.TakePending();
         var replay = false;
         try
         {
-            var stored = await FlushAllAsync(taken.Keys);
-            var uncovered = _ledger.Uncovered(taken, stored);
+            var uncovered = await StoreThroughAsync(upTo, cancellationToken);
             if (uncovered.Count > 0)
             {
                 // Their stored state lacks rows they had received (a lost write at deactivation, a dead silo): no
                 // checkpoint past them; replay the rows after the checkpoint instead.
-                _ledger.Restore(taken);
                 LogUncovered(logger, _partition, uncovered.Count, uncovered[0].ToString(), upTo);
                 replay = true;
-            }
-            else
-            {
-                await decisions.FlushAsync(cancellationToken);
-                await checkpoints.AdvanceAsync(_partition, upTo, time.GetUtcNow(), cancellationToken);
-                _checkpointed = upTo;
             }
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            // Keep them pending; the next checkpoint writes them again and only then moves on.
-            _ledger.Restore(taken);
+            // Still pending; the next checkpoint writes them again and only then moves on.
             LogCheckpointFailed(logger, _partition, upTo, e.Message);
         }
         finally
@@ -329,6 +308,37 @@ public sealed partial class PartitionConsumerGrain(
             {
                 _dispatching.Release();
             }
+        }
+    }
+
+    /// <summary>
+    /// The checkpoint rule in one place: writes every grain the ledger has pending, then makes the decisions durable and
+    /// moves the checkpoint to <paramref name="upTo"/>. If a stored state lacks rows it had received, the checkpoint
+    /// stays, the grains stay pending and they are returned (the caller replays). If storage fails, they stay pending
+    /// and the exception goes on.
+    /// </summary>
+    private async Task<IReadOnlyList<EntityRef>> StoreThroughAsync(long upTo, CancellationToken cancellationToken)
+    {
+        var taken = _ledger.TakePending();
+        try
+        {
+            var stored = await FlushAllAsync(taken.Keys);
+            var uncovered = _ledger.Uncovered(taken, stored);
+            if (uncovered.Count > 0)
+            {
+                _ledger.Restore(taken);
+                return uncovered;
+            }
+
+            await decisions.FlushAsync(cancellationToken);
+            await checkpoints.AdvanceAsync(_partition, upTo, time.GetUtcNow(), cancellationToken);
+            _checkpointed = upTo;
+            return [];
+        }
+        catch
+        {
+            _ledger.Restore(taken);
+            throw;
         }
     }
 
