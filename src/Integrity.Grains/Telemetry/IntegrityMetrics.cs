@@ -39,7 +39,7 @@ public sealed class IntegrityMetrics
         _ingestEvents = meter.CreateCounter<long>("integrity.ingest.events", "{event}",
             "Event lines of answered (202) ingest requests by result: accepted (journaled), rejected (answered with a reason and dead-lettered), duplicate (the same event id earlier in the same request).");
         _consumerEvents = meter.CreateCounter<long>("integrity.consumer.events", "{event}",
-            "Events the partition consumers delivered to entity grains, by partition and result: applied (changed an entity's state), duplicate (an event id the entity had already applied).");
+            "Events the partition consumers delivered to entity grains, counted once per entity that took it (an order counts for its seller, listing and buyer), by partition and result: applied (changed the entity's state), duplicate (an event id the entity had already applied).");
         _checkpointDuration = meter.CreateHistogram("integrity.checkpoint.duration", "s",
             "Time a partition checkpoint takes: writing the grain states its rows touched, the audit records, then the checkpoint row; by partition and outcome (advanced, uncovered, failed).",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60] });
