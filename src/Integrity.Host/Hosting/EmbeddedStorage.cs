@@ -27,6 +27,7 @@ public static class EmbeddedStorage
         {
             logging.AddConfiguration(configuration.GetSection("Logging"));
             logging.AddConsole();
+            logging.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.FormatterName ??= Microsoft.Extensions.Logging.Console.ConsoleFormatterNames.Simple);
             logging.Services.Configure<Microsoft.Extensions.Logging.Console.SimpleConsoleFormatterOptions>(o => o.SingleLine = true);
         });
         var azurite = await LocalAzurite.StartAsync(
