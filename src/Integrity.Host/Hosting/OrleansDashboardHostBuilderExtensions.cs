@@ -80,6 +80,8 @@ public static class OrleansDashboardHostBuilderExtensions
             .RequireAuthorization(ApiRoles.Analyst)
             .WithTags("Admin")
             .WithName("OpenOrleansDashboardSession")
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
             .WithSummary($"Sets a cookie that opens the Orleans Dashboard ({Path}/) in this browser for a while; the dashboard's own requests cannot carry the key. Role: analyst.");
         return app;
     }

@@ -65,6 +65,17 @@ public sealed class MetricsTests(OperabilityHostFixture fixture)
             Assert.Equal(HttpStatusCode.Unauthorized, unauthorized.StatusCode);
         }
 
+        // One analyst note on the seller (once its events are applied, so it is known).
+        await fixture.WaitSettledAsync(TimeSpan.FromSeconds(90));
+        using (var analyst = fixture.Client(TestSecrets.AnalystKey))
+        using (var note = new HttpRequestMessage(HttpMethod.Post, $"/v1/sellers/S-ops-{suffix}/actions"))
+        {
+            note.Headers.Add("X-Analyst", "ops-test");
+            note.Content = JsonContent.Create(new { action = "note", note = "looked at the refunds" });
+            using var noted = await analyst.SendAsync(note);
+            Assert.True(noted.StatusCode == HttpStatusCode.OK, await noted.Content.ReadAsStringAsync());
+        }
+
         // One answered 503 while storage is down (once the first batch is settled, so nothing of it is caught in the outage).
         await fixture.WaitSettledAsync(TimeSpan.FromSeconds(90));
         await fixture.Azurite.StopAsync();
@@ -110,8 +121,24 @@ public sealed class MetricsTests(OperabilityHostFixture fixture)
             Assert.Equal(group.Count(), Delta("integrity_decisions_total", $"entity_kind={group.Key.Kind}", $"step={group.Key.Step}"));
         }
 
+        Assert.Equal(1, Delta("integrity_analyst_actions_total", "entity_kind=seller", "action=note", "outcome=applied"));
+        Assert.Equal(1, Delta("integrity_analyst_actions_total"));
         Assert.Equal(0, after.Sum("integrity_journal_backlog"));
         Assert.True(Delta("integrity_checkpoint_duration_seconds_count", "outcome=advanced") >= 1);
+    }
+
+    [Fact]
+    public async Task Open_live_feeds_are_counted_while_they_are_open()
+    {
+        var before = (await fixture.ScrapeAsync()).Sum("integrity_sse_clients");
+        using var http = fixture.Client(TestSecrets.ViewerKey);
+        using (var feed = await http.GetAsync(new Uri("/v1/decisions/stream", UriKind.Relative), HttpCompletionOption.ResponseHeadersRead))
+        {
+            Assert.Equal(HttpStatusCode.OK, feed.StatusCode);
+            await fixture.WaitForScrapeAsync(s => s.Sum("integrity_sse_clients") == before + 1, TimeSpan.FromSeconds(30));
+        }
+
+        await fixture.WaitForScrapeAsync(s => s.Sum("integrity_sse_clients") == before, TimeSpan.FromSeconds(30));
     }
 
     private async Task<List<(string Kind, string Step)>> DecisionsAsync(string suffix)
