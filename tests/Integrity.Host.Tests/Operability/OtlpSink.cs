@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
+using Integrity.Testing;
 
 namespace Integrity.Host.Tests.Operability;
 
@@ -18,7 +18,7 @@ public sealed class OtlpSink : IDisposable
 
     public OtlpSink()
     {
-        var port = FreePort();
+        var port = HostProcess.FreePort();
         Endpoint = new Uri($"http://127.0.0.1:{port}/");
         _listener.Prefixes.Add(Endpoint.ToString());
         _listener.Start();
@@ -73,14 +73,5 @@ public sealed class OtlpSink : IDisposable
             context.Response.ContentLength64 = 0;
             context.Response.Close();
         }
-    }
-
-    private static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
     }
 }

@@ -8,29 +8,10 @@ using Integrity.Testing;
 namespace Integrity.Host.Tests;
 
 /// <summary>What a new user sees: the first start on an empty data folder, with JSON console logs.</summary>
-public sealed class FreshStartTests : IDisposable
+public sealed partial class EmbeddedDefaultTests
 {
-    private readonly string _workDirectory = Directory.CreateTempSubdirectory("integrity-fresh-").FullName;
-
     /// <summary>Orleans' own start race (its watchdog compares its first check with the machine's uptime), not ours.</summary>
     private const string OrleansWatchdogStartRace = "Participant check thread has not completed for";
-
-    public void Dispose()
-    {
-        var waited = Stopwatch.StartNew();
-        while (true)
-        {
-            try
-            {
-                Directory.Delete(_workDirectory, recursive: true);
-                return;
-            }
-            catch (IOException) when (waited.Elapsed < TimeSpan.FromSeconds(15))
-            {
-                Thread.Sleep(250);
-            }
-        }
-    }
 
     [Fact]
     public async Task First_start_on_an_empty_folder_logs_one_JSON_object_a_line_with_no_warning_and_no_stack()
@@ -53,8 +34,8 @@ public sealed class FreshStartTests : IDisposable
             Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
         }
 
-        await WaitAsync(http, "/v1/admin/progress", TestSecrets.AnalystKey, body => JsonDocument.Parse(body).RootElement.GetProperty("settled").GetBoolean());
-        await WaitAsync(http, "/health/ready", null, _ => true);
+        await WaitForAnswerAsync(http, "/v1/admin/progress", TestSecrets.AnalystKey, body => JsonDocument.Parse(body).RootElement.GetProperty("settled").GetBoolean());
+        await WaitForAnswerAsync(http, "/health/ready", null, _ => true);
 
         var lines = host.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         Assert.Contains(lines, l => l.Contains("Azurite started", StringComparison.Ordinal));
@@ -88,7 +69,7 @@ public sealed class FreshStartTests : IDisposable
         Assert.True(problems.Count == 0, string.Join("\n", problems));
     }
 
-    private static async Task WaitAsync(HttpClient http, string path, string? key, Func<string, bool> done)
+    private static async Task WaitForAnswerAsync(HttpClient http, string path, string? key, Func<string, bool> done)
     {
         var waited = Stopwatch.StartNew();
         var last = "";
