@@ -7,14 +7,21 @@ builder.AddIntegrityEngine();
 builder.AddIntegritySecurity();
 builder.AddIntegrityIngestion();
 builder.AddIntegrityQueryApi();
+builder.AddIntegrityTelemetry();
+builder.AddIntegrityHealth();
+builder.AddIntegrityOrleansDashboard();
 
 var app = builder.Build();
 app.UseIntegrityDashboard();
+app.UseIntegrityTelemetry();
 app.UseIntegritySecurity();
 app.MapHealthApi();
+app.MapIntegrityHealth();
 app.MapIngestApi();
 app.MapQueryApi();
 app.MapAdminApi();
+app.MapIntegrityTelemetry();
+app.MapIntegrityOrleansDashboard();
 await app.RunAsync();
 
 /// <summary>Entry point, visible to the test host factory.</summary>

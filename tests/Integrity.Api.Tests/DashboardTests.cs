@@ -138,6 +138,41 @@ public sealed class DashboardTests(ApiHostFixture host) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Cluster_link_opens_the_Orleans_Dashboard_once_an_analyst_key_is_given()
+    {
+        var errors = new List<string>();
+        var page = await SignedInAsViewerAsync(errors);
+
+        // A viewer key does not open it: the link asks for an analyst key, which sets the dashboard's session cookie.
+        await page.ClickAsync("[data-testid=orleans-dashboard-link]");
+        await Expect(page.Locator("#key-title")).ToHaveTextAsync("Analyst key");
+        await page.FillAsync("#key-input", TestSecrets.AnalystKey);
+        await page.ClickAsync("#key-form button[type=submit]");
+
+        await page.WaitForURLAsync(new Uri(host.BaseAddress, "/orleans-dashboard/").ToString(), new() { Timeout = 30_000 });
+        await Expect(page.GetByText("Active Silos")).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        await Expect(page.GetByText("Methods with Most Calls")).ToBeVisibleAsync();
+        // Live numbers, sampled every second: the cluster's grain calls with their latency.
+        await Expect(page.GetByText("ms/req").First).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        Directory.CreateDirectory(ScreenshotDirectory);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(ScreenshotDirectory, "orleans-dashboard.png") });
+        Assert.Empty(errors);
+    }
+
+    /// <summary>The dashboard, its key modal answered with a viewer key.</summary>
+    private async Task<IPage> SignedInAsViewerAsync(List<string> errors)
+    {
+        var page = _browser!.Pages.FirstOrDefault() ?? await _browser.NewPageAsync();
+        page.PageError += (_, e) => errors.Add(e);
+        await page.GotoAsync(host.BaseAddress.ToString());
+        await Expect(page.Locator("#key-modal")).ToBeVisibleAsync();
+        await page.FillAsync("#key-input", TestSecrets.ViewerKey);
+        await page.ClickAsync("#key-form button[type=submit]");
+        await Expect(page.Locator("#key-role")).ToHaveTextAsync("viewer");
+        return page;
+    }
+
+    [Fact]
     public async Task API_page_renders_the_OpenAPI_document_and_tries_an_operation()
     {
         var page = _browser!.Pages.FirstOrDefault() ?? await _browser.NewPageAsync();

@@ -6,7 +6,7 @@ using Integrity.Testing;
 
 namespace Integrity.Host.Tests;
 
-public sealed class EmbeddedDefaultTests : IDisposable
+public sealed partial class EmbeddedDefaultTests : IDisposable
 {
     private readonly string _workDirectory = Directory.CreateTempSubdirectory("integrity-host-").FullName;
 

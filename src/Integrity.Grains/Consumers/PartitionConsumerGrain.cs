@@ -1,9 +1,11 @@
+using System.Diagnostics;
 using Integrity.Contracts;
 using Integrity.Contracts.Services;
 using Integrity.Domain.Events;
 using Integrity.Grains.Checkpoints;
 using Integrity.Grains.Decisions;
 using Integrity.Grains.Routing;
+using Integrity.Grains.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Streams;
@@ -29,6 +31,7 @@ public sealed partial class PartitionConsumerGrain(
     IDecisionSink decisions,
     IOptions<PartitionConsumerOptions> options,
     TimeProvider time,
+    IntegrityMetrics metrics,
     ILogger<PartitionConsumerGrain> logger) : Grain, IPartitionConsumerGrain, IStreamSubscriptionObserver, IAsyncObserver<JournalSlice>
 {
     public const string BrandDirectoryKey = "all";
@@ -51,6 +54,7 @@ public sealed partial class PartitionConsumerGrain(
         _partition = StreamNames.PartitionOf(this.GetPrimaryKeyString());
         _ledger = new CheckpointLedger(_partition);
         _checkpointed = _dispatched = await checkpoints.ReadAsync(_partition, cancellationToken);
+        metrics.Dispatched(_partition, _dispatched);
         var poll = TimeSpan.FromMilliseconds(Math.Max(1, _options.CheckpointInterval.TotalMilliseconds / 4));
         this.RegisterGrainTimer(CheckpointOnTickAsync, new GrainTimerCreationOptions(poll, poll) { Interleave = true });
     }
@@ -77,6 +81,7 @@ public sealed partial class PartitionConsumerGrain(
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         await CheckpointAsync(cancellationToken);
+        metrics.ConsumerStopped(_partition);
     }
 
     public Task OnSubscribed(IStreamSubscriptionHandleFactory handleFactory) => handleFactory.Create<JournalSlice>().ResumeAsync(this);
@@ -106,6 +111,7 @@ public sealed partial class PartitionConsumerGrain(
             }
 
             _dispatched = item.Sequence;
+            metrics.Dispatched(_partition, _dispatched);
         }
         finally
         {
@@ -208,6 +214,17 @@ public sealed partial class PartitionConsumerGrain(
 
     private async Task<bool> DispatchAsync(JournalSlice slice)
     {
+        using var activity = IntegrityActivities.Source.StartActivity(IntegrityActivities.Dispatch, ActivityKind.Consumer);
+        activity?.SetTag("integrity.partition", _partition);
+        activity?.SetTag("integrity.sequence", slice.Sequence);
+        activity?.SetTag("integrity.events", slice.Events.Count);
+        var delivered = await DispatchRowAsync(slice);
+        activity?.SetTag("integrity.gap", !delivered);
+        return delivered;
+    }
+
+    private async Task<bool> DispatchRowAsync(JournalSlice slice)
+    {
         if (!_options.WriteThrough)
         {
             return await DispatchAsync(slice, slice.Events, writeThrough: false);
@@ -244,6 +261,7 @@ public sealed partial class PartitionConsumerGrain(
 
         _applied += totals.Applied;
         _duplicates += totals.Duplicates;
+        metrics.EventsDelivered(_partition, totals.Applied, totals.Duplicates);
         if (totals.Exhausted)
         {
             LogRoundsExhausted(logger, _partition, slice.Sequence, WorkDelivery.MaxRounds);
@@ -255,6 +273,10 @@ public sealed partial class PartitionConsumerGrain(
             var unique = rejected.DistinctBy(r => (r.EventId, r.Code)).ToList();
             _rejected += unique.Count;
             await deadLetters.AppendAsync(unique);
+            foreach (var code in unique.GroupBy(r => r.Code))
+            {
+                metrics.DeadLetters("consumer", code.Key, code.Count());
+            }
         }
 
         return totals.Gaps.Count == 0;
@@ -276,6 +298,12 @@ public sealed partial class PartitionConsumerGrain(
         _checkpointing = true;
         var upTo = _dispatched;
         var replay = false;
+        var started = time.GetTimestamp();
+        var outcome = "failed";
+        using var activity = IntegrityActivities.Source.StartActivity(IntegrityActivities.Checkpoint);
+        activity?.SetTag("integrity.partition", _partition);
+        activity?.SetTag("integrity.sequence", upTo);
+        activity?.SetTag("integrity.grains", _ledger.PendingCount);
         try
         {
             var uncovered = await StoreThroughAsync(upTo, cancellationToken);
@@ -285,6 +313,11 @@ public sealed partial class PartitionConsumerGrain(
                 // checkpoint past them; replay the rows after the checkpoint instead.
                 LogUncovered(logger, _partition, uncovered.Count, uncovered[0].ToString(), upTo);
                 replay = true;
+                outcome = "uncovered";
+            }
+            else
+            {
+                outcome = "advanced";
             }
         }
         catch (Exception e) when (e is not OperationCanceledException)
@@ -295,6 +328,8 @@ public sealed partial class PartitionConsumerGrain(
         finally
         {
             _checkpointing = false;
+            activity?.SetTag("integrity.outcome", outcome);
+            metrics.CheckpointTaken(_partition, outcome, time.GetElapsedTime(started).TotalSeconds);
         }
 
         if (replay)

@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using Integrity.Contracts;
 using Integrity.Contracts.Services;
+using Integrity.Grains.Telemetry;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -11,7 +12,7 @@ namespace Integrity.Grains.Decisions;
 /// transaction per partition instead of one write per decision), then pushes them to every silo's live feed.
 /// A failed append is retried, never dropped; <see cref="FlushAsync"/> waits for everything handed in so far.
 /// </summary>
-public sealed partial class AuditingDecisionSink(IAuditLog audit, IClusterClient client, ILogger<AuditingDecisionSink> logger)
+public sealed partial class AuditingDecisionSink(IAuditLog audit, IClusterClient client, IntegrityMetrics metrics, ILogger<AuditingDecisionSink> logger)
     : BackgroundService, IDecisionSink
 {
     private const int MaxBatch = 1000;
@@ -59,6 +60,10 @@ public sealed partial class AuditingDecisionSink(IAuditLog audit, IClusterClient
                 }
 
                 await WriteWithRetryAsync(batch, stoppingToken);
+                foreach (var record in batch.Where(r => r.Kind == "decision"))
+                {
+                    metrics.Decision(record.EntityKind, record.Step);
+                }
 
                 // Durable once audited: a checkpoint waiting on FlushAsync must not also wait on the live feeds (after
                 // a silo loss the feed registry may take a while to answer from its new home).

@@ -1,6 +1,7 @@
 using Integrity.Contracts;
 using Integrity.Grains.Consumers;
 using Integrity.Grains.Decisions;
+using Integrity.Grains.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.Serialization;
@@ -17,6 +18,8 @@ public static class IntegrityGrainsSiloBuilderExtensions
     {
         var services = builder.Services;
         services.AddSerializer(s => s.AddIntegrityDomainTypes());
+        services.AddMetrics();
+        services.TryAddSingleton<IntegrityMetrics>();
         services.AddSingleton<AuditingDecisionSink>();
         services.AddSingleton<IDecisionSink>(sp => sp.GetRequiredService<AuditingDecisionSink>());
         services.AddHostedService(sp => sp.GetRequiredService<AuditingDecisionSink>());

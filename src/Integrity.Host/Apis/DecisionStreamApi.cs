@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using System.Text.Json;
+using Integrity.Grains.Telemetry;
 using Integrity.Host.Query;
 using Integrity.Host.Security;
 using Integrity.Storage.AzureTables.Index;
@@ -48,7 +49,7 @@ public static class DecisionStreamApi
         return TypedResults.Ok(new StreamTicketResponse(ticket, expires, $"{StreamPath}?{StreamTicketAuthenticationHandler.QueryName}={Uri.EscapeDataString(ticket)}"));
     }
 
-    private static async Task<IResult> StreamAsync(HttpContext context, DecisionFeed feed, IOptions<QueryApiOptions> options, IOptions<JsonOptions> json, IHostApplicationLifetime lifetime, TimeProvider time)
+    private static async Task<IResult> StreamAsync(HttpContext context, DecisionFeed feed, IOptions<QueryApiOptions> options, IOptions<JsonOptions> json, IHostApplicationLifetime lifetime, TimeProvider time, IntegrityMetrics metrics)
     {
         var (opened, refusal) = feed.Listen(context.User.FindFirstValue(ApiRoles.KeyHashClaim) ?? "unknown");
         using var listener = opened;
@@ -70,6 +71,7 @@ public static class DecisionStreamApi
         using var done = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping, listener.Ended);
         var ct = done.Token;
         var heartbeat = options.Value.HeartbeatInterval;
+        metrics.SseClientOpened();
         try
         {
             await response.WriteAsync($"retry: 3000\n: connected, live={(feed.Live ? "yes" : "starting")}\n\n", ct);
@@ -107,6 +109,10 @@ public static class DecisionStreamApi
         catch (OperationCanceledException)
         {
             // The client went away or the host is stopping.
+        }
+        finally
+        {
+            metrics.SseClientClosed();
         }
 
         return TypedResults.Empty;

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Integrity.Contracts;
 using Integrity.Contracts.Services;
+using Integrity.Grains.Telemetry;
 using Integrity.Host.Query;
 using Integrity.Host.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -42,8 +43,8 @@ public static partial class EntitiesApi
                 .WithSummary($"The {kind.Name}'s score over time and every decision, action and note, oldest first, from the audit table. Role: viewer.")
                 .ProducesProblem(StatusCodes.Status400BadRequest)
                 .ProducesProblem(StatusCodes.Status404NotFound);
-            api.MapPost("/{id}/actions", (string id, HttpContext context, IGrainFactory grains, IAuditLog audit, TimeProvider time, IOptions<QueryApiOptions> options, IOptions<JsonOptions> json) =>
-                    ActAsync(kind, id, context, grains, audit, time, options.Value, json.Value.SerializerOptions))
+            api.MapPost("/{id}/actions", (string id, HttpContext context, IGrainFactory grains, IAuditLog audit, TimeProvider time, IOptions<QueryApiOptions> options, IOptions<JsonOptions> json, IntegrityMetrics metrics) =>
+                    ActAsync(kind, id, context, grains, audit, time, options.Value, json.Value.SerializerOptions, metrics))
                 .RequireAuthorization(ApiRoles.Analyst)
                 .WithName($"Act{title}")
                 .WithSummary($"An analyst's confirm, reverse, reinstate, override (level, optional until) or note on the {kind.Name}; "
@@ -105,7 +106,7 @@ public static partial class EntitiesApi
     }
 
     private static async Task<Results<Ok<EntityResponse>, ProblemHttpResult>> ActAsync(
-        EntityKinds.Kind kind, string id, HttpContext context, IGrainFactory grains, IAuditLog audit, TimeProvider time, QueryApiOptions options, JsonSerializerOptions json)
+        EntityKinds.Kind kind, string id, HttpContext context, IGrainFactory grains, IAuditLog audit, TimeProvider time, QueryApiOptions options, JsonSerializerOptions json, IntegrityMetrics metrics)
     {
         if (EntityKinds.IdProblem(id) is { } idProblem)
         {
@@ -168,9 +169,11 @@ public static partial class EntitiesApi
         try
         {
             view = await grain.ActAsync(command);
+            metrics.AnalystAction(kind.Name, command.Verb.ToString().ToLowerInvariant(), applied: true);
         }
         catch (AnalystCommandRejectedException e)
         {
+            metrics.AnalystAction(kind.Name, command.Verb.ToString().ToLowerInvariant(), applied: false);
             return TypedResults.Problem(detail: e.Message, statusCode: StatusCodes.Status409Conflict, title: "Action rejected");
         }
 

@@ -31,7 +31,8 @@ public static class HealthApi
         return report.Status == "healthy" ? TypedResults.Ok(report) : TypedResults.Json(report, statusCode: StatusCodes.Status503ServiceUnavailable);
     }
 
-    private static async Task<bool> AnswersAsync(TableServiceClient tables, CancellationToken cancellationToken)
+    /// <summary>Whether the account answers a one-row table listing within 5 s.</summary>
+    internal static async Task<bool> AnswersAsync(TableServiceClient tables, CancellationToken cancellationToken)
     {
         try
         {

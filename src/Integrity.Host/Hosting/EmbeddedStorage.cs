@@ -22,7 +22,14 @@ public static class EmbeddedStorage
         }
 
         var dataDirectory = configuration["Azurite:DataDirectory"] ?? Path.Combine(Environment.CurrentDirectory, ".azurite");
-        using var loggerFactory = LoggerFactory.Create(logging => logging.AddSimpleConsole(o => o.SingleLine = true));
+        // Before the host's own logging exists: the same Logging section (levels, Logging:Console:FormatterName=json).
+        using var loggerFactory = LoggerFactory.Create(logging =>
+        {
+            logging.AddConfiguration(configuration.GetSection("Logging"));
+            logging.AddConsole();
+            logging.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.FormatterName ??= Microsoft.Extensions.Logging.Console.ConsoleFormatterNames.Simple);
+            logging.Services.Configure<Microsoft.Extensions.Logging.Console.SimpleConsoleFormatterOptions>(o => o.SingleLine = true);
+        });
         var azurite = await LocalAzurite.StartAsync(
             new LocalAzuriteOptions { DataDirectory = dataDirectory, ToolDirectory = configuration["Azurite:ToolDirectory"] },
             loggerFactory.CreateLogger("Integrity.EmbeddedAzurite"));

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
 using Integrity.Domain.Wire;
+using Integrity.Grains.Telemetry;
 using Integrity.Host.Ingest;
 using Integrity.Host.Security;
 using Integrity.Storage.AzureTables.Journal;
@@ -74,6 +75,8 @@ public static class IngestionHostBuilderExtensions
         services.AddSingleton(sp => new EventParser(sp.GetRequiredService<IdentifierHasher>(), sp.GetRequiredService<IOptions<IngestOptions>>().Value.ToEventLimits()));
         services.AddSingleton(sp => new StoredLagTracker(sp.GetRequiredService<IEventJournal>().PartitionCount));
         services.AddHostedService<StoredLagMonitor>();
+        services.AddMetrics();
+        services.TryAddSingleton<IntegrityMetrics>();
         services.AddSingleton<IngestHandler>();
         return builder;
     }

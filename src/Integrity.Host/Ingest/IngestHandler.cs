@@ -1,9 +1,11 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.IO.Compression;
 using Integrity.Contracts;
 using Integrity.Domain.Wire;
 using Integrity.Grains.Consumers;
 using Integrity.Grains.Routing;
+using Integrity.Grains.Telemetry;
 using Integrity.Host.Security;
 using Integrity.Storage.AzureTables.DeadLetters;
 using Integrity.Storage.AzureTables.Journal;
@@ -27,6 +29,7 @@ public sealed partial class IngestHandler(
     StoredLagTracker storedLag,
     IOptions<IngestOptions> options,
     TimeProvider time,
+    IntegrityMetrics metrics,
     ILogger<IngestHandler> logger,
     IGrainFactory? grains = null)
 {
@@ -149,6 +152,11 @@ public sealed partial class IngestHandler(
             }
         }
 
+        using var activity = IntegrityActivities.Source.StartActivity(IntegrityActivities.JournalAppend);
+        activity?.SetTag("integrity.request_id", batch.RequestId);
+        activity?.SetTag("integrity.events", batch.Accepted.Count);
+        activity?.SetTag("integrity.dead_letters", batch.DeadLetters.Count);
+
         // Not the request's abort token: once started, a write is finished, so what the platform may retry is known.
         var appending = batch.Accepted.Count > 0 ? journal.AppendAsync(batch.Accepted, CancellationToken.None) : Task.FromResult(JournalAppendResult.Empty);
         var deadLettering = batch.DeadLetters.Count > 0 ? deadLetters.AppendAsync(batch.DeadLetters, CancellationToken.None) : Task.CompletedTask;
@@ -161,11 +169,15 @@ public sealed partial class IngestHandler(
             foreach (var range in appended.Ranges)
             {
                 storedLag.Appended(range.Partition, range.LastSequence, at, range.Events);
+                metrics.JournalHead(range.Partition, range.LastSequence);
             }
+
+            activity?.SetTag("integrity.partitions", appended.Ranges.Count);
         }
         catch (JournalOverloadedException e)
         {
             LogOverloaded(logger, batch.RequestId, e.PendingEvents);
+            activity?.SetStatus(ActivityStatusCode.Error, "journal saturated");
             return Unavailable(context, "Engine saturated",
                 $"Too many events are waiting to be stored; retry after {_options.RetryAfterSeconds} s. Nothing from this request was accepted.", 0);
         }
@@ -178,6 +190,10 @@ public sealed partial class IngestHandler(
         try
         {
             await deadLettering;
+            foreach (var code in batch.DeadLetters.GroupBy(d => d.Code))
+            {
+                metrics.DeadLetters("ingest", code.Key, code.Count());
+            }
         }
         catch (Exception e) when (e is Azure.RequestFailedException or AggregateException or IOException or OperationCanceledException)
         {
@@ -191,6 +207,7 @@ public sealed partial class IngestHandler(
         if (failure is not null)
         {
             LogStorageUnavailable(logger, batch.RequestId, stored, failure);
+            activity?.SetStatus(ActivityStatusCode.Error, "storage unavailable");
             var detail = $"Storage is not answering; retry after {_options.RetryAfterSeconds} s. This request was not accepted."
                 + (stored > 0
                     ? $" {stored} of its events were nevertheless stored durably and will be applied; sending the same batch again is safe, because each event id is applied once."
@@ -199,6 +216,7 @@ public sealed partial class IngestHandler(
         }
 
         LogIngested(logger, batch.RequestId, batch.Accepted.Count, batch.Duplicates, batch.Rejected.Count);
+        metrics.IngestEvents(batch.Accepted.Count, batch.Rejected.Count, batch.Duplicates);
         return null;
     }
 

@@ -348,6 +348,26 @@
     };
   }
 
+  // ---------- Orleans Dashboard ----------
+
+  // The Orleans Dashboard's own requests cannot carry the key, so an analyst key opens a session cookie for it first.
+  async function openOrleansDashboard(e) {
+    e.preventDefault();
+    let key = state.role === "analyst" ? storage.key : storage.analystKey;
+    if (!key) {
+      const answer = await askKey({ title: "Analyst key", help: "The Orleans Dashboard (the cluster's silos, grains and calls) needs an analyst key. It is kept in this tab only (sessionStorage).", analyst: true });
+      if (!answer) return;
+      storage.analystKey = key = answer.key;
+    }
+    try {
+      const session = await api("/v1/orleans-dashboard/session", { method: "POST", key });
+      location.assign(session.url);
+    } catch (err) {
+      if (err instanceof ApiError && (err.status === 401 || err.status === 403)) storage.analystKey = null;
+      alert(`The Orleans Dashboard could not be opened: ${err.message}`);
+    }
+  }
+
   // ---------- routing ----------
 
   function route() {
@@ -385,6 +405,7 @@
       location.hash = entityHref($("lookup-kind").value, $("lookup-id").value.trim());
     });
     $("entity-actions").addEventListener("click", (e) => { if (e.target.dataset.action) act(e.target.dataset.action); });
+    $("orleans-dashboard-link").addEventListener("click", openOrleansDashboard);
     setInterval(() => { if (!state.entity) loadLists(); }, 30000);
     start();
   });
