@@ -4,7 +4,9 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using HdrHistogram;
-using Integrity.Benchmarks.Harness;
+using Integrity.Harness.Engine;
+using Integrity.Harness.Market;
+using Integrity.Harness.Sending;
 using Integrity.Testing;
 
 // Ingestion benchmark: self-hosts Azurite and the engine (the real host process), drives it over HTTP from this process

@@ -1,5 +1,4 @@
 using System.Net;
-using Integrity.Benchmarks.Harness;
 
 namespace Integrity.Resilience.Tests;
 

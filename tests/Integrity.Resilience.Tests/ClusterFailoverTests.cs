@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
 using Integrity.Azurite;
-using Integrity.Benchmarks.Harness;
 using Integrity.Testing;
 using Xunit.Abstractions;
 

@@ -1,4 +1,3 @@
-using Integrity.Benchmarks.Harness;
 
 // Each test drives the one machine hard (host, Azurite and sender on 2 cores): run them one at a time.
 [assembly: CollectionBehavior(DisableTestParallelization = true)]

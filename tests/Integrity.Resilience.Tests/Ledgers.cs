@@ -1,4 +1,3 @@
-using Integrity.Benchmarks.Harness;
 
 namespace Integrity.Resilience.Tests;
 

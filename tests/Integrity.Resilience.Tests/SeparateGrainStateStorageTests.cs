@@ -1,6 +1,5 @@
 using System.Net;
 using Azure.Data.Tables;
-using Integrity.Benchmarks.Harness;
 
 namespace Integrity.Resilience.Tests;
 

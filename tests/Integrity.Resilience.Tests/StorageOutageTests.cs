@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Integrity.Benchmarks.Harness;
 using Integrity.Testing;
 using Xunit.Abstractions;
 

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using Integrity.Azurite;
-using Integrity.Benchmarks.Harness;
 using Integrity.Testing;
 
 namespace Integrity.Resilience.Tests;

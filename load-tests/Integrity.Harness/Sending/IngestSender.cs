@@ -4,8 +4,9 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using HdrHistogram;
+using Integrity.Harness.Market;
 
-namespace Integrity.Benchmarks.Harness;
+namespace Integrity.Harness.Sending;
 
 /// <summary>How an <see cref="IngestSender"/> sends. Every run is bounded in events and in time.</summary>
 public sealed record SenderOptions

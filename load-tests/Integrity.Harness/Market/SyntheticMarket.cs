@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 
-namespace Integrity.Benchmarks.Harness;
+namespace Integrity.Harness.Market;
 
 /// <summary>The entity grains an event is applied by (the engine's routing: listing, seller, and the buyer or reviewer).</summary>
 public enum EntityType

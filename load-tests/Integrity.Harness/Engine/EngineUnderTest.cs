@@ -1,7 +1,7 @@
 using Integrity.Azurite;
 using Integrity.Testing;
 
-namespace Integrity.Benchmarks.Harness;
+namespace Integrity.Harness.Engine;
 
 /// <summary>
 /// The real host process on a local Azurite that this code starts itself, with a data folder, so the storage

@@ -1,10 +1,11 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Azure.Data.Tables;
+using Integrity.Harness.Market;
 using Integrity.Storage.AzureTables.GrainStorage;
 using Integrity.Storage.AzureTables.Journal;
 
-namespace Integrity.Benchmarks.Harness;
+namespace Integrity.Harness.Engine;
 
 /// <summary>One journal partition's head (last sequence written) and its consumer's durable checkpoint.</summary>
 public readonly record struct PartitionProgress(int Partition, long Head, long Checkpoint)

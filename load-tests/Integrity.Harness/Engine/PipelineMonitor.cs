@@ -2,7 +2,7 @@ using System.Diagnostics;
 using Azure.Data.Tables;
 using Integrity.Storage.AzureTables.Journal;
 
-namespace Integrity.Benchmarks.Harness;
+namespace Integrity.Harness.Engine;
 
 /// <summary>One sample of the pipeline, once a second.</summary>
 public sealed record PipelineSample(double Seconds, long Accepted, long Journaled, long Checkpointed, double StoredLagSeconds, long Applications);
