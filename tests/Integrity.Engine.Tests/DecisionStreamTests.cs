@@ -12,7 +12,7 @@ public sealed class DecisionStreamTests(EngineFixture engine)
     {
         var feed = new RecordingFeed("L-cf-s1");
         var client = engine.Cluster.Client;
-        var registry = client.GetGrain<IDecisionFeedRegistryGrain>(IDecisionFeedRegistryGrain.Key);
+        var registry = ObserverRegistry.Of<IDecisionObserver>(client);
         var reference = client.CreateObjectReference<IDecisionObserver>(feed);
         await registry.RegisterAsync(reference, TimeSpan.FromMinutes(1));
         var received = feed.Received;

@@ -102,7 +102,7 @@ public sealed partial class AuditingDecisionSink(IAuditLog audit, IClusterClient
         {
             // Read for every batch (a batch holds up to a thousand records): a feed registered before a decision is
             // audited receives it.
-            _feeds = await client.GetGrain<IDecisionFeedRegistryGrain>(IDecisionFeedRegistryGrain.Key).GetFeedsAsync();
+            _feeds = await ObserverRegistry.Of<IDecisionObserver>(client).GetObserversAsync();
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
