@@ -47,6 +47,7 @@ public static class OpenApiHostBuilderExtensions
         {
             o.AddDocumentTransformer(DescribeDocumentAsync);
             o.AddOperationTransformer(DescribeOperationAsync);
+            o.AddSchemaTransformer(TypeStringEnums);
         });
         return builder;
     }
@@ -58,13 +59,20 @@ public static class OpenApiHostBuilderExtensions
         app.MapScalarApiReference(ReferencePath, o => o
                 .WithTitle("Integrity API")
                 .WithOpenApiRoutePattern(DocumentPath)
-                // The key is entered once in the page's authentication panel, sent with every request tried, and kept
-                // in this browser's storage until cleared there.
                 .AddPreferredSecuritySchemes([ApiKeyAuthenticationHandler.SchemeName])
-                .EnablePersistentAuthentication())
+                // The key the dashboard holds in this tab fills the ApiKey scheme (wwwroot/api-reference.js); one typed
+                // into the page's authentication panel serves every operation until the page is left. Not persisted
+                // to local storage: like the dashboard, a key stays with its tab.
+                .WithJavaScriptConfiguration("/api-reference.js")
+                .WithShowExtensions("x-integrity-role")
+                // Nothing leaves the machine: no telemetry, no hosted AI agent or MCP, no toolbar of hosted services.
+                .DisableTelemetry()
+                .DisableAgent()
+                .DisableMcp()
+                .HideDeveloperTools())
             .AllowAnonymous()
             .ExcludeFromDescription();
-        app.MapGet(LegacyPagePath, () => TypedResults.Redirect(ReferencePath, permanent: true)).AllowAnonymous().ExcludeFromDescription();
+        app.MapGet(LegacyPagePath, () => TypedResults.Redirect(ReferencePath + "/", permanent: true)).AllowAnonymous().ExcludeFromDescription();
         return app;
     }
 
@@ -190,6 +198,20 @@ public static class OpenApiHostBuilderExtensions
                 },
             });
         }
+    }
+
+    /// <summary>
+    /// Enums are written as snake_case strings (the JSON options' converter), which the schema generator lists without
+    /// their type; generated clients then read them as numbers.
+    /// </summary>
+    private static Task TypeStringEnums(OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken cancellationToken)
+    {
+        if (schema.Enum is { Count: > 0 } values && schema.Type is null && values.All(v => v?.GetValueKind() == System.Text.Json.JsonValueKind.String))
+        {
+            schema.Type = JsonSchemaType.String;
+        }
+
+        return Task.CompletedTask;
     }
 
     private static async Task DescribeOperationAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
