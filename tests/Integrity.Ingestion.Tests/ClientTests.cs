@@ -52,8 +52,7 @@ public sealed class ClientTests(IngestAppFixture fixture)
                 return;
             }
 
-            context.Response.StatusCode = 202;
-            await context.Response.WriteAsJsonAsync(new { requestId = "r2", accepted = 1, duplicates = 0, rejected = Array.Empty<object>() });
+            await AcceptOneAsync(context);
         });
         var client = new IntegrityClient(stub.Http, new IntegrityClientOptions { ApiKey = "stub-key-0123456789abcdefghij", InitialBackoff = TimeSpan.FromMilliseconds(10), MaxAttempts = 3 });
 
@@ -96,21 +95,8 @@ public sealed class ClientTests(IngestAppFixture fixture)
     [Fact]
     public async Task Client_waits_no_longer_than_MaxRetryAfter_when_the_server_asks_for_more()
     {
-        var answeredAt = new ConcurrentQueue<TimeSpan>();
-        var watch = Stopwatch.StartNew();
-        await using var stub = await StubAsync(async (context, attempt) =>
-        {
-            answeredAt.Enqueue(watch.Elapsed);
-            if (attempt == 1)
-            {
-                context.Response.StatusCode = 429;
-                context.Response.Headers.RetryAfter = "3600";
-                return;
-            }
-
-            context.Response.StatusCode = 202;
-            await context.Response.WriteAsJsonAsync(new { requestId = "r2", accepted = 1, duplicates = 0, rejected = Array.Empty<object>() });
-        });
+        var (stub, arrivals) = await RefusedOnceAsync(429, () => "3600");
+        await using var _ = stub;
         var client = new IntegrityClient(stub.Http, new IntegrityClientOptions
         {
             ApiKey = "stub-key-0123456789abcdefghij", MaxRetryAfter = TimeSpan.FromMilliseconds(700), InitialBackoff = TimeSpan.FromMilliseconds(10), MaxAttempts = 3,
@@ -120,35 +106,21 @@ public sealed class ClientTests(IngestAppFixture fixture)
         var result = await client.SendAsync([Wire.ReviewObject("capped-1")]).WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.Equal(1, result.Accepted);
-        var gap = answeredAt.ElementAt(1) - answeredAt.ElementAt(0);
-        Assert.InRange(gap, TimeSpan.FromMilliseconds(700), TimeSpan.FromSeconds(5));
+        Assert.InRange(arrivals.ElementAt(1) - arrivals.ElementAt(0), TimeSpan.FromMilliseconds(700), TimeSpan.FromSeconds(5));
     }
 
     [Fact]
     public async Task Client_honours_a_Retry_After_given_as_a_date()
     {
-        var answeredAt = new ConcurrentQueue<TimeSpan>();
-        var watch = Stopwatch.StartNew();
-        await using var stub = await StubAsync(async (context, attempt) =>
-        {
-            answeredAt.Enqueue(watch.Elapsed);
-            if (attempt == 1)
-            {
-                context.Response.StatusCode = 503;
-                // Whole seconds: the client waits 1 to 2 s.
-                context.Response.Headers.RetryAfter = DateTimeOffset.UtcNow.AddSeconds(2).ToString("R", System.Globalization.CultureInfo.InvariantCulture);
-                return;
-            }
-
-            context.Response.StatusCode = 202;
-            await context.Response.WriteAsJsonAsync(new { requestId = "r2", accepted = 1, duplicates = 0, rejected = Array.Empty<object>() });
-        });
+        // Whole seconds: the client waits 1 to 2 s.
+        var (stub, arrivals) = await RefusedOnceAsync(503, () => DateTimeOffset.UtcNow.AddSeconds(2).ToString("R", System.Globalization.CultureInfo.InvariantCulture));
+        await using var _ = stub;
         var client = new IntegrityClient(stub.Http, new IntegrityClientOptions { ApiKey = "stub-key-0123456789abcdefghij", InitialBackoff = TimeSpan.FromMilliseconds(10), MaxAttempts = 2 });
 
         var result = await client.SendAsync([Wire.ReviewObject("dated-1")]);
 
         Assert.Equal(1, result.Accepted);
-        Assert.InRange(answeredAt.ElementAt(1) - answeredAt.ElementAt(0), TimeSpan.FromMilliseconds(900), TimeSpan.FromSeconds(5));
+        Assert.InRange(arrivals.ElementAt(1) - arrivals.ElementAt(0), TimeSpan.FromMilliseconds(900), TimeSpan.FromSeconds(5));
     }
 
     [Fact]
@@ -162,8 +134,7 @@ public sealed class ClientTests(IngestAppFixture fixture)
                 return;
             }
 
-            context.Response.StatusCode = 202;
-            await context.Response.WriteAsJsonAsync(new { requestId = "r2", accepted = 1, duplicates = 0, rejected = Array.Empty<object>() });
+            await AcceptOneAsync(context);
         });
         var client = new IntegrityClient(stub.Http, new IntegrityClientOptions
         {
@@ -233,6 +204,32 @@ public sealed class ClientTests(IngestAppFixture fixture)
         Assert.Equal(3, error.Attempts);
         Assert.Null(error.StatusCode);
         Assert.IsType<HttpRequestException>(error.InnerException);
+    }
+
+    private static Task AcceptOneAsync(HttpContext context)
+    {
+        context.Response.StatusCode = 202;
+        return context.Response.WriteAsJsonAsync(new { requestId = "r2", accepted = 1, duplicates = 0, rejected = Array.Empty<object>() });
+    }
+
+    /// <summary>A stub answering the first attempt with <paramref name="status"/> and a Retry-After, then 202; with the time each attempt arrived.</summary>
+    private static async Task<(Stub Stub, ConcurrentQueue<TimeSpan> Arrivals)> RefusedOnceAsync(int status, Func<string> retryAfter)
+    {
+        var arrivals = new ConcurrentQueue<TimeSpan>();
+        var watch = Stopwatch.StartNew();
+        var stub = await StubAsync(async (context, attempt) =>
+        {
+            arrivals.Enqueue(watch.Elapsed);
+            if (attempt > 1)
+            {
+                await AcceptOneAsync(context);
+                return;
+            }
+
+            context.Response.StatusCode = status;
+            context.Response.Headers.RetryAfter = retryAfter();
+        });
+        return (stub, arrivals);
     }
 
     private static async Task<string> ReadGzipAsync(HttpRequest request)

@@ -149,31 +149,21 @@ public static class OpenApiHostBuilderExtensions
         };
         document.AddComponent("ProbeReport", probe);
         var probeRef = new OpenApiSchemaReference("ProbeReport", document);
-        document.Paths[HealthHostBuilderExtensions.LivePath] = Get(new OpenApiOperation
-        {
-            OperationId = "GetLiveness",
-            Summary = "Liveness: 200 while the process serves HTTP at all; restart it when this does not answer. No key.",
-            Tags = new HashSet<OpenApiTagReference> { new("Health", document) },
-            Security = [new OpenApiSecurityRequirement()],
-            Responses = new OpenApiResponses
-            {
-                ["200"] = Json("Alive.", probeRef),
-                ["429"] = TooMany(problem),
-            },
-        });
-        document.Paths[HealthHostBuilderExtensions.ReadyPath] = Get(new OpenApiOperation
-        {
-            OperationId = "GetReadiness",
-            Summary = "Readiness: 200 only while storage answers, this silo is active in the cluster and stored state is within the staleness bound. No key.",
-            Tags = new HashSet<OpenApiTagReference> { new("Health", document) },
-            Security = [new OpenApiSecurityRequirement()],
-            Responses = new OpenApiResponses
+        document.Paths[HealthHostBuilderExtensions.LivePath] = Probe(
+            document,
+            "GetLiveness",
+            "Liveness: 200 while the process serves HTTP at all; restart it when this does not answer. No key.",
+            new OpenApiResponses { ["200"] = Json("Alive.", probeRef), ["429"] = TooMany(problem) });
+        document.Paths[HealthHostBuilderExtensions.ReadyPath] = Probe(
+            document,
+            "GetReadiness",
+            "Readiness: 200 only while storage answers, this silo is active in the cluster and stored state is within the staleness bound. No key.",
+            new OpenApiResponses
             {
                 ["200"] = Json("Ready.", probeRef),
                 ["429"] = TooMany(problem),
                 ["503"] = Json("Not ready; the checks say which part is not.", probeRef),
-            },
-        });
+            });
 
         if (context.ApplicationServices.GetRequiredService<IOptions<Telemetry.TelemetryOptions>>().Value.PrometheusEndpoint)
         {
@@ -275,6 +265,16 @@ public static class OpenApiHostBuilderExtensions
 
     private static OpenApiSecurityRequirement Requirement(OpenApiDocument? document, string scheme) =>
         new() { [new OpenApiSecuritySchemeReference(scheme, document)] = [] };
+
+    /// <summary>An open GET of the Health tag.</summary>
+    private static OpenApiPathItem Probe(OpenApiDocument document, string operationId, string summary, OpenApiResponses responses) => Get(new OpenApiOperation
+    {
+        OperationId = operationId,
+        Summary = summary,
+        Tags = new HashSet<OpenApiTagReference> { new("Health", document) },
+        Security = [new OpenApiSecurityRequirement()],
+        Responses = responses,
+    });
 
     private static OpenApiPathItem Get(OpenApiOperation operation) =>
         new() { Operations = new Dictionary<HttpMethod, OpenApiOperation> { [HttpMethod.Get] = operation } };
