@@ -5,13 +5,16 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Polly;
+using Polly.Retry;
+using Polly.Timeout;
 
 namespace Integrity.Client;
 
 /// <summary>
 /// Publishes events to an Integrity engine (<c>POST /v1/events</c>) as gzip NDJSON batches. Each batch is retried
-/// on 503, 429, 408, other 5xx, timeouts and network errors, honoring Retry-After and otherwise backing off
-/// exponentially with jitter, up to <see cref="IntegrityClientOptions.MaxAttempts"/>. Retrying is safe: the engine
+/// on 503, 429, 408, other 5xx (not 501, 505), timeouts and network errors, honoring Retry-After and otherwise backing
+/// off exponentially with jitter, up to <see cref="IntegrityClientOptions.MaxAttempts"/> (a Polly resilience pipeline). Retrying is safe: the engine
 /// applies each event id once. Thread-safe; give it an HttpClient whose BaseAddress is the engine.
 /// </summary>
 public sealed class IntegrityClient
@@ -22,6 +25,7 @@ public sealed class IntegrityClient
     private readonly HttpClient _http;
     private readonly IntegrityClientOptions _options;
     private readonly TimeProvider _time;
+    private readonly ResiliencePipeline<Attempt> _pipeline;
 
     public IntegrityClient(HttpClient http, IntegrityClientOptions options, TimeProvider? time = null)
     {
@@ -31,6 +35,7 @@ public sealed class IntegrityClient
         _http = http;
         _options = options;
         _time = time ?? TimeProvider.System;
+        _pipeline = BuildPipeline(options, _time);
     }
 
     /// <summary>Sends wire events (JSON objects as documented for <c>POST /v1/events</c>).</summary>
@@ -83,54 +88,79 @@ public sealed class IntegrityClient
     private async Task<IngestResult> SendBatchAsync(List<string> lines, int offset, IngestResult completed, CancellationToken cancellationToken)
     {
         var body = Encode(lines);
-        HttpStatusCode? lastStatus = null;
-        for (var attempt = 1; ; attempt++)
+        var attempts = 0;
+        Attempt last;
+        try
         {
-            TimeSpan? retryAfter = null;
-            string failure;
-            Exception? error = null;
-            try
-            {
-                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                timeout.CancelAfter(_options.RequestTimeout);
-                using var request = CreateRequest(body);
-                using var response = await _http.SendAsync(request, timeout.Token);
-                lastStatus = response.StatusCode;
-                if (response.IsSuccessStatusCode)
+            last = await _pipeline.ExecuteAsync(
+                async token =>
                 {
-                    return await ReadResultAsync(response, offset, timeout.Token);
-                }
+                    attempts++;
+                    using var request = CreateRequest(body);
+                    using var response = await _http.SendAsync(request, token);
+                    if (response.IsSuccessStatusCode)
+                    {
+                        return new Attempt(response.StatusCode, await ReadResultAsync(response, offset, token), null, null);
+                    }
 
-                var detail = await ProblemDetailAsync(response, timeout.Token);
-                if (!IsRetryable(response.StatusCode))
-                {
-                    throw new IntegrityClientException(
-                        $"The engine refused the batch of events {offset + 1}..{offset + lines.Count}: {(int)response.StatusCode} {detail}",
-                        response.StatusCode, attempt, completed);
-                }
+                    var detail = await ProblemDetailAsync(response, token);
+                    if (!IsRetryable(response.StatusCode))
+                    {
+                        throw new IntegrityClientException(
+                            $"The engine refused the batch of events {offset + 1}..{offset + lines.Count}: {(int)response.StatusCode} {detail}",
+                            response.StatusCode, attempts, completed);
+                    }
 
-                failure = $"{(int)response.StatusCode} {detail}";
-                retryAfter = RetryAfter(response);
-            }
-            catch (HttpRequestException e)
-            {
-                (failure, error, lastStatus) = (e.Message, e, null);
-            }
-            catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
-            {
-                (failure, error, lastStatus) = ($"no answer within {_options.RequestTimeout.TotalSeconds:0.#} s", e, null);
-            }
-
-            if (attempt >= _options.MaxAttempts)
-            {
-                throw new IntegrityClientException(
-                    $"Gave up on the batch of events {offset + 1}..{offset + lines.Count} after {attempt} attempts; last: {failure}",
-                    lastStatus, attempt, completed, error);
-            }
-
-            await Task.Delay(DelayBefore(attempt + 1, retryAfter), _time, cancellationToken);
+                    return new Attempt(response.StatusCode, null, $"{(int)response.StatusCode} {detail}", RetryAfter(response));
+                },
+                cancellationToken);
         }
+        catch (Exception e) when (IsTransient(e, cancellationToken))
+        {
+            var failure = e is TimeoutRejectedException ? $"no answer within {_options.RequestTimeout.TotalSeconds:0.#} s" : e.Message;
+            throw GaveUp(lines, offset, attempts, failure, null, completed, e);
+        }
+
+        return last.Result ?? throw GaveUp(lines, offset, attempts, last.Failure ?? "", last.Status, completed, null);
     }
+
+    private static IntegrityClientException GaveUp(List<string> lines, int offset, int attempts, string failure, HttpStatusCode? status, IngestResult completed, Exception? error) =>
+        new($"Gave up on the batch of events {offset + 1}..{offset + lines.Count} after {attempts} attempts; last: {failure}", status, attempts, completed, error);
+
+    /// <summary>
+    /// Retries (up to <see cref="IntegrityClientOptions.MaxAttempts"/> attempts) a retryable answer, a network error or
+    /// an attempt with no answer within <see cref="IntegrityClientOptions.RequestTimeout"/>: after the server's
+    /// Retry-After (at most <see cref="IntegrityClientOptions.MaxRetryAfter"/>, plus up to 100 ms of jitter so clients do
+    /// not return in lockstep), else after Polly's exponential backoff with jitter from
+    /// <see cref="IntegrityClientOptions.InitialBackoff"/> capped at <see cref="IntegrityClientOptions.MaxBackoff"/>.
+    /// </summary>
+    private static ResiliencePipeline<Attempt> BuildPipeline(IntegrityClientOptions options, TimeProvider time)
+    {
+        var builder = new ResiliencePipelineBuilder<Attempt> { TimeProvider = time };
+        if (options.MaxAttempts > 1)
+        {
+            builder.AddRetry(new RetryStrategyOptions<Attempt>
+            {
+                MaxRetryAttempts = options.MaxAttempts - 1,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = options.InitialBackoff,
+                MaxDelay = options.MaxBackoff,
+                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is { } e
+                    ? IsTransient(e, args.Context.CancellationToken)
+                    : args.Outcome.Result is { Result: null }),
+                DelayGenerator = args => ValueTask.FromResult(args.Outcome.Result?.RetryAfter is { } wait
+                    ? (TimeSpan?)((wait < options.MaxRetryAfter ? wait : options.MaxRetryAfter) + TimeSpan.FromMilliseconds(Random.Shared.Next(0, 100)))
+                    : null),
+            });
+        }
+
+        return builder.AddTimeout(options.RequestTimeout).Build();
+    }
+
+    /// <summary>A failure worth another attempt: the network, or no answer in time (not the caller's cancellation).</summary>
+    private static bool IsTransient(Exception e, CancellationToken caller) =>
+        e is HttpRequestException or TimeoutRejectedException || (e is OperationCanceledException && !caller.IsCancellationRequested);
 
     private HttpRequestMessage CreateRequest(byte[] body)
     {
@@ -160,20 +190,6 @@ public sealed class IntegrityClient
         }
 
         return buffer.ToArray();
-    }
-
-    /// <summary>Retry-After honored exactly (plus a little jitter so clients do not return in lockstep); otherwise exponential backoff with jitter.</summary>
-    private TimeSpan DelayBefore(int attempt, TimeSpan? retryAfter)
-    {
-        if (retryAfter is { } wait)
-        {
-            var bounded = wait < _options.MaxRetryAfter ? wait : _options.MaxRetryAfter;
-            return bounded + TimeSpan.FromMilliseconds(Random.Shared.Next(0, 100));
-        }
-
-        var exponential = _options.InitialBackoff.TotalMilliseconds * Math.Pow(2, attempt - 2);
-        var cap = Math.Min(_options.MaxBackoff.TotalMilliseconds, exponential);
-        return TimeSpan.FromMilliseconds(cap / 2 + Random.Shared.NextDouble() * cap / 2);
     }
 
     private TimeSpan? RetryAfter(HttpResponseMessage response) => response.Headers.RetryAfter switch
@@ -216,6 +232,9 @@ public sealed class IntegrityClient
             return response.ReasonPhrase ?? "";
         }
     }
+
+    /// <summary>One attempt's outcome: the result of a 2xx, or the failure of a retryable answer and its Retry-After.</summary>
+    private sealed record Attempt(HttpStatusCode Status, IngestResult? Result, string? Failure, TimeSpan? RetryAfter);
 
     private sealed record Answer(string? RequestId, int Accepted, int Duplicates, List<AnswerRejection>? Rejected);
 

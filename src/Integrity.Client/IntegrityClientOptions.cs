@@ -21,7 +21,7 @@ public sealed class IntegrityClientOptions
     /// <summary>Attempts per batch, the first included, before giving up.</summary>
     public int MaxAttempts { get; set; } = 6;
 
-    /// <summary>First backoff; each retry doubles it (with jitter) up to <see cref="MaxBackoff"/>.</summary>
+    /// <summary>Median of the first backoff; each retry doubles it (with jitter) up to <see cref="MaxBackoff"/>.</summary>
     public TimeSpan InitialBackoff { get; set; } = TimeSpan.FromMilliseconds(200);
 
     public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromSeconds(10);
@@ -44,9 +44,11 @@ public sealed class IntegrityClientOptions
             throw new ArgumentException("MaxBatchEvents and MaxAttempts must be positive and MaxBatchBytes at least 1024.");
         }
 
-        if (InitialBackoff < TimeSpan.Zero || MaxBackoff < InitialBackoff || MaxRetryAfter < TimeSpan.Zero || RequestTimeout <= TimeSpan.Zero)
+        // The ranges Polly's retry and timeout strategies accept, said here in our options' names.
+        if (InitialBackoff < TimeSpan.Zero || MaxBackoff < InitialBackoff || MaxBackoff > TimeSpan.FromDays(1) || MaxRetryAfter < TimeSpan.Zero
+            || RequestTimeout < TimeSpan.FromMilliseconds(10) || RequestTimeout > TimeSpan.FromDays(1))
         {
-            throw new ArgumentException("Backoffs must be non-negative with InitialBackoff ≤ MaxBackoff, and RequestTimeout positive.");
+            throw new ArgumentException("Backoffs must be non-negative with InitialBackoff ≤ MaxBackoff ≤ 1 day, and RequestTimeout within [10 ms, 1 day].");
         }
     }
 }

@@ -91,7 +91,9 @@ public sealed class RoleTests(ApiHostFixture host)
 
     [Theory]
     [InlineData("/", "text/html", "Live decisions")]
+    [InlineData("/api/", "text/html", "Integrity API")]
     [InlineData("/api.html", "text/html", "Integrity API")]
+    [InlineData("/api-reference.js", "text/javascript", "integrity.key")]
     [InlineData("/app.js", "text/javascript", "EventSource")]
     [InlineData("/openapi/v1.json", "application/json", "/v1/top-risk")]
     public async Task Pages_and_the_OpenAPI_document_are_public_and_hold_no_data(string path, string contentType, string expected)

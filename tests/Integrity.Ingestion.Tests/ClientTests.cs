@@ -52,8 +52,7 @@ public sealed class ClientTests(IngestAppFixture fixture)
                 return;
             }
 
-            context.Response.StatusCode = 202;
-            await context.Response.WriteAsJsonAsync(new { requestId = "r2", accepted = 1, duplicates = 0, rejected = Array.Empty<object>() });
+            await AcceptOneAsync(context);
         });
         var client = new IntegrityClient(stub.Http, new IntegrityClientOptions { ApiKey = "stub-key-0123456789abcdefghij", InitialBackoff = TimeSpan.FromMilliseconds(10), MaxAttempts = 3 });
 
@@ -94,6 +93,84 @@ public sealed class ClientTests(IngestAppFixture fixture)
     }
 
     [Fact]
+    public async Task Client_waits_no_longer_than_MaxRetryAfter_when_the_server_asks_for_more()
+    {
+        var (stub, arrivals) = await RefusedOnceAsync(429, () => "3600");
+        await using var _ = stub;
+        var client = new IntegrityClient(stub.Http, new IntegrityClientOptions
+        {
+            ApiKey = "stub-key-0123456789abcdefghij", MaxRetryAfter = TimeSpan.FromMilliseconds(700), InitialBackoff = TimeSpan.FromMilliseconds(10), MaxAttempts = 3,
+        });
+
+        // A client that ignored the cap would wait the hour: fail within seconds instead.
+        var result = await client.SendAsync([Wire.ReviewObject("capped-1")]).WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(1, result.Accepted);
+        Assert.InRange(arrivals.ElementAt(1) - arrivals.ElementAt(0), TimeSpan.FromMilliseconds(700), TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
+    public async Task Client_honours_a_Retry_After_given_as_a_date()
+    {
+        // Whole seconds: the client waits 1 to 2 s.
+        var (stub, arrivals) = await RefusedOnceAsync(503, () => DateTimeOffset.UtcNow.AddSeconds(2).ToString("R", System.Globalization.CultureInfo.InvariantCulture));
+        await using var _ = stub;
+        var client = new IntegrityClient(stub.Http, new IntegrityClientOptions { ApiKey = "stub-key-0123456789abcdefghij", InitialBackoff = TimeSpan.FromMilliseconds(10), MaxAttempts = 2 });
+
+        var result = await client.SendAsync([Wire.ReviewObject("dated-1")]);
+
+        Assert.Equal(1, result.Accepted);
+        Assert.InRange(arrivals.ElementAt(1) - arrivals.ElementAt(0), TimeSpan.FromMilliseconds(900), TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
+    public async Task Client_abandons_an_attempt_with_no_answer_within_RequestTimeout_and_retries_it()
+    {
+        await using var stub = await StubAsync(async (context, attempt) =>
+        {
+            if (attempt == 1)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(30), context.RequestAborted);
+                return;
+            }
+
+            await AcceptOneAsync(context);
+        });
+        var client = new IntegrityClient(stub.Http, new IntegrityClientOptions
+        {
+            ApiKey = "stub-key-0123456789abcdefghij", RequestTimeout = TimeSpan.FromMilliseconds(500), InitialBackoff = TimeSpan.FromMilliseconds(10), MaxAttempts = 2,
+        });
+
+        var watch = Stopwatch.StartNew();
+        var result = await client.SendAsync([Wire.ReviewObject("slow-1")]);
+
+        Assert.Equal(1, result.Accepted);
+        Assert.InRange(watch.Elapsed, TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task Client_gives_up_on_silent_attempts_naming_the_timeout()
+    {
+        var attempts = 0;
+        await using var stub = await StubAsync(async (context, attempt) =>
+        {
+            Interlocked.Increment(ref attempts);
+            await Task.Delay(TimeSpan.FromSeconds(30), context.RequestAborted);
+        });
+        var client = new IntegrityClient(stub.Http, new IntegrityClientOptions
+        {
+            ApiKey = "stub-key-0123456789abcdefghij", RequestTimeout = TimeSpan.FromMilliseconds(300), InitialBackoff = TimeSpan.FromMilliseconds(10), MaxAttempts = 3,
+        });
+
+        var error = await Assert.ThrowsAsync<IntegrityClientException>(() => client.SendAsync([Wire.ReviewObject("silent")]));
+
+        Assert.Equal(3, error.Attempts);
+        Assert.Equal(3, attempts);
+        Assert.Null(error.StatusCode);
+        Assert.Contains("no answer within 0.3 s", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Client_does_not_retry_a_refusal()
     {
         var attempts = 0;
@@ -127,6 +204,32 @@ public sealed class ClientTests(IngestAppFixture fixture)
         Assert.Equal(3, error.Attempts);
         Assert.Null(error.StatusCode);
         Assert.IsType<HttpRequestException>(error.InnerException);
+    }
+
+    private static Task AcceptOneAsync(HttpContext context)
+    {
+        context.Response.StatusCode = 202;
+        return context.Response.WriteAsJsonAsync(new { requestId = "r2", accepted = 1, duplicates = 0, rejected = Array.Empty<object>() });
+    }
+
+    /// <summary>A stub answering the first attempt with <paramref name="status"/> and a Retry-After, then 202; with the time each attempt arrived.</summary>
+    private static async Task<(Stub Stub, ConcurrentQueue<TimeSpan> Arrivals)> RefusedOnceAsync(int status, Func<string> retryAfter)
+    {
+        var arrivals = new ConcurrentQueue<TimeSpan>();
+        var watch = Stopwatch.StartNew();
+        var stub = await StubAsync(async (context, attempt) =>
+        {
+            arrivals.Enqueue(watch.Elapsed);
+            if (attempt > 1)
+            {
+                await AcceptOneAsync(context);
+                return;
+            }
+
+            context.Response.StatusCode = status;
+            context.Response.Headers.RetryAfter = retryAfter();
+        });
+        return (stub, arrivals);
     }
 
     private static async Task<string> ReadGzipAsync(HttpRequest request)

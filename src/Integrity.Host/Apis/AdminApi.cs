@@ -20,6 +20,7 @@ public static class AdminApi
         app.MapGet("/v1/admin/progress", ProgressAsync)
             .RequireAuthorization(Security.ApiRoles.Analyst)
             .WithTags("Admin")
+            .WithName("GetProgress")
             .WithSummary("Per journal partition, cluster-wide: head, durable checkpoint, and what its consumer (on the silo named) dispatched and applied since it started.");
         return app;
     }

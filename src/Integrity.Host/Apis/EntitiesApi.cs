@@ -50,6 +50,7 @@ public static partial class EntitiesApi
                 .WithSummary($"An analyst's confirm, reverse, reinstate, override (level, optional until) or note on the {kind.Name}; "
                     + $"the analyst is named by the {AnalystHeader} header. Returns the updated {kind.Name}. Role: analyst.")
                 .WithMetadata(new DocumentedBody(typeof(ActionRequest)))
+                .WithMetadata(new DocumentedHeader(AnalystHeader, "The analyst who acts: 1 to 64 letters, digits, '.', '_' or '-' (a handle, not an e-mail address)."))
                 .ProducesProblem(StatusCodes.Status400BadRequest)
                 .ProducesProblem(StatusCodes.Status404NotFound)
                 .ProducesProblem(StatusCodes.Status409Conflict)

@@ -15,7 +15,12 @@ public static class HealthApi
 
     public static IEndpointRouteBuilder MapHealthApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/health", CheckAsync).AllowAnonymous();
+        app.MapGet("/health", CheckAsync)
+            .AllowAnonymous()
+            .WithTags("Health")
+            .WithName("GetHealth")
+            .Produces<HealthReport>(StatusCodes.Status503ServiceUnavailable)
+            .WithSummary("Whether storage answers (both accounts when grain state has its own): 200 healthy, 503 unhealthy. No key.");
         return app;
     }
 

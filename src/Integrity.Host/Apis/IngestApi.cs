@@ -13,6 +13,8 @@ public static class IngestApi
             .RequireAuthorization(ApiRoles.Ingest)
             .WithName("IngestEvents")
             .WithSummary("Accepts a batch of events (NDJSON or a JSON array, optionally gzip); 202 once they are durably stored.")
+            .WithMetadata(new DocumentedBody(typeof(System.Text.Json.Nodes.JsonObject[])))
+            .WithMetadata(new DocumentedBody(typeof(string), "application/x-ndjson"))
             .Produces<IngestResponse>(StatusCodes.Status202Accepted)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)

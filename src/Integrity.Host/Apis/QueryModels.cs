@@ -106,5 +106,11 @@ public sealed record StreamTicketResponse(string Ticket, DateTimeOffset ExpiresA
 /// <summary>The role of the key presented (the dashboard shows analyst buttons only to analyst keys).</summary>
 public sealed record KeyInfo(string Role, IReadOnlyList<string> Grants, string KeyHash);
 
-/// <summary>Names the JSON body an endpoint reads itself (to answer a bad body with a clear problem), for the OpenAPI document.</summary>
-public sealed record DocumentedBody(Type Type);
+/// <summary>
+/// Names a body an endpoint reads itself (to answer a bad body with a clear problem), for the OpenAPI document; one
+/// per content type it accepts.
+/// </summary>
+public sealed record DocumentedBody(Type Type, string ContentType = "application/json");
+
+/// <summary>A request header an endpoint reads itself and requires, for the OpenAPI document.</summary>
+public sealed record DocumentedHeader(string Name, string Description);
