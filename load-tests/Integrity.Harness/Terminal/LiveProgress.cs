@@ -16,6 +16,8 @@ public sealed class LiveProgress(IAnsiConsole console, bool interactive, TimePro
     public static LiveProgress ForStandardError(TimeSpan plainEvery) =>
         new(AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) }), !Console.IsErrorRedirected, TimeProvider.System, plainEvery);
 
+    public async Task RunAsync(string label, Func<ProgressReading> read, Task work) => await RunAsync(label, read, Done(work));
+
     public async Task<T> RunAsync<T>(string label, Func<ProgressReading> read, Task<T> work)
     {
         if (!interactive)
@@ -23,7 +25,8 @@ public sealed class LiveProgress(IAnsiConsole console, bool interactive, TimePro
             while (!work.IsCompleted)
             {
                 await Task.WhenAny(work, Task.Delay(plainEvery, time));
-                console.WriteLine(Plain(label, read()));
+                // Straight to the writer: a log line is not wrapped at the console's width.
+                await console.Profile.Out.Writer.WriteLineAsync(Plain(label, read()));
             }
 
             return await work;
@@ -48,6 +51,12 @@ public sealed class LiveProgress(IAnsiConsole console, bool interactive, TimePro
 
                 return await work;
             });
+    }
+
+    private static async Task<bool> Done(Task work)
+    {
+        await work;
+        return true;
     }
 
     public static string Plain(string label, ProgressReading r) =>

@@ -59,9 +59,16 @@ public static class ToolCommandLine
     public static Option<TimeSpan?> Duration(string name, string description) =>
         Option<TimeSpan?>(name, description, s => ParseDuration(s), "a duration such as 90s, 10m, 2h or 7d");
 
-    /// <summary>Events per second, or <c>max</c> (null): as fast as the engine answers.</summary>
-    public static Option<double?> Rate(string name, string description) =>
-        Option<double?>(name, description, s => s.Equals("max", StringComparison.OrdinalIgnoreCase) ? null : double.Parse(s, NumberStyles.Float, CultureInfo.InvariantCulture), "a number of events/s or 'max'");
+    /// <summary>Events per second, or <c>max</c>: as fast as the engine answers (read with <see cref="RateValue"/>).</summary>
+    public static Option<double> Rate(string name, string description)
+    {
+        var option = Option(name, description, s => s.Equals("max", StringComparison.OrdinalIgnoreCase) ? double.PositiveInfinity : double.Parse(s, NumberStyles.Float, CultureInfo.InvariantCulture), "a number of events/s or 'max'");
+        option.DefaultValueFactory = _ => double.PositiveInfinity;
+        return option;
+    }
+
+    /// <summary>A <see cref="Rate"/> option's value: null for <c>max</c> or when not given.</summary>
+    public static double? RateValue(ParseResult result, string name) => result.GetValue<double>(name) is var rate && double.IsPositiveInfinity(rate) ? null : rate;
 
     public static TimeSpan ParseDuration(string s)
     {
