@@ -6,7 +6,6 @@ using Integrity.LoadTests.Evaluation;
 using Integrity.LoadTests.Marketplace;
 using Integrity.LoadTests.Reports;
 using Integrity.Harness.Terminal;
-using Integrity.Testing;
 using Spectre.Console.Testing;
 
 namespace Integrity.LoadTests.Tests;
@@ -117,8 +116,16 @@ public sealed class CliAndReportTests : IDisposable
         var markdown = await File.ReadAllTextAsync(Path.Combine(_dir, "report.md"));
         Assert.Contains("![throughput and p99 latency per second](chart.svg)", markdown);
         Assert.Contains("Not measured", markdown);
-        var svg = XDocument.Parse(await File.ReadAllTextAsync(Path.Combine(_dir, "chart.svg")));
-        Assert.Equal(3, svg.Descendants().Count(e => e.Name.LocalName == "polyline"));
+        Assert.Contains("![ingest latency by percentile](latency.svg)", markdown);
+        foreach (var chart in new[] { "chart", "latency" })
+        {
+            var svg = XDocument.Parse(await File.ReadAllTextAsync(Path.Combine(_dir, chart + ".svg")));
+            Assert.Contains(svg.Descendants(), e => e.Name.LocalName == "path");
+            Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], (await File.ReadAllBytesAsync(Path.Combine(_dir, chart + ".png")))[..4]);
+        }
+
+        Assert.Contains("events/s", await File.ReadAllTextAsync(Path.Combine(_dir, "chart.svg")));
+        Assert.False(File.Exists(Path.Combine(_dir, "detection.svg")), "no evaluation, no detection chart");
         Assert.True(File.Exists(Path.Combine(_dir, MarketplaceFiles.GroundTruthFileName)));
         Assert.Contains("progress", console.Output);
         Assert.Contains("2,000/2,000 ev", console.Output);
@@ -144,15 +151,6 @@ public sealed class CliAndReportTests : IDisposable
         Assert.Contains("Seller/S-1: accepted 3", markdown);
         Assert.Contains("| brushing | 1 | 1 | 100.0% | 100.0% | 5 min / 5 min / 5 min |", markdown);
         Assert.DoesNotContain("Not measured", markdown);
-    }
-
-    [Fact]
-    public void Chart_axis_tops_are_round_numbers()
-    {
-        Assert.Equal(1, SvgLineChart.NiceCeiling(0));
-        Assert.Equal(50_000, SvgLineChart.NiceCeiling(41_234));
-        Assert.Equal(2.5, SvgLineChart.NiceCeiling(2.1));
-        Assert.Equal(100, SvgLineChart.NiceCeiling(100));
     }
 
     private sealed class SequenceComparer : IEqualityComparer<IReadOnlyList<EntityKey>>

@@ -108,6 +108,7 @@ public sealed partial class SelfHostedHarnessTests(ITestOutputHelper log) : IDis
         Assert.All(sellers, s => Assert.DoesNotContain(s.Key.ToString(), detection.Patterns.Single(p => p.Pattern == FraudPatterns.Brushing).Missed));
         Assert.NotNull(engine.EventToDecision);
         Assert.True(report.SendSeconds < 30, $"sending took {report.SendSeconds} s");
+        Assert.True(File.Exists(Path.Combine(_dir, "detection.svg")) && File.Exists(Path.Combine(_dir, "detection.png")), "no detection chart");
     }
 
     private static IEnumerable<int> StartedPids(string progress) =>

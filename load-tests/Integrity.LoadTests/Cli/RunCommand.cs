@@ -138,7 +138,7 @@ public static class RunCommand
         var report = new RunReport(startedAt, time.GetUtcNow(), settings, MachineInfo.Current(), events.Count, Math.Round(sendSeconds, 3),
             Math.Round(totals.EventsSent / Math.Max(sendSeconds, 0.001), 1), Math.Round(totals.EventsAccepted / Math.Max(sendSeconds, 0.001), 1),
             totals, stats.Latency(), stats.RejectionSamples(), summary.Events, summary.Uncertain, summary.PerKind, stats.Timeline(), evaluation, note, applied, engine.SelfHost);
-        await ReportWriter.WriteAsync(reportDir, report, ledger, cancellationToken);
+        await ReportWriter.WriteAsync(reportDir, report, ledger, stats.LatencyHistogram(), cancellationToken);
         if (truth is not null) await MarketplaceFiles.WriteJsonAsync(Path.Combine(reportDir, MarketplaceFiles.GroundTruthFileName), truth, cancellationToken);
 
         await output.WriteLineAsync(

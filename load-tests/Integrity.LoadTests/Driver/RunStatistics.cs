@@ -132,6 +132,12 @@ public sealed class RunStatistics
         lock (_gate) return LatencySummary.Of(_latency);
     }
 
+    /// <summary>A copy of the request latency histogram (microseconds), for the percentile chart.</summary>
+    public HistogramBase LatencyHistogram()
+    {
+        lock (_gate) return _latency.Copy();
+    }
+
     public double P99SoFarMs()
     {
         lock (_gate) return _latency.TotalCount == 0 ? 0 : _latency.GetValueAtPercentile(99) / 1000.0;
