@@ -1,12 +1,13 @@
 using System.CommandLine;
 using System.Net;
+using Integrity.Harness.Engine;
 using Integrity.Harness.Terminal;
 using Integrity.LoadTests.Driver;
 using Integrity.LoadTests.Evaluation;
 using Integrity.LoadTests.Marketplace;
 using Integrity.LoadTests.Probes;
 using Integrity.LoadTests.Reports;
-using Integrity.LoadTests.SelfHost;
+using Integrity.Testing;
 
 namespace Integrity.LoadTests.Cli;
 
@@ -53,18 +54,21 @@ public static class RunCommand
             source = $"{Path.GetFullPath(input!)}";
         }
 
-        SelfHostedEngine? selfHosted = null;
+        EngineUnderTest? selfHosted = null;
         EventHandler? stopOnExit = null;
         try
         {
             if (engine.SelfHost)
             {
-                selfHosted = await SelfHostedEngine.StartAsync(new SelfHostOptions { AzuriteDataDirectory = engine.AzuriteData }, progress, cancellationToken);
+                await progress.WriteLineAsync($"self-host: starting Azurite ({engine.AzuriteData ?? "in memory"}) and the engine host, waiting for /health...");
+                selfHosted = await EngineUnderTest.StartAsync(
+                    healthyWithin: TimeSpan.FromSeconds(120), inMemoryStorage: engine.AzuriteData is null, azuriteDataDirectory: engine.AzuriteData, cancellationToken: cancellationToken);
                 var started = selfHosted;
-                stopOnExit = (_, _) => started.Stop();
+                stopOnExit = (_, _) => started.DisposeAsync().AsTask().GetAwaiter().GetResult();
                 AppDomain.CurrentDomain.ProcessExit += stopOnExit;
-                options = options with { Target = selfHosted.BaseAddress, ApiKey = selfHosted.Keys.Ingest };
-                engine = engine with { ViewerKey = selfHosted.Keys.Viewer, AnalystKey = selfHosted.Keys.Analyst, Storage = selfHosted.StorageConnectionString };
+                await progress.WriteLineAsync($"self-host: Azurite pid {selfHosted.Azurite.ProcessId} on table port {selfHosted.Azurite.Ports.Table}, engine host pid {selfHosted.Host!.ProcessId} at {selfHosted.BaseAddress}");
+                options = options with { Target = selfHosted.BaseAddress, ApiKey = TestSecrets.IngestKey };
+                engine = engine with { ViewerKey = TestSecrets.ViewerKey, AnalystKey = TestSecrets.AnalystKey, Storage = selfHosted.Azurite.ConnectionString };
             }
 
             return await DriveAsync(options, engine, events, truth, generated, source, reportDir, output, progress, live, time, cancellationToken);
@@ -73,15 +77,15 @@ public static class RunCommand
         {
             if (selfHosted is not null)
             {
-                await progress.WriteLineAsync($"self-host: stopping the engine host (pid {selfHosted.HostProcessId}) and Azurite (pid {selfHosted.AzuriteProcessId})");
-                if (Directory.Exists(reportDir) && selfHosted.HostOutput is { Length: > 0 } log)
+                await progress.WriteLineAsync($"self-host: stopping the engine host (pid {selfHosted.Host?.ProcessId}) and Azurite (pid {selfHosted.Azurite.ProcessId})");
+                if (Directory.Exists(reportDir) && selfHosted.Host?.Output is { Length: > 0 } log)
                 {
                     // The host's own warnings and errors (it logs at Warning), for the record; the tail if long.
                     await File.WriteAllTextAsync(Path.Combine(reportDir, "host.log"), log.Length > 1_000_000 ? log[^1_000_000..] : log, CancellationToken.None);
                 }
 
-                await selfHosted.DisposeAsync();
                 AppDomain.CurrentDomain.ProcessExit -= stopOnExit;
+                await selfHosted.DisposeAsync();
             }
         }
     }
