@@ -44,7 +44,11 @@ public sealed class ClusterEngineFixture : IAsyncLifetime, IEngineUnderTest
         var connection = _azurite.ConnectionString;
         for (var i = 0; i < Silos; i++)
         {
-            _hosts.Add(HostProcess.Start(HostProcess.ClusterSilo(connection, ClusterId), _workDirectory));
+            // This fixture appends to the journal from the test process, past every silo's wake signals: resting readers
+            // must find its rows by polling, so they poll often.
+            _hosts.Add(HostProcess.Start(
+                new Dictionary<string, string>(HostProcess.ClusterSilo(connection, ClusterId)) { ["JournalStream:IdlePollInterval"] = "00:00:00.200" },
+                _workDirectory));
         }
 
         await Task.WhenAll(_hosts.Select(h => h.WaitHealthyAsync(TimeSpan.FromSeconds(120))));

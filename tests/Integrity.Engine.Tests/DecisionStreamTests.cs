@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Integrity.Contracts;
 using Integrity.Domain.Tests.Fixtures;
 
@@ -12,7 +11,7 @@ public sealed class DecisionStreamTests(EngineFixture engine)
     {
         var feed = new RecordingFeed("L-cf-s1");
         var client = engine.Cluster.Client;
-        var registry = client.GetGrain<IDecisionFeedRegistryGrain>(IDecisionFeedRegistryGrain.Key);
+        var registry = ObserverRegistry.Of<IDecisionObserver>(client);
         var reference = client.CreateObjectReference<IDecisionObserver>(feed);
         await registry.RegisterAsync(reference, TimeSpan.FromMinutes(1));
         var received = feed.Received;
@@ -33,28 +32,5 @@ public sealed class DecisionStreamTests(EngineFixture engine)
         Assert.Contains("COUNTERFEIT", decision.Details, StringComparison.Ordinal);
         var audited = await engine.DecisionsAsync(Domain.Events.EntityKind.Listing, "L-cf-s1");
         Assert.Contains(audited, r => r.EntryId == decision.EntryId);
-    }
-
-    private sealed class RecordingFeed(string awaitedEntity) : IDecisionObserver
-    {
-        private readonly TaskCompletionSource _arrived = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public ConcurrentQueue<AuditRecord> Received { get; } = new();
-
-        public Task Arrived => _arrived.Task;
-
-        public Task OnDecisionsAsync(IReadOnlyList<AuditRecord> records)
-        {
-            foreach (var record in records)
-            {
-                Received.Enqueue(record);
-                if (record.EntityId == awaitedEntity)
-                {
-                    _arrived.TrySetResult();
-                }
-            }
-
-            return Task.CompletedTask;
-        }
     }
 }

@@ -106,6 +106,56 @@ public sealed class FlushInterleavingTests(FlushInterleavingFixture cluster) : I
         Assert.Equal(1, (await cluster.StoredAsync("S-deact-fail"))?.EventsApplied);
     }
 
+    /// <summary>
+    /// Decisions are live as the grain makes them: the feed has the decision while the checkpoint that would store it is
+    /// held. When the grain's state is then lost, the replay from the checkpoint makes the decision again with the same
+    /// id, which is what lets subscribers dedupe.
+    /// </summary>
+    [Fact]
+    public async Task A_decision_reaches_the_live_feed_before_its_checkpoint_and_a_replay_re_emits_it_with_the_same_id()
+    {
+        var scenario = FraudScenarios.Counterfeit("S-live-first", 39.80m, "-live");
+        var listingId = "L-cf-live";
+        var listing = cluster.Client.GetGrain<IListingGrain>(listingId);
+        var feed = new RecordingFeed(listingId);
+        var registry = ObserverRegistry.Of<IDecisionObserver>(cluster.Client);
+        var reference = cluster.Client.CreateObjectReference<IDecisionObserver>(feed);
+        await registry.RegisterAsync(reference, TimeSpan.FromMinutes(5));
+
+        // No write of the listing can finish while this is held: no checkpoint can store its decision.
+        var held = cluster.Writes.HoldNext(listing.GetGrainId());
+        try
+        {
+            await EngineDriving.IngestAsync(cluster.Client, cluster.Journal, scenario.Events, 500);
+            await feed.Arrived.WaitAsync(TimeSpan.FromSeconds(30));
+            var listingEvent = scenario.Events.Last(e => e is ListingCreated);
+            var partition = Integrity.Storage.AzureTables.Journal.JournalPartitioner.PartitionOf(listingEvent, cluster.Journal.PartitionCount);
+            var consumer = cluster.Client.GetGrain<IPartitionConsumerGrain>(StreamNames.PartitionKey(partition));
+            var head = await cluster.Journal.HeadAsync(partition);
+            var first = Assert.Single(feed.Received, r => r.EntityId == listingId && r.Kind == "decision");
+            Assert.True((await consumer.GetProgressAsync()).Checkpointed < head, "the decision was live only after its checkpoint");
+
+            // The listing's state is lost: its last write at deactivation fails.
+            var lost = cluster.Writes.HoldNext(listing.GetGrainId(), fail: true);
+            held.Release();
+            lost.Release();
+            await listing.Cast<Orleans.Core.Internal.IGrainManagementExtension>().DeactivateOnIdle();
+            await lost.Entered.WaitAsync(Bound);
+
+            await cluster.WaitAsync(async () => (await consumer.CheckpointNowAsync()).Checkpointed >= head, "the checkpoint never reached the replayed row");
+            await cluster.WaitAsync(() => Task.FromResult(feed.Received.Count(r => r.EntityId == listingId && r.Kind == "decision") >= 2), "the replay made no decision");
+            var again = feed.Received.Where(r => r.EntityId == listingId && r.Kind == "decision").Skip(1).First();
+            Assert.Equal(first.EntryId, again.EntryId);
+            Assert.Equal(first.Step, again.Step);
+        }
+        finally
+        {
+            held.Release();
+            await registry.UnregisterAsync(reference);
+            cluster.Client.DeleteObjectReference<IDecisionObserver>(reference);
+        }
+    }
+
     private static EntityWork Work(IntegrityEvent e) => new([new WorkItem(Event: e)]);
 }
 

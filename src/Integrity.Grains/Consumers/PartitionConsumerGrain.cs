@@ -48,6 +48,7 @@ public sealed partial class PartitionConsumerGrain(
     private long _rejected;
     private bool _checkpointing;
     private long _lastTick;
+    private long _restUntil;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -63,19 +64,23 @@ public sealed partial class PartitionConsumerGrain(
     /// Checkpoints once per <see cref="PartitionConsumerOptions.CheckpointInterval"/>, on boundaries of the clock shared
     /// by every partition, so their checkpoints run together: a grain several partitions touched (a customer who buys
     /// from sellers in several) is then written once for all of them, not once for each. When a checkpoint takes longer
-    /// than the interval, the next starts as soon as it ends.
+    /// than the interval, the next starts after a rest as long as it took (<see cref="PartitionConsumerOptions.RestAfter"/>):
+    /// under load the interval stretches, up to <see cref="PartitionConsumerOptions.MaxCheckpointInterval"/>.
     /// </summary>
-    private Task CheckpointOnTickAsync(CancellationToken cancellationToken)
+    private async Task CheckpointOnTickAsync(CancellationToken cancellationToken)
     {
-        // A tick that passes while a checkpoint is under way is not lost: the first poll after it ends starts the next.
+        // A tick that passes while a checkpoint is under way or resting is not lost: the first poll after starts the next.
         var tick = time.GetUtcNow().ToUnixTimeMilliseconds() / Math.Max(1, (long)_options.CheckpointInterval.TotalMilliseconds);
-        if (tick == _lastTick || _checkpointing)
+        if (tick == _lastTick || _checkpointing || time.GetTimestamp() < _restUntil)
         {
-            return Task.CompletedTask;
+            return;
         }
 
         _lastTick = tick;
-        return CheckpointAsync(cancellationToken);
+        var started = time.GetTimestamp();
+        await CheckpointAsync(cancellationToken);
+        var rest = _options.RestAfter(time.GetElapsedTime(started));
+        _restUntil = time.GetTimestamp() + (long)(rest.TotalSeconds * time.TimestampFrequency);
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)

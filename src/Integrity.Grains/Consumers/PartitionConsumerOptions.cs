@@ -6,6 +6,21 @@ public sealed class PartitionConsumerOptions
     /// <summary>Interval between checkpoints: dirty grains are written, then the checkpoint moves. Default 2 s.</summary>
     public TimeSpan CheckpointInterval { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// How far the interval stretches under load. A checkpoint that took D is followed by a rest of D (at most this
+    /// minus <see cref="CheckpointInterval"/>) before the next, so storage spends at most about half its time on grain
+    /// state and a hot entity is written once for all the events of a longer interval. Default 10 s; never below
+    /// <see cref="CheckpointInterval"/> (a longer interval does not stretch).
+    /// </summary>
+    public TimeSpan MaxCheckpointInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The rest after a checkpoint that took <paramref name="took"/>.</summary>
+    public TimeSpan RestAfter(TimeSpan took)
+    {
+        var most = MaxCheckpointInterval > CheckpointInterval ? MaxCheckpointInterval - CheckpointInterval : TimeSpan.Zero;
+        return took <= TimeSpan.Zero ? TimeSpan.Zero : took < most ? took : most;
+    }
+
     /// <summary>Pause before retrying a row whose dispatch failed (the partition waits; nothing is skipped).</summary>
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(500);
 
@@ -26,6 +41,11 @@ public sealed class PartitionConsumerOptions
         if (CheckpointInterval <= TimeSpan.Zero || CheckpointInterval > TimeSpan.FromMinutes(5))
         {
             yield return $"CheckpointInterval must be within (0, 5 min], got {CheckpointInterval}";
+        }
+
+        if (MaxCheckpointInterval <= TimeSpan.Zero || MaxCheckpointInterval > TimeSpan.FromMinutes(5))
+        {
+            yield return $"MaxCheckpointInterval must be within (0, 5 min], got {MaxCheckpointInterval}";
         }
 
         if (MaxConcurrentFlushes < 1)

@@ -8,9 +8,12 @@ using Microsoft.Extensions.Logging;
 namespace Integrity.Grains.Decisions;
 
 /// <summary>
-/// Collects audit records from all grains of this silo, appends them to the audit log in batches (one storage
-/// transaction per partition instead of one write per decision), then pushes them to every silo's live feed.
-/// A failed append is retried, never dropped; <see cref="FlushAsync"/> waits for everything handed in so far.
+/// Collects audit records from all grains of this silo. Each is pushed at once to every silo's live feed, as the grain
+/// made it, and appended to the audit log in batches (one storage transaction per partition instead of one write per
+/// decision), independently: the feed never waits on storage, and the audit never on the feeds. A failed append is
+/// retried, never dropped; <see cref="FlushAsync"/> (which a checkpoint awaits) waits for everything handed in so far.
+/// The feed may so show a decision whose state a crash then loses: the replay from the checkpoint makes it again with
+/// the same <see cref="AuditRecord.EntryId"/> (decision ids are deterministic), which is how subscribers dedupe.
 /// </summary>
 public sealed partial class AuditingDecisionSink(IAuditLog audit, IClusterClient client, IntegrityMetrics metrics, ILogger<AuditingDecisionSink> logger)
     : BackgroundService, IDecisionSink
@@ -19,7 +22,15 @@ public sealed partial class AuditingDecisionSink(IAuditLog audit, IClusterClient
 
     private IReadOnlyList<IDecisionObserver> _feeds = [];
 
+    /// <summary>Records waiting for the live feeds; under a flood the oldest go (the feeds' own buffers drop too).</summary>
+    private const int MaxLiveBacklog = 100_000;
+
     private readonly Channel<AuditRecord> _queue = Channel.CreateUnbounded<AuditRecord>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<AuditRecord> _live = Channel.CreateBounded<AuditRecord>(new BoundedChannelOptions(MaxLiveBacklog)
+    {
+        SingleReader = true,
+        FullMode = BoundedChannelFullMode.DropOldest,
+    });
     private readonly Lock _progressLock = new();
     private readonly List<(long Target, TaskCompletionSource Done)> _waiters = [];
     private long _handedIn;
@@ -28,6 +39,7 @@ public sealed partial class AuditingDecisionSink(IAuditLog audit, IClusterClient
     public void Publish(AuditRecord record)
     {
         Interlocked.Increment(ref _handedIn);
+        _live.Writer.TryWrite(record);
         _queue.Writer.TryWrite(record);
     }
 
@@ -47,7 +59,10 @@ public sealed partial class AuditingDecisionSink(IAuditLog audit, IClusterClient
         }
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(AuditAsync(stoppingToken), PushLiveAsync(stoppingToken));
+
+    private async Task AuditAsync(CancellationToken stoppingToken)
     {
         var batch = new List<AuditRecord>(MaxBatch);
         try
@@ -65,10 +80,7 @@ public sealed partial class AuditingDecisionSink(IAuditLog audit, IClusterClient
                     metrics.Decision(record.EntityKind, record.Step);
                 }
 
-                // Durable once audited: a checkpoint waiting on FlushAsync must not also wait on the live feeds (after
-                // a silo loss the feed registry may take a while to answer from its new home).
                 Completed(batch.Count);
-                await PublishLiveAsync(batch);
                 batch.Clear();
             }
         }
@@ -95,19 +107,40 @@ public sealed partial class AuditingDecisionSink(IAuditLog audit, IClusterClient
         }
     }
 
-    private async Task PublishLiveAsync(List<AuditRecord> batch)
+    private async Task PushLiveAsync(CancellationToken stoppingToken)
     {
-        var records = batch.ToArray();
+        var batch = new List<AuditRecord>(MaxBatch);
+        try
+        {
+            while (await _live.Reader.WaitToReadAsync(stoppingToken))
+            {
+                while (batch.Count < MaxBatch && _live.Reader.TryRead(out var record))
+                {
+                    batch.Add(record);
+                }
+
+                await PublishLiveAsync([.. batch]);
+                batch.Clear();
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down.
+        }
+    }
+
+    private async Task PublishLiveAsync(AuditRecord[] records)
+    {
         try
         {
             // Read for every batch (a batch holds up to a thousand records): a feed registered before a decision is
-            // audited receives it.
-            _feeds = await client.GetGrain<IDecisionFeedRegistryGrain>(IDecisionFeedRegistryGrain.Key).GetFeedsAsync();
+            // made receives it.
+            _feeds = await ObserverRegistry.Of<IDecisionObserver>(client).GetObserversAsync();
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             // Keep the feeds read last time (the registry may be moving after a silo loss).
-            LogPublishFailed(logger, batch.Count, e.Message);
+            LogPublishFailed(logger, records.Length, e.Message);
         }
 
         foreach (var feed in _feeds)
@@ -119,7 +152,7 @@ public sealed partial class AuditingDecisionSink(IAuditLog audit, IClusterClient
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                LogPublishFailed(logger, batch.Count, e.Message);
+                LogPublishFailed(logger, records.Length, e.Message);
             }
         }
     }

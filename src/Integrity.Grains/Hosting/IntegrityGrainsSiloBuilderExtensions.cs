@@ -1,4 +1,6 @@
 using Integrity.Contracts;
+using Integrity.Contracts.Services;
+using Integrity.Grains.Cluster;
 using Integrity.Grains.Consumers;
 using Integrity.Grains.Decisions;
 using Integrity.Grains.Telemetry;
@@ -24,6 +26,8 @@ public static class IntegrityGrainsSiloBuilderExtensions
         services.AddSingleton<IDecisionSink>(sp => sp.GetRequiredService<AuditingDecisionSink>());
         services.AddHostedService(sp => sp.GetRequiredService<AuditingDecisionSink>());
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<JournalWakeSignals>();
+        services.AddHostedService<ClusterJournalWake>();
         return builder;
     }
 }

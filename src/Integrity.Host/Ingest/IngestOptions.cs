@@ -57,7 +57,7 @@ public sealed class IngestOptions
     /// accepting more (see <see cref="StoredLagTracker"/>).
     /// </summary>
     [Range(1, 3600)]
-    public double MaxStoredLagSeconds { get; set; } = 5;
+    public double MaxStoredLagSeconds { get; set; } = 30;
 
     /// <summary>How often the durable checkpoints are read to measure the stored lag.</summary>
     [Range(50, 60_000)]

@@ -9,6 +9,8 @@ namespace Integrity.Host.Ingest;
 /// <see cref="StoredLagTracker"/>, and with them each partition's first journal row past its checkpoint, whichever silo
 /// appended it: so the gate of every silo sees what the whole cluster acknowledged. Rows are gap-free, so that row is
 /// the checkpoint's next one; it is read again only once the checkpoint moved or while none was there.
+/// A partition found settled (no row past its checkpoint) is left alone until an append to it is signalled, here or by
+/// another silo (<see cref="JournalWakeSignals"/>), or <see cref="SettledRecheck"/> passed: an idle engine reads nothing.
 /// A process without the checkpoint store (an ingest-only app with no silo) does not gate.
 /// </summary>
 public sealed partial class StoredLagMonitor(
@@ -17,8 +19,14 @@ public sealed partial class StoredLagMonitor(
     TimeProvider time,
     ILogger<StoredLagMonitor> logger) : BackgroundService
 {
+    /// <summary>How long a settled partition goes unread when no append to it is signalled (a lost signal costs this much).</summary>
+    public static readonly TimeSpan SettledRecheck = TimeSpan.FromSeconds(10);
+
     /// <summary>Per partition, the sequence of the first row past the checkpoint as last read (null: none was there).</summary>
     private long?[] _knownWaiting = [];
+
+    /// <summary>Per partition found settled, the append count then and when; null while rows wait.</summary>
+    private (long Appends, DateTimeOffset At)?[] _settled = [];
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -31,28 +39,41 @@ public sealed partial class StoredLagMonitor(
         // validation with every other problem.
         var journal = services.GetRequiredService<IEventJournal>();
         var tracker = services.GetRequiredService<StoredLagTracker>();
+        var signals = services.GetRequiredService<JournalWakeSignals>();
         _knownWaiting = new long?[tracker.Partitions];
+        _settled = new (long, DateTimeOffset)?[tracker.Partitions];
 
         // The first read comes before the gate closes on anything, so a restarted host starts from the stored checkpoints.
-        await ReadAsync(tracker, journal, checkpoints, waiting: false, stoppingToken);
+        await ReadAsync(tracker, journal, checkpoints, signals, waiting: false, stoppingToken);
         tracker.Watch();
         var interval = TimeSpan.FromMilliseconds(options.Value.StoredLagPollMilliseconds);
         using var timer = new PeriodicTimer(interval, time);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
-            await ReadAsync(tracker, journal, checkpoints, waiting: true, stoppingToken);
+            await ReadAsync(tracker, journal, checkpoints, signals, waiting: true, stoppingToken);
         }
     }
 
-    private async Task ReadAsync(StoredLagTracker tracker, IEventJournal journal, IJournalCheckpointStore checkpoints, bool waiting, CancellationToken stoppingToken)
+    private async Task ReadAsync(StoredLagTracker tracker, IEventJournal journal, IJournalCheckpointStore checkpoints, JournalWakeSignals signals, bool waiting, CancellationToken stoppingToken)
     {
         try
         {
-            var read = await Task.WhenAll(Enumerable.Range(0, tracker.Partitions).Select(p => checkpoints.ReadAsync(p, stoppingToken)));
-            var now = StoredLagTracker.Now(time);
-            for (var p = 0; p < read.Length; p++)
+            var started = time.GetUtcNow();
+            var partitions = Enumerable.Range(0, tracker.Partitions)
+                .Where(p => !waiting || _settled[p] is not { } settled || settled.Appends != signals.Appends(p) || started - settled.At > SettledRecheck)
+                .ToList();
+            if (partitions.Count == 0)
             {
-                tracker.Checkpointed(p, read[p], now);
+                return;
+            }
+
+            // Counted before reading: an append that lands during the read leaves the partition to be read again.
+            var appends = partitions.Select(signals.Appends).ToList();
+            var read = await Task.WhenAll(partitions.Select(p => checkpoints.ReadAsync(p, stoppingToken)));
+            var now = StoredLagTracker.Now(time);
+            for (var i = 0; i < partitions.Count; i++)
+            {
+                tracker.Checkpointed(partitions[i], read[i], now);
             }
 
             if (!waiting)
@@ -60,20 +81,26 @@ public sealed partial class StoredLagMonitor(
                 return;
             }
 
-            var unknown = Enumerable.Range(0, read.Length).Where(p => _knownWaiting[p] != read[p] + 1).ToList();
-            var first = await Task.WhenAll(unknown.Select(p => journal.FirstAfterAsync(p, read[p], stoppingToken)));
+            var unknown = Enumerable.Range(0, partitions.Count).Where(i => _knownWaiting[partitions[i]] != read[i] + 1).ToList();
+            var first = await Task.WhenAll(unknown.Select(i => journal.FirstAfterAsync(partitions[i], read[i], stoppingToken)));
             var wallNow = time.GetUtcNow();
             now = StoredLagTracker.Now(time);
-            for (var i = 0; i < unknown.Count; i++)
+            for (var j = 0; j < unknown.Count; j++)
             {
-                var p = unknown[i];
-                _knownWaiting[p] = first[i]?.Sequence;
-                if (first[i] is { } row)
+                var p = partitions[unknown[j]];
+                _knownWaiting[p] = first[j]?.Sequence;
+                if (first[j] is { } row)
                 {
                     // Its age by the wall clock (the appender's against ours), carried onto the monotonic scale the gate measures on.
                     var age = wallNow - row.AppendedAt;
                     tracker.Waiting(p, row.Sequence, now - (age > TimeSpan.Zero ? age : TimeSpan.Zero));
                 }
+            }
+
+            for (var i = 0; i < partitions.Count; i++)
+            {
+                var p = partitions[i];
+                _settled[p] = _knownWaiting[p] is null ? (appends[i], started) : null;
             }
         }
         catch (Exception e) when (e is Azure.RequestFailedException or AggregateException or IOException or TimeoutException)

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Integrity.Contracts;
+using Integrity.Grains.Cluster;
 using Integrity.Host.Security;
 using Integrity.Storage.AzureTables.Index;
 using Microsoft.Extensions.Options;
@@ -44,8 +45,10 @@ public sealed partial class DecisionFeed : BackgroundService, IDecisionObserver
 
     private sealed record Client(Channel<IndexedDecision> Channel, string KeyHash, CancellationTokenSource Ended);
 
+    private ObserverLease<IDecisionObserver>? _lease;
+
     /// <summary>True while the feed is registered with the cluster's feed registry.</summary>
-    public bool Live { get; private set; }
+    public bool Live => _lease?.Live ?? false;
 
     public int Clients => _clients.Count;
 
@@ -131,55 +134,19 @@ public sealed partial class DecisionFeed : BackgroundService, IDecisionObserver
         }
     }
 
-    /// <summary>How long a registration holds; renewed three times as often.</summary>
-    private static readonly TimeSpan Lease = TimeSpan.FromSeconds(30);
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var registry = _client.GetGrain<IDecisionFeedRegistryGrain>(IDecisionFeedRegistryGrain.Key);
-        var self = _client.CreateObjectReference<IDecisionObserver>(this);
+        _lease = new ObserverLease<IDecisionObserver>(_client, this, _logger);
         try
         {
-            for (var attempt = 1; !stoppingToken.IsCancellationRequested; attempt++)
-            {
-                try
-                {
-                    await registry.RegisterAsync(self, Lease);
-                    Live = true;
-                    attempt = 0;
-                    await Task.Delay(Lease / 3, stoppingToken);
-                }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    // The registry may be moving to another silo; decisions keep coming while the lease runs.
-                    LogSubscribeRetry(_logger, attempt, e.Message);
-                    await Task.Delay(TimeSpan.FromSeconds(Math.Min(5, attempt)), stoppingToken);
-                }
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Shutting down.
+            await _lease.HoldAsync(stoppingToken);
         }
         finally
         {
-            Live = false;
             foreach (var c in _clients.Values)
             {
                 c.Channel.Writer.TryComplete();
             }
-
-            try
-            {
-                await registry.UnregisterAsync(self).WaitAsync(TimeSpan.FromSeconds(5), CancellationToken.None);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                // The silo may already be stopping; the lease runs out by itself.
-                LogUnsubscribeFailed(_logger, e.Message);
-            }
-
-            _client.DeleteObjectReference<IDecisionObserver>(self);
         }
     }
 
@@ -200,9 +167,6 @@ public sealed partial class DecisionFeed : BackgroundService, IDecisionObserver
         return Task.CompletedTask;
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Registering the live feed failed (attempt {Attempt}), retrying: {Error}")]
-    private static partial void LogSubscribeRetry(ILogger logger, int attempt, string error);
-
     public override void Dispose()
     {
         _keys.Changed -= EndRevoked;
@@ -212,6 +176,4 @@ public sealed partial class DecisionFeed : BackgroundService, IDecisionObserver
     [LoggerMessage(Level = LogLevel.Information, Message = "Ended {Count} live feed connection(s) whose API key was removed from configuration")]
     private static partial void LogRevokedEnded(ILogger logger, int count);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Unregistering the live feed failed at shutdown: {Error}")]
-    private static partial void LogUnsubscribeFailed(ILogger logger, string error);
 }

@@ -1,3 +1,4 @@
+using Integrity.Contracts.Services;
 using Integrity.Grains.Telemetry;
 using Integrity.Host.Ingest;
 using Integrity.Storage.AzureTables.Journal;
@@ -29,14 +30,24 @@ public sealed partial class EngineGaugesMonitor(
             return;
         }
 
+        // A head is read again only after an append to its partition was signalled (an idle engine reads nothing).
+        var signals = services.GetService<JournalWakeSignals>();
+        var readAt = new Dictionary<int, long>();
         using var timer = new PeriodicTimer(options.Value.BacklogPollInterval, time);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
             foreach (var partition in metrics.LocalPartitions)
             {
+                var appends = signals?.Appends(partition) ?? -1;
+                if (appends >= 0 && readAt.TryGetValue(partition, out var read) && read == appends)
+                {
+                    continue;
+                }
+
                 try
                 {
                     metrics.JournalHead(partition, await journal.HeadAsync(partition, stoppingToken));
+                    readAt[partition] = appends;
                 }
                 catch (Exception e) when (e is Azure.RequestFailedException or AggregateException or IOException or TimeoutException)
                 {

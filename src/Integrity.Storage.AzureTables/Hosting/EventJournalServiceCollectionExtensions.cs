@@ -26,10 +26,12 @@ public static class EventJournalServiceCollectionExtensions
         }
 
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<JournalWakeSignals>();
         services.AddSingleton(sp => new TableEventJournal(
             sp.GetRequiredService<IOptions<TableEventJournalOptions>>().Value,
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<TableEventJournal>>()));
+            sp.GetRequiredService<ILogger<TableEventJournal>>(),
+            sp.GetRequiredService<JournalWakeSignals>()));
         services.AddSingleton<IEventJournal>(sp => sp.GetRequiredService<TableEventJournal>());
         services.TryAddSingleton<IJournalSource>(sp => sp.GetRequiredService<TableEventJournal>());
         services.TryAddSingleton<IJournalRows>(sp => sp.GetRequiredService<IJournalSource>());

@@ -21,12 +21,15 @@ public static class JournalStreamSiloBuilderExtensions
                 sp.GetRequiredService<IJournalSource>(),
                 sp.GetRequiredService<IJournalCheckpointStore>(),
                 sp.GetRequiredService<IOptions<JournalStreamOptions>>().Value,
+                sp.GetRequiredService<JournalWakeSignals>(),
+                sp.GetRequiredService<TimeProvider>(),
                 sp.GetRequiredService<ILoggerFactory>()),
             stream =>
             {
                 stream.ConfigureStreamPubSub(StreamPubSubType.ImplicitOnly);
                 stream.ConfigurePullingAgent(agent => agent.Configure(o =>
                 {
+                    // A tick costs nothing while the partition's reader waits (JournalReadPacer); a woken reader reads on the next.
                     o.GetQueueMsgsTimerPeriod = TimeSpan.FromMilliseconds(20);
                     o.BatchContainerBatchSize = 1;
                     // A row is never dropped for taking long: the consumer retries its own dispatch instead.

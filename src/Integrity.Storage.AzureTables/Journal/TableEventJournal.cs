@@ -2,6 +2,7 @@ using System.Globalization;
 using Azure;
 using Azure.Data.Tables;
 using Integrity.Contracts;
+using Integrity.Contracts.Services;
 using Integrity.Domain.Events;
 using Integrity.Storage.AzureTables.Streaming;
 using Microsoft.Extensions.Logging;
@@ -35,9 +36,11 @@ public sealed partial class TableEventJournal : IEventJournal, IJournalSource
     private readonly TimeProvider _time;
     private readonly ILogger<TableEventJournal> _logger;
     private readonly PartitionWriter[] _writers;
+    private readonly JournalWakeSignals? _wakeSignals;
     private long _pendingEvents;
 
-    public TableEventJournal(TableEventJournalOptions options, TimeProvider time, ILogger<TableEventJournal> logger)
+    /// <param name="wakeSignals">Told of each partition appended to, so its reader reads at once.</param>
+    public TableEventJournal(TableEventJournalOptions options, TimeProvider time, ILogger<TableEventJournal> logger, JournalWakeSignals? wakeSignals = null)
     {
         var problems = options.Validate().ToList();
         if (problems.Count > 0)
@@ -48,6 +51,7 @@ public sealed partial class TableEventJournal : IEventJournal, IJournalSource
         _options = options;
         _time = time;
         _logger = logger;
+        _wakeSignals = wakeSignals;
         _table = options.CreateServiceClient().GetTableClient(options.TableName);
         _writers = [.. Enumerable.Range(0, options.PartitionCount).Select(p => new PartitionWriter(this, p))];
     }
@@ -336,6 +340,11 @@ public sealed partial class TableEventJournal : IEventJournal, IJournalSource
                 failure = e;
                 _head = null;
                 LogCommitFailed(journal._logger, partition, round.Sum(a => a.Events.Count), FirstLine(e.Message));
+            }
+
+            if (round.Any(a => a.StoredEvents > 0))
+            {
+                journal._wakeSignals?.Appended(partition);
             }
 
             foreach (var append in round)

@@ -14,6 +14,8 @@ public sealed class JournalQueueAdapter(
     IJournalSource journal,
     IJournalCheckpointStore checkpoints,
     JournalStreamOptions options,
+    JournalWakeSignals wakeSignals,
+    TimeProvider time,
     ILoggerFactory loggerFactory) : IQueueAdapter
 {
     public string Name => name;
@@ -34,5 +36,5 @@ public sealed class JournalQueueAdapter(
     }
 
     public IQueueAdapterReceiver CreateReceiver(QueueId queueId) => new JournalQueueReceiver(
-        JournalQueueMapper.PartitionOf(queueId), journal, checkpoints, options, loggerFactory.CreateLogger<JournalQueueReceiver>());
+        JournalQueueMapper.PartitionOf(queueId), journal, checkpoints, options, wakeSignals, time, loggerFactory.CreateLogger<JournalQueueReceiver>());
 }

@@ -12,13 +12,15 @@ public sealed class JournalQueueAdapterFactory(
     IJournalSource journal,
     IJournalCheckpointStore checkpoints,
     JournalStreamOptions options,
+    JournalWakeSignals wakeSignals,
+    TimeProvider time,
     ILoggerFactory loggerFactory) : IQueueAdapterFactory
 {
     private readonly JournalQueueMapper _mapper = new(name, journal.PartitionCount);
     private readonly SimpleQueueAdapterCache _cache = new(new SimpleQueueCacheOptions { CacheSize = options.CacheSize }, name, loggerFactory);
 
     public Task<IQueueAdapter> CreateAdapter() =>
-        Task.FromResult<IQueueAdapter>(new JournalQueueAdapter(name, journal, checkpoints, options, loggerFactory));
+        Task.FromResult<IQueueAdapter>(new JournalQueueAdapter(name, journal, checkpoints, options, wakeSignals, time, loggerFactory));
 
     public IQueueAdapterCache GetQueueAdapterCache() => _cache;
 

@@ -7,30 +7,41 @@ namespace Integrity.Storage.AzureTables.Streaming;
 /// <summary>
 /// Reads one journal partition in sequence order, starting after its durable checkpoint. Nothing is deleted on
 /// delivery: the consumer advances the checkpoint once the grain states covering the events are written, so a
-/// crash replays from there (grains drop what they already applied by event id).
+/// crash replays from there (grains drop what they already applied by event id). An idle partition is read less and
+/// less often (<see cref="JournalReadPacer"/>) until an append wakes it (<see cref="JournalWakeSignals"/>).
 /// </summary>
 public sealed partial class JournalQueueReceiver(
     int partition,
     IJournalSource journal,
     IJournalCheckpointStore checkpoints,
     JournalStreamOptions options,
+    JournalWakeSignals wakeSignals,
+    TimeProvider time,
     ILogger<JournalQueueReceiver> logger) : IQueueAdapterReceiver
 {
+    private readonly JournalReadPacer _pacer = new(time, options.IdlePollInterval);
     private long _lastRead;
 
     public async Task Initialize(TimeSpan timeout)
     {
         using var cancellation = new CancellationTokenSource(timeout);
         _lastRead = await checkpoints.ReadAsync(partition, cancellation.Token);
+        wakeSignals.Register(partition, _pacer);
         LogStarting(logger, partition, _lastRead);
     }
 
     public async Task<IList<IBatchContainer>> GetQueueMessagesAsync(int maxCount)
     {
+        if (!_pacer.ShouldRead())
+        {
+            return [];
+        }
+
         using var cancellation = new CancellationTokenSource(options.ReadTimeout);
         try
         {
             var rows = await journal.ReadAsync(partition, _lastRead, Math.Min(Math.Max(maxCount, 1), options.MaxRowsPerRead), cancellation.Token);
+            _pacer.Read(rows.Count > 0);
             if (rows.Count == 0)
             {
                 return [];
@@ -50,7 +61,11 @@ public sealed partial class JournalQueueReceiver(
 
     public Task MessagesDeliveredAsync(IList<IBatchContainer> messages) => Task.CompletedTask;
 
-    public Task Shutdown(TimeSpan timeout) => Task.CompletedTask;
+    public Task Shutdown(TimeSpan timeout)
+    {
+        wakeSignals.Unregister(partition, _pacer);
+        return Task.CompletedTask;
+    }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Journal partition {Partition}: reading after checkpoint {Checkpoint}")]
     private static partial void LogStarting(ILogger logger, int partition, long checkpoint);

@@ -11,6 +11,13 @@ public sealed class JournalStreamOptions
 
     public TimeSpan ReadTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// How often a partition that has had nothing to read is read (it rests after a few empty reads). Appends wake the
+    /// partition's reader at once wherever it runs, so this bounds only the delivery of rows whose wake was lost (say,
+    /// in a silo's death) or that another process appended to the journal directly.
+    /// </summary>
+    public TimeSpan IdlePollInterval { get; set; } = TimeSpan.FromSeconds(5);
+
     public IEnumerable<string> Validate()
     {
         if (MaxRowsPerRead is < 1 or > 1000)
@@ -26,6 +33,11 @@ public sealed class JournalStreamOptions
         if (ReadTimeout <= TimeSpan.Zero)
         {
             yield return "ReadTimeout must be positive";
+        }
+
+        if (IdlePollInterval < TimeSpan.FromMilliseconds(10) || IdlePollInterval > TimeSpan.FromHours(1))
+        {
+            yield return $"IdlePollInterval must be 10 ms..1 h, got {IdlePollInterval}";
         }
     }
 }

@@ -1,0 +1,106 @@
+using Integrity.Contracts.Services;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Integrity.Engine.Tests;
+
+public sealed class JournalReadPacerTests
+{
+    private static readonly TimeSpan IdlePoll = TimeSpan.FromSeconds(5);
+
+    [Fact]
+    public void A_reader_reads_every_tick_while_rows_come_and_rests_after_empty_reads_in_a_row()
+    {
+        var time = new FakeTimeProvider();
+        var pacer = new JournalReadPacer(time, IdlePoll);
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.True(pacer.ShouldRead());
+            pacer.Read(foundRows: true);
+        }
+
+        for (var i = 0; i < JournalReadPacer.EmptyReadsBeforeIdle; i++)
+        {
+            Assert.False(pacer.Idle);
+            Assert.True(pacer.ShouldRead());
+            pacer.Read(foundRows: false);
+        }
+
+        Assert.True(pacer.Idle);
+        Assert.False(pacer.ShouldRead());
+        time.Advance(IdlePoll - TimeSpan.FromMilliseconds(1));
+        Assert.False(pacer.ShouldRead());
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.True(pacer.ShouldRead());
+        pacer.Read(foundRows: false);
+        Assert.False(pacer.ShouldRead());
+    }
+
+    [Fact]
+    public void A_wake_makes_a_resting_reader_read_at_once_and_rows_make_it_active_again()
+    {
+        var time = new FakeTimeProvider();
+        var pacer = new JournalReadPacer(time, IdlePoll);
+        for (var i = 0; i < JournalReadPacer.EmptyReadsBeforeIdle; i++)
+        {
+            pacer.Read(foundRows: false);
+        }
+
+        Assert.False(pacer.ShouldRead());
+        pacer.Wake();
+        Assert.True(pacer.ShouldRead());
+        Assert.False(pacer.ShouldRead());
+        pacer.Read(foundRows: true);
+        Assert.False(pacer.Idle);
+        Assert.True(pacer.ShouldRead());
+    }
+
+    [Fact]
+    public void A_wake_that_found_nothing_leaves_the_reader_resting()
+    {
+        var time = new FakeTimeProvider();
+        var pacer = new JournalReadPacer(time, IdlePoll);
+        for (var i = 0; i < JournalReadPacer.EmptyReadsBeforeIdle; i++)
+        {
+            pacer.Read(foundRows: false);
+        }
+
+        pacer.Wake();
+        Assert.True(pacer.ShouldRead());
+        pacer.Read(foundRows: false);
+        Assert.True(pacer.Idle);
+        Assert.False(pacer.ShouldRead());
+    }
+
+    [Fact]
+    public void Signals_wake_the_partitions_reader_count_appends_and_forward_only_this_silos_own()
+    {
+        var time = new FakeTimeProvider();
+        var signals = new JournalWakeSignals();
+        var reader = new JournalReadPacer(time, IdlePoll);
+        var other = new JournalReadPacer(time, IdlePoll);
+        signals.Register(3, reader);
+        signals.Register(4, other);
+        for (var i = 0; i < JournalReadPacer.EmptyReadsBeforeIdle; i++)
+        {
+            reader.Read(foundRows: false);
+            other.Read(foundRows: false);
+        }
+
+        Assert.Equal([3, 4], signals.IdleReaders());
+        var forwarded = new List<int>();
+        signals.Forward += forwarded.Add;
+
+        signals.Appended(3);
+        signals.AppendedElsewhere(5);
+
+        Assert.Equal([3], forwarded);
+        Assert.True(reader.ShouldRead());
+        Assert.False(other.ShouldRead());
+        Assert.Equal(1, signals.Appends(3));
+        Assert.Equal(1, signals.Appends(5));
+        Assert.Equal(0, signals.Appends(4));
+
+        signals.Unregister(3, reader);
+        Assert.Equal([4], signals.IdleReaders());
+    }
+}
