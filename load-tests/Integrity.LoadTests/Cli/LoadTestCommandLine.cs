@@ -30,7 +30,7 @@ public static class LoadTestCommandLine
 
         var runCommand = new Command("run", "Drives the engine's POST /v1/events with a generated (or written) stream, reads the engine back and writes the report.")
         {
-            new Option<bool>("--self-host") { Description = "Start Azurite and the built Integrity.Host with fresh keys; both are stopped by their PIDs when the run ends." },
+            new Option<bool>("--self-host") { Description = "Start Azurite and the built Integrity.Host (with the test keys of Integrity.Testing); both are stopped by their PIDs when the run ends." },
             new Option<string>("--azurite-data") { Description = "With --self-host: Azurite's data folder (default: in memory)." },
             new Option<string>("--target") { Description = "Engine base URL (loopback only), e.g. http://127.0.0.1:5080; required without --self-host." },
             new Option<string>("--api-key") { Description = "A key with the ingest role (default $INTEGRITY_INGEST_KEY)." },
