@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
@@ -6,48 +7,86 @@ using System.Text.Json;
 using HdrHistogram;
 using Integrity.Harness.Engine;
 using Integrity.Harness.Market;
+using Integrity.Harness.Reports;
 using Integrity.Harness.Sending;
+using Integrity.Harness.Terminal;
 using Integrity.Testing;
 
 // Ingestion benchmark: self-hosts Azurite and the engine (the real host process), drives it over HTTP from this process
-// on the same machine, and writes JSON + Markdown to docs/benchmarks. Every phase is bounded in events and in time.
-if (Array.IndexOf(args, "--chart-from") is var from and >= 0)
+// on the same machine, and writes JSON + Markdown + charts to docs/benchmarks. Every phase is bounded in events and in time.
+return await BenchmarkCommandLine.InvokeAsync(args, Console.Out, Console.Error);
+
+/// <summary>The benchmark's options (System.CommandLine, with the harness tools' conventions: --help, exit 2 on a typo).</summary>
+public static class BenchmarkCommandLine
 {
-    // Draws the chart of an earlier run from its raw JSON, next to it.
-    var saved = JsonSerializer.Deserialize<SavedRun>(File.ReadAllText(args[from + 1])) ?? throw new InvalidDataException($"{args[from + 1]} holds no benchmark run");
-    var svg = Path.ChangeExtension(args[from + 1], ".svg");
-    File.WriteAllText(svg, Report.Chart(saved.Results));
-    Console.WriteLine($"Wrote {svg}");
-    return 0;
+    public static async Task<int> InvokeAsync(string[] args, TextWriter output, TextWriter error)
+    {
+        var root = new RootCommand("Integrity ingestion benchmark: write-behind against naive write-through, event-to-decision latency, on a self-hosted engine.")
+        {
+            Opt("--seconds", 60, "Length of the write-behind phase (s)."),
+            Opt("--naive-seconds", 30, "Length of the naive write-through phase (s)."),
+            ToolCommandLine.Rate("--rate", "Target events/s of the throughput phases, or max (default)."),
+            Opt("--sellers", 500, "Sellers (4 listings each)."),
+            Opt("--customers", 5000, "Customers (buyers and reviewers)."),
+            Opt("--workers", 4, "Concurrent senders."),
+            Opt("--batch", 1000, "Events per request."),
+            Opt("--latency-rate", 20_000.0, "Rate of the event-to-decision phase (events/s)."),
+            Opt("--latency-seconds", 30, "Length of each event-to-decision phase (s)."),
+            Opt("--sustainable-rate", 1000.0, "Rate of the second event-to-decision phase (events/s)."),
+            Opt("--in-memory", false, "Azurite in memory instead of on a data folder."),
+            Opt("--separate-grain-state", false, "Grain state in a second Azurite of its own."),
+            Opt("--out", Path.Combine(RepositoryRoot.Path, "docs", "benchmarks"), "Where the JSON, Markdown and charts go."),
+            Opt("--checkpoint-interval", "00:00:02", "Consumers:CheckpointInterval of the engine."),
+            Opt("--review-share", 0.1, "Share of events that are reviews."),
+            Opt("--phases", "behind,naive,latency,sustainable", "Phases to run, comma-separated."),
+            new Option<FileInfo>("--chart-from") { Description = "Only redraw the charts (SVG and PNG) of an earlier run from its JSON, next to it." }.AcceptExistingOnly(),
+        };
+        root.SetAction(async r =>
+        {
+            if (r.GetValue<FileInfo>("--chart-from") is { } from)
+            {
+                var saved = JsonSerializer.Deserialize<SavedRun>(File.ReadAllText(from.FullName)) ?? throw new UsageException($"{from} holds no benchmark run");
+                Report.Chart(Path.ChangeExtension(from.FullName, null), saved.Results);
+                await output.WriteLineAsync($"Wrote {Path.ChangeExtension(from.FullName, ".svg")} and .png");
+                return 0;
+            }
+
+            var options = new BenchOptions(
+                r.GetValue<int>("--seconds"), r.GetValue<int>("--naive-seconds"), ToolCommandLine.RateValue(r, "--rate"), r.GetValue<int>("--sellers"), r.GetValue<int>("--customers"),
+                r.GetValue<int>("--workers"), r.GetValue<int>("--batch"), r.GetValue<double>("--latency-rate"), r.GetValue<int>("--latency-seconds"), r.GetValue<double>("--sustainable-rate"),
+                r.GetValue<bool>("--in-memory"), r.GetValue<bool>("--separate-grain-state"), r.GetRequiredValue<string>("--out"), r.GetRequiredValue<string>("--checkpoint-interval"),
+                r.GetValue<double>("--review-share"));
+            var phases = r.GetRequiredValue<string>("--phases").Split(',');
+            var results = new List<PhaseResult>();
+            await output.WriteLineAsync($"Integrity ingestion benchmark: {JsonSerializer.Serialize(options)}");
+            if (phases.Contains("behind"))
+            {
+                results.Add(await Phases.ThroughputAsync("write-behind", options, options.Seconds, writeThrough: false));
+            }
+
+            if (phases.Contains("naive"))
+            {
+                results.Add(await Phases.ThroughputAsync("naive write-through", options, options.NaiveSeconds, writeThrough: true));
+            }
+
+            if (phases.Contains("latency"))
+            {
+                results.Add(await Phases.LatencyAsync(options, options.LatencyRate));
+            }
+
+            if (phases.Contains("sustainable"))
+            {
+                results.Add(await Phases.LatencyAsync(options, options.SustainableRate));
+            }
+
+            Report.Write(options, results);
+            return 0;
+        });
+        return await ToolCommandLine.InvokeAsync(root, args, output, error);
+    }
+
+    private static Option<T> Opt<T>(string name, T value, string description) => new(name) { Description = description, DefaultValueFactory = _ => value };
 }
-
-var options = BenchOptions.Parse(args);
-var results = new List<PhaseResult>();
-Console.WriteLine($"Integrity ingestion benchmark: {JsonSerializer.Serialize(options)}");
-
-var phases = (Array.IndexOf(args, "--phases") is var at and >= 0 ? args[at + 1] : "behind,naive,latency,sustainable").Split(',');
-if (phases.Contains("behind"))
-{
-    results.Add(await Phases.ThroughputAsync("write-behind", options, options.Seconds, writeThrough: false));
-}
-
-if (phases.Contains("naive"))
-{
-    results.Add(await Phases.ThroughputAsync("naive write-through", options, options.NaiveSeconds, writeThrough: true));
-}
-
-if (phases.Contains("latency"))
-{
-    results.Add(await Phases.LatencyAsync(options, options.LatencyRate));
-}
-
-if (phases.Contains("sustainable") && options.SustainableRate is { } sustainable)
-{
-    results.Add(await Phases.LatencyAsync(options, sustainable));
-}
-
-Report.Write(options, results);
-return 0;
 
 /// <summary>What a run writes to its JSON: the figures of each phase (the options and machine are read back as they are).</summary>
 internal sealed record SavedRun([property: System.Text.Json.Serialization.JsonPropertyName("results")] IReadOnlyList<PhaseResult> Results);
@@ -55,35 +94,7 @@ internal sealed record SavedRun([property: System.Text.Json.Serialization.JsonPr
 /// <summary>Command-line settings (all optional).</summary>
 internal sealed record BenchOptions(
     int Seconds, int NaiveSeconds, double? Rate, int Sellers, int Customers, int Workers, int Batch,
-    double LatencyRate, int LatencySeconds, double? SustainableRate, bool InMemory, bool SeparateGrainState, string Out, string CheckpointInterval, double ReviewShare)
-{
-    public static BenchOptions Parse(string[] args)
-    {
-        string? Get(string name)
-        {
-            var i = Array.IndexOf(args, "--" + name);
-            return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
-        }
-
-        double? Num(string name) => Get(name) is { } v ? double.Parse(v, CultureInfo.InvariantCulture) : null;
-        return new BenchOptions(
-            Seconds: (int)(Num("seconds") ?? 60),
-            NaiveSeconds: (int)(Num("naive-seconds") ?? 30),
-            Rate: Get("rate") is null or "max" ? null : Num("rate"),
-            Sellers: (int)(Num("sellers") ?? 500),
-            Customers: (int)(Num("customers") ?? 5000),
-            Workers: (int)(Num("workers") ?? 4),
-            Batch: (int)(Num("batch") ?? 1000),
-            LatencyRate: Num("latency-rate") ?? 20_000,
-            LatencySeconds: (int)(Num("latency-seconds") ?? 30),
-            SustainableRate: Num("sustainable-rate") ?? 1000,
-            InMemory: args.Contains("--in-memory"),
-            SeparateGrainState: args.Contains("--separate-grain-state"),
-            Out: Get("out") ?? Path.Combine(RepositoryRoot.Path, "docs", "benchmarks"),
-            CheckpointInterval: Get("checkpoint-interval") ?? "00:00:02",
-            ReviewShare: Num("review-share") ?? 0.1);
-    }
-}
+    double LatencyRate, int LatencySeconds, double SustainableRate, bool InMemory, bool SeparateGrainState, string Out, string CheckpointInterval, double ReviewShare);
 
 internal sealed record Percentiles(long Count, double P50, double P90, double P99, double P999, double Max)
 {
@@ -249,32 +260,26 @@ internal static class Report
             md.AppendLine(inv, $"**Write-behind vs naive write-through, entity applications/s in the load window (same run, same traffic): {behind.ApplicationsPerSecond:N0} vs {naive.ApplicationsPerSecond:N0} = ×{(naive.ApplicationsPerSecond > 0 ? behind.ApplicationsPerSecond / naive.ApplicationsPerSecond : double.NaN):0.0}; applied and checkpointed events/s: {behind.AppliedPerSecond:N0} vs {naive.AppliedPerSecond:N0}.**");
         }
 
-        var chart = $"ingestion-{date}.svg";
-        File.WriteAllText(Path.Combine(o.Out, chart), Chart(results));
+        var chart = $"ingestion-{date}";
+        Chart(Path.Combine(o.Out, chart), results);
         md.AppendLine();
-        md.AppendLine(inv, $"![Per phase: events accepted, journaled and applied + stored over the run, and stored lag against the bound]({chart})");
+        md.AppendLine(inv, $"![Per phase: events accepted, journaled and applied + stored over the run, and stored lag against the bound]({chart}.svg)");
         File.WriteAllText(Path.Combine(o.Out, $"ingestion-{date}.generated.md"), md.ToString());
         Console.WriteLine("\n" + md);
     }
 
-    /// <summary>Two panels per phase: cumulative events (accepted, journaled, applied + stored) and stored lag against the bound.</summary>
-    public static string Chart(IReadOnlyList<PhaseResult> results)
+    /// <summary>A chart per phase: cumulative events (accepted, journaled, applied + stored) and, on the right, stored lag against the bound.</summary>
+    public static void Chart(string path, IReadOnlyList<PhaseResult> results)
     {
         const double bound = 5; // Ingest:MaxStoredLagSeconds, the host's default; the benchmark does not change it
-        return SvgLineChart.Render([.. results.SelectMany(r => new[]
-        {
-            new ChartPanel($"{r.Name}: events (cumulative)",
-            [
-                new ChartSeries("accepted", "#1f77b4", [.. r.Samples.Select(s => (s.Seconds, (double)s.Accepted))]),
-                new ChartSeries("journaled", "#9aa5b1", [.. r.Samples.Select(s => (s.Seconds, (double)s.Journaled))]),
-                new ChartSeries("applied + stored", "#2ca02c", [.. r.Samples.Select(s => (s.Seconds, (double)s.Checkpointed))]),
-            ]),
-            new ChartPanel($"{r.Name}: stored lag (s), bound {bound} s",
-            [
-                new ChartSeries("stored lag", "#d62728", [.. r.Samples.Select(s => (s.Seconds, s.StoredLagSeconds))]),
-                new ChartSeries("bound", "#7b8794", r.Samples.Count == 0 ? [] : [(0, bound), (r.Samples[^1].Seconds, bound)]),
-            ]),
-        })]);
+        Charts.Save(path, [.. results.Select(r => Charts.Lines(new LineChart(r.Name, "time since the phase started (s)", "events (cumulative)",
+        [
+            new ChartLine("accepted", "#1f77b4", [.. r.Samples.Select(s => (s.Seconds, (double)s.Accepted))]),
+            new ChartLine("journaled", "#9aa5b1", [.. r.Samples.Select(s => (s.Seconds, (double)s.Journaled))]),
+            new ChartLine("applied + stored", "#2ca02c", [.. r.Samples.Select(s => (s.Seconds, (double)s.Checkpointed))]),
+            new ChartLine("stored lag (s, right)", "#d62728", [.. r.Samples.Select(s => (s.Seconds, s.StoredLagSeconds))], RightAxis: true),
+            new ChartLine($"bound {bound} s (right)", "#7b8794", r.Samples.Count == 0 ? [] : [(0, bound), (r.Samples[^1].Seconds, bound)], RightAxis: true),
+        ], RightYLabel: "stored lag (s)")))]);
     }
 
     private static string Machine() => $"{Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}";

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Integrity.Harness.Terminal;
 using Integrity.LoadTests.Cli;
 
 // Ctrl-C and SIGTERM cancel the run, so a self-hosted engine is stopped (by its PIDs) on the way out.
@@ -14,29 +15,9 @@ using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =
     cancel.Cancel();
 });
 
-var usage = $"""
-    Integrity load harness
-      dotnet run -c Release --project load-tests/Integrity.LoadTests -- <command> [options]
-
-    {GenerateCommand.Usage}
-    {RunCommand.Usage}
-    """;
 try
 {
-    var command = args.Length > 0 ? args[0] : "";
-    var cl = new CommandLine(args.Skip(1).ToArray());
-    return command switch
-    {
-        "generate" => await GenerateCommand.RunAsync(cl, Console.Out, cancel.Token),
-        "run" => await RunCommand.RunAsync(cl, Console.Out, Console.Error, !Console.IsErrorRedirected, TimeProvider.System, cancel.Token),
-        _ => throw new UsageException(command is "" or "--help" or "help" ? "" : $"unknown command '{command}'"),
-    };
-}
-catch (UsageException ex)
-{
-    if (ex.Message.Length > 0) await Console.Error.WriteLineAsync($"error: {ex.Message}");
-    await Console.Error.WriteLineAsync(usage);
-    return 2;
+    return await LoadTestCommandLine.InvokeAsync(args, Console.Out, Console.Error, LiveProgress.ForStandardError(TimeSpan.FromSeconds(2)), TimeProvider.System, cancel.Token);
 }
 catch (OperationCanceledException) when (cancel.IsCancellationRequested)
 {

@@ -1,5 +1,7 @@
 using System.Globalization;
 using Integrity.Backtest.Input;
+using Integrity.Harness.Terminal;
+using Spectre.Console.Testing;
 
 namespace Integrity.Backtest.Tests;
 
@@ -18,7 +20,7 @@ public sealed class ReplayCommandTests : IDisposable
     private (int Code, string Stdout, string Stderr) Replay(string input, params string[] more)
     {
         var (stdout, stderr) = (new StringWriter(), new StringWriter());
-        var code = Cli.Run(["replay", Data(input), "--out", _out, .. more], stdout, stderr, interactiveProgress: false);
+        var code = Cli.Run(["replay", Data(input), "--out", _out, .. more], stdout, stderr, new LiveProgress(new TestConsole(), interactive: false, TimeProvider.System, TimeSpan.FromSeconds(10)));
         return (code, stdout.ToString(), stderr.ToString());
     }
 
@@ -173,7 +175,52 @@ public sealed class ReplayCommandTests : IDisposable
         Assert.Equal(2, Cli.Run(["replay", Data("reviews-small.csv")], stdout, stderr));
         Assert.Contains("--out", stderr.ToString(), StringComparison.Ordinal);
         Assert.Equal(2, Cli.Run(["replay", Data("reviews-small.csv"), "--out", _out, "--polcy", "x.json"], stdout, stderr));
-        Assert.Contains("unknown option --polcy", stderr.ToString(), StringComparison.Ordinal);
+        Assert.Contains("--polcy", stderr.ToString(), StringComparison.Ordinal);
+        Assert.Contains("--policy", stderr.ToString(), StringComparison.Ordinal);
+        Assert.Equal(2, Cli.Run(["replay", Data("reviews-small.csv"), "--out", _out, "--format", "xml"], stdout, stderr));
+        Assert.Equal(2, Cli.Run(["synthetic", "--reviews", "0", "--out", _out], stdout, stderr));
+        Assert.Contains("--reviews must be at least 1", stderr.ToString(), StringComparison.Ordinal);
+        Assert.Equal(2, Cli.Run(["replya"], stdout, stderr));
+        Assert.Contains("replya", stderr.ToString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--help")]
+    [InlineData("replay --help")]
+    [InlineData("synthetic --help")]
+    public void Every_command_has_help_and_exits_0(string args)
+    {
+        var (stdout, stderr) = (new StringWriter(), new StringWriter());
+
+        Assert.Equal(0, Cli.Run(args.Split(' '), stdout, stderr));
+        Assert.Contains("--help", stdout.ToString(), StringComparison.Ordinal);
+        Assert.Contains(args == "--help" ? "replay" : "--out", stdout.ToString(), StringComparison.Ordinal);
+        Assert.Empty(stderr.ToString());
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Replay_shows_progress_on_a_terminal_and_plain_lines_when_redirected(bool interactive)
+    {
+        var console = new TestConsole();
+        if (interactive) console.Interactive().EmitAnsiSequences();
+        var (stdout, stderr) = (new StringWriter(), new StringWriter());
+
+        var code = Cli.Run(["replay", Data("reviews-small.csv"), "--out", _out], stdout, stderr, new LiveProgress(console, interactive, TimeProvider.System, TimeSpan.FromMilliseconds(1)));
+
+        Assert.Equal(0, code);
+        Assert.Contains("replay", console.Output, StringComparison.Ordinal);
+        Assert.Contains("100", console.Output, StringComparison.Ordinal);
+        if (interactive)
+        {
+            Assert.Contains("\u001b[", console.Output, StringComparison.Ordinal);
+        }
+        else
+        {
+            Assert.DoesNotContain('\u001b', console.Output);
+            Assert.Contains("100.0%", console.Lines[^1], StringComparison.Ordinal);
+        }
     }
 }
 
@@ -206,18 +253,5 @@ public sealed class InputReaderTests
         var ex = Assert.Throws<InvalidDataException>(() => ReviewCsvReader.Read(new StringReader("when,who,what,stars\n")));
 
         Assert.Contains("missing date, reviewer, product, rating", ex.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void Progress_is_plain_lines_when_not_on_a_terminal()
-    {
-        var output = new StringWriter();
-        var bar = new ProgressBar(output, interactive: false, "replay");
-        for (var i = 0; i <= 100; i++) bar.Report(i, 100);
-
-        var lines = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.InRange(lines.Length, 10, 12);
-        Assert.DoesNotContain('\r', output.ToString());
-        Assert.Contains("100.0% 100/100 events", lines[^1], StringComparison.Ordinal);
     }
 }

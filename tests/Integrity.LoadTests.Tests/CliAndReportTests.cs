@@ -5,7 +5,8 @@ using Integrity.LoadTests.Driver;
 using Integrity.LoadTests.Evaluation;
 using Integrity.LoadTests.Marketplace;
 using Integrity.LoadTests.Reports;
-using Integrity.Testing;
+using Integrity.Harness.Terminal;
+using Spectre.Console.Testing;
 
 namespace Integrity.LoadTests.Tests;
 
@@ -18,34 +19,60 @@ public sealed class CliAndReportTests : IDisposable
         if (Directory.Exists(_dir)) Directory.Delete(_dir, recursive: true);
     }
 
+    private static LiveProgress Plain(TestConsole console) => new(console, interactive: false, TimeProvider.System, TimeSpan.FromMilliseconds(50));
+
     [Fact]
-    public void Options_parse_values_flags_durations_and_max_rate_and_reject_leftovers()
+    public void Options_parse_values_flags_durations_and_max_rate()
     {
-        var cl = new CommandLine(["--target", "http://127.0.0.1:5080", "--api-key=k", "--rate", "max", "--duration", "90s", "--gzip", "--events", "1_000", "--concurrency", "3"]);
+        var cl = LoadTestCommandLine.Parse("run", "--target", "http://127.0.0.1:5080", "--api-key=k", "--rate", "max", "--duration", "90s", "--gzip", "--events", "1_000", "--concurrency", "3");
+        Assert.Empty(cl.Errors);
         var options = RunCommand.ReadOptions(cl);
-        cl.EnsureAllUsed();
         Assert.Null(options.Rate);
         Assert.Equal(TimeSpan.FromSeconds(90), options.Duration);
         Assert.True(options.Gzip);
         Assert.Equal(1000, options.MaxEvents);
         Assert.Equal(3, options.Concurrency);
 
-        Assert.Equal(TimeSpan.FromDays(7), CommandLine.ParseDuration("7d"));
-        Assert.Equal(TimeSpan.FromMilliseconds(250), CommandLine.ParseDuration("250ms"));
-        Assert.Equal(TimeSpan.FromMinutes(2), CommandLine.ParseDuration("00:02:00"));
+        Assert.Equal(TimeSpan.FromDays(7), ToolCommandLine.ParseDuration("7d"));
+        Assert.Equal(TimeSpan.FromMilliseconds(250), ToolCommandLine.ParseDuration("250ms"));
+        Assert.Equal(TimeSpan.FromMinutes(2), ToolCommandLine.ParseDuration("00:02:00"));
 
-        var typo = new CommandLine(["--target", "http://127.0.0.1:1", "--api-key", "k", "--concurency", "3"]);
-        RunCommand.ReadOptions(typo);
-        Assert.Contains("--concurency", Assert.Throws<UsageException>(typo.EnsureAllUsed).Message);
-        Assert.Contains("loopback", Assert.Throws<UsageException>(() => RunCommand.ReadOptions(new CommandLine(["--target", "http://192.0.2.1:80", "--api-key", "k"]))).Message);
-        Assert.Contains("--rate", Assert.Throws<UsageException>(() => RunCommand.ReadOptions(new CommandLine(["--target", "http://127.0.0.1:1", "--api-key", "k", "--rate", "fast"]))).Message);
+        Assert.Contains("loopback", Assert.Throws<UsageException>(() => RunCommand.ReadOptions(LoadTestCommandLine.Parse("run", "--target", "http://192.0.2.1:80", "--api-key", "k"))).Message);
+        Assert.Contains("--rate", Assert.Single(LoadTestCommandLine.Parse("run", "--target", "http://127.0.0.1:1", "--api-key", "k", "--rate", "fast").Errors).Message);
+    }
+
+    [Theory]
+    [InlineData("--help")]
+    [InlineData("run --help")]
+    [InlineData("generate --help")]
+    public async Task Every_command_has_help_and_exits_0(string args)
+    {
+        var (output, error) = (new StringWriter(), new StringWriter());
+
+        Assert.Equal(0, await LoadTestCommandLine.InvokeAsync(args.Split(' '), output, error, Plain(new TestConsole()), TimeProvider.System, CancellationToken.None));
+        Assert.Contains(args == "--help" ? "generate" : "--seed", output.ToString(), StringComparison.Ordinal);
+        Assert.Empty(error.ToString());
+    }
+
+    [Theory]
+    [InlineData("run --target http://127.0.0.1:1 --api-key k --concurency 3", "--concurency")]
+    [InlineData("generate --out x --sellers many", "--sellers")]
+    [InlineData("rnu --self-host", "rnu")]
+    [InlineData("run --self-host --target http://127.0.0.1:1", "--self-host starts its own engine")]
+    public async Task An_unknown_option_or_a_bad_value_is_named_with_exit_code_2(string args, string named)
+    {
+        var (output, error) = (new StringWriter(), new StringWriter());
+
+        Assert.Equal(2, await LoadTestCommandLine.InvokeAsync(args.Split(' '), output, error, Plain(new TestConsole()), TimeProvider.System, CancellationToken.None));
+        Assert.Contains(named, error.ToString(), StringComparison.Ordinal);
+        Assert.Empty(output.ToString());
     }
 
     [Fact]
     public async Task Generate_writes_events_ground_truth_and_ledger_that_read_back()
     {
         var output = new StringWriter();
-        var code = await GenerateCommand.RunAsync(new CommandLine(["--out", _dir, "--seed", "3", "--sellers", "12", "--duration", "2d", "--fraud-rate", "0.1"]), output, CancellationToken.None);
+        var code = await GenerateCommand.RunAsync(LoadTestCommandLine.Parse("generate", "--out", _dir, "--seed", "3", "--sellers", "12", "--duration", "2d", "--fraud-rate", "0.1"), output, CancellationToken.None);
         Assert.Equal(0, code);
 
         var events = await MarketplaceFiles.ReadEventsAsync(Path.Combine(_dir, MarketplaceFiles.EventsFile), CancellationToken.None);
@@ -62,16 +89,20 @@ public sealed class CliAndReportTests : IDisposable
         Assert.Equal(events.Sum(e => e.Touched.Count), ledger.RootElement.GetProperty("entities").EnumerateArray().Sum(e => e.GetProperty("events").GetInt64()));
     }
 
-    [Fact]
-    public async Task Run_against_a_local_listener_writes_the_report_with_chart_ledger_and_accepted_ids()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Run_against_a_local_listener_shows_progress_and_writes_the_report_with_charts_ledger_and_accepted_ids(bool interactive)
     {
         await using var server = await FakeIngestServer.StartAsync(s => s.Reject = id => id.EndsWith("00", StringComparison.Ordinal));
         var output = new StringWriter();
-        var progress = new StringWriter();
-        var code = await RunCommand.RunAsync(
-            new CommandLine(["--target", server.Address.ToString(), "--api-key", FakeIngestServer.Key, "--seed", "9", "--sellers", "10", "--span", "1d",
-                "--events", "2000", "--batch", "250", "--concurrency", "2", "--report", _dir]),
-            output, progress, interactive: false, TimeProvider.System, CancellationToken.None);
+        var log = new StringWriter();
+        var console = new TestConsole();
+        if (interactive) console.Interactive().EmitAnsiSequences();
+        var code = await LoadTestCommandLine.InvokeAsync(
+            ["run", "--target", server.Address.ToString(), "--api-key", FakeIngestServer.Key, "--seed", "9", "--sellers", "10", "--span", "1d",
+                "--events", "2000", "--batch", "250", "--concurrency", "2", "--rate", "8000", "--report", _dir],
+            output, log, new LiveProgress(console, interactive, TimeProvider.System, TimeSpan.FromMilliseconds(50)), TimeProvider.System, CancellationToken.None);
         Assert.Equal(0, code);
 
         using var report = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(_dir, "report.json")));
@@ -85,23 +116,21 @@ public sealed class CliAndReportTests : IDisposable
         var markdown = await File.ReadAllTextAsync(Path.Combine(_dir, "report.md"));
         Assert.Contains("![throughput and p99 latency per second](chart.svg)", markdown);
         Assert.Contains("Not measured", markdown);
-        var svg = XDocument.Parse(await File.ReadAllTextAsync(Path.Combine(_dir, "chart.svg")));
-        Assert.Equal(3, svg.Descendants().Count(e => e.Name.LocalName == "polyline"));
-        Assert.True(File.Exists(Path.Combine(_dir, MarketplaceFiles.GroundTruthFileName)));
-        Assert.Contains("progress", progress.ToString());
-    }
+        Assert.Contains("![ingest latency by percentile](latency.svg)", markdown);
+        foreach (var chart in new[] { "chart", "latency" })
+        {
+            var svg = XDocument.Parse(await File.ReadAllTextAsync(Path.Combine(_dir, chart + ".svg")));
+            Assert.Contains(svg.Descendants(), e => e.Name.LocalName == "path");
+            Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], (await File.ReadAllBytesAsync(Path.Combine(_dir, chart + ".png")))[..4]);
+        }
 
-    [Fact]
-    public void Progress_renders_a_bar_on_a_terminal_and_a_plain_line_otherwise()
-    {
-        var snapshot = new ProgressSnapshot(500, 1000, 480, 2, 1, 12345.6, 12.34, TimeSpan.FromSeconds(65));
-        var bar = ProgressReporter.Render(snapshot, interactive: true);
-        Assert.StartsWith("[##############--------------]", bar);
-        Assert.Contains("50.0%", bar);
-        Assert.Contains("12,346 ev/s", bar);
-        Assert.Contains("p99 12.3 ms", bar);
-        Assert.Contains("00:01:05", bar);
-        Assert.StartsWith("progress ", ProgressReporter.Render(snapshot, interactive: false));
+        Assert.Contains("events/s", await File.ReadAllTextAsync(Path.Combine(_dir, "chart.svg")));
+        Assert.False(File.Exists(Path.Combine(_dir, "detection.svg")), "no evaluation, no detection chart");
+        Assert.True(File.Exists(Path.Combine(_dir, MarketplaceFiles.GroundTruthFileName)));
+        Assert.Contains("progress", console.Output);
+        Assert.Contains("2,000/2,000 ev", console.Output);
+        if (interactive) Assert.Contains("\u001b[", console.Output, StringComparison.Ordinal);
+        else Assert.StartsWith("progress 100.0% 2,000/2,000 ev", console.Lines[^1], StringComparison.Ordinal);
     }
 
     [Fact]
@@ -122,15 +151,6 @@ public sealed class CliAndReportTests : IDisposable
         Assert.Contains("Seller/S-1: accepted 3", markdown);
         Assert.Contains("| brushing | 1 | 1 | 100.0% | 100.0% | 5 min / 5 min / 5 min |", markdown);
         Assert.DoesNotContain("Not measured", markdown);
-    }
-
-    [Fact]
-    public void Chart_axis_tops_are_round_numbers()
-    {
-        Assert.Equal(1, SvgLineChart.NiceCeiling(0));
-        Assert.Equal(50_000, SvgLineChart.NiceCeiling(41_234));
-        Assert.Equal(2.5, SvgLineChart.NiceCeiling(2.1));
-        Assert.Equal(100, SvgLineChart.NiceCeiling(100));
     }
 
     private sealed class SequenceComparer : IEqualityComparer<IReadOnlyList<EntityKey>>

@@ -1,8 +1,10 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Integrity.Harness.Terminal;
 using Integrity.LoadTests.Cli;
 using Integrity.LoadTests.Marketplace;
+using Spectre.Console.Testing;
 using Xunit.Abstractions;
 using EventTypeNames = Integrity.Domain.Events.EventTypeNames;
 
@@ -57,9 +59,9 @@ public sealed partial class SelfHostedHarnessTests(ITestOutputHelper log) : IDis
         var output = new StringWriter();
         using var bound = new CancellationTokenSource(TimeSpan.FromMinutes(3));
         var report = await RunCommand.ExecuteAsync(
-            new CommandLine(["--self-host", "--seed", Market.Seed.ToString(CultureInfo.InvariantCulture), "--sellers", Market.Sellers.ToString(CultureInfo.InvariantCulture),
+            LoadTestCommandLine.Parse(["run", "--self-host", "--seed", Market.Seed.ToString(CultureInfo.InvariantCulture), "--sellers", Market.Sellers.ToString(CultureInfo.InvariantCulture),
                 "--span", "2d", "--fraud-rate", "0.05", "--concurrency", "4", "--batch", "250", "--duration", "30s", "--settle", "60s", "--report", _dir]),
-            output, progress, interactive: false, TimeProvider.System, bound.Token);
+            output, progress, new LiveProgress(new TestConsole(), interactive: false, TimeProvider.System, TimeSpan.FromSeconds(2)), TimeProvider.System, bound.Token);
         log.WriteLine(progress.ToString());
         log.WriteLine(output.ToString());
         log.WriteLine($"whole run (engine start, send, apply, read back, stop): {clock.Elapsed.TotalSeconds:0.0} s");
@@ -106,6 +108,7 @@ public sealed partial class SelfHostedHarnessTests(ITestOutputHelper log) : IDis
         Assert.All(sellers, s => Assert.DoesNotContain(s.Key.ToString(), detection.Patterns.Single(p => p.Pattern == FraudPatterns.Brushing).Missed));
         Assert.NotNull(engine.EventToDecision);
         Assert.True(report.SendSeconds < 30, $"sending took {report.SendSeconds} s");
+        Assert.True(File.Exists(Path.Combine(_dir, "detection.svg")) && File.Exists(Path.Combine(_dir, "detection.png")), "no detection chart");
     }
 
     private static IEnumerable<int> StartedPids(string progress) =>

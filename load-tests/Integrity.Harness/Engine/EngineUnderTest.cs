@@ -34,15 +34,17 @@ public sealed class EngineUnderTest : IAsyncDisposable
     public Uri BaseAddress => Host?.BaseAddress ?? throw new InvalidOperationException("The host is not running.");
 
     /// <summary>
-    /// Starts Azurite on a fresh data folder (or in memory: it then survives host kills but not its own stop), then the
-    /// host on it with the test keys and <paramref name="settings"/>. With <paramref name="separateGrainStateStorage"/>
-    /// grain state goes to a second Azurite of its own.
+    /// Starts Azurite on a fresh data folder (or <paramref name="azuriteDataDirectory"/>, or in memory: it then survives
+    /// host kills but not its own stop), then the host on it with the test keys and <paramref name="settings"/>. With
+    /// <paramref name="separateGrainStateStorage"/> grain state goes to a second Azurite of its own.
     /// </summary>
     public static async Task<EngineUnderTest> StartAsync(
-        IReadOnlyDictionary<string, string>? settings = null, TimeSpan? healthyWithin = null, bool inMemoryStorage = false, bool separateGrainStateStorage = false)
+        IReadOnlyDictionary<string, string>? settings = null, TimeSpan? healthyWithin = null, bool inMemoryStorage = false, bool separateGrainStateStorage = false,
+        string? azuriteDataDirectory = null, CancellationToken cancellationToken = default)
     {
         var workDirectory = Directory.CreateTempSubdirectory("integrity-engine-").FullName;
-        var azurite = await LocalAzurite.StartAsync(new LocalAzuriteOptions { DataDirectory = inMemoryStorage ? null : Path.Combine(workDirectory, "azurite") });
+        var azurite = await LocalAzurite.StartAsync(
+            new LocalAzuriteOptions { DataDirectory = inMemoryStorage ? null : azuriteDataDirectory ?? Path.Combine(workDirectory, "azurite") }, cancellationToken: cancellationToken);
         var grainStateAzurite = separateGrainStateStorage
             ? await LocalAzurite.StartAsync(new LocalAzuriteOptions { DataDirectory = inMemoryStorage ? null : Path.Combine(workDirectory, "azurite-grain-state") })
             : null;
@@ -63,7 +65,7 @@ public sealed class EngineUnderTest : IAsyncDisposable
         var engine = new EngineUnderTest(azurite, grainStateAzurite, workDirectory, configuration);
         try
         {
-            await engine.StartHostAsync(healthyWithin ?? TimeSpan.FromSeconds(90));
+            await engine.StartHostAsync(healthyWithin ?? TimeSpan.FromSeconds(90)).WaitAsync(cancellationToken);
             return engine;
         }
         catch

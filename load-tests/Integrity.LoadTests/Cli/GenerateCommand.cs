@@ -1,3 +1,5 @@
+using System.CommandLine;
+using Integrity.Harness.Terminal;
 using Integrity.LoadTests.Marketplace;
 
 namespace Integrity.LoadTests.Cli;
@@ -5,16 +7,10 @@ namespace Integrity.LoadTests.Cli;
 /// <summary><c>generate</c>: writes a marketplace's events, ground truth and ledger to a directory.</summary>
 public static class GenerateCommand
 {
-    public const string Usage = """
-          generate  --out DIR [--seed N] [--sellers N] [--duration 7d] [--fraud-rate 0.05] [--start 2026-03-02T00:00:00Z]
-                    --duration is the event time the traffic covers (alias --span)
-        """;
-
-    public static async Task<int> RunAsync(CommandLine cl, TextWriter output, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(ParseResult cl, TextWriter output, CancellationToken cancellationToken)
     {
         var options = ReadMarketplace(cl, durationIsSpan: true);
-        var outDir = cl.String("out") ?? throw new UsageException("--out DIR is required");
-        cl.EnsureAllUsed();
+        var outDir = cl.GetRequiredValue<string>("--out");
 
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var market = MarketplaceGenerator.Generate(options);
@@ -29,19 +25,18 @@ public static class GenerateCommand
 
     /// <summary>The generator options shared by <c>generate</c> and <c>run</c>.</summary>
     /// <param name="durationIsSpan">For <c>generate</c>, --duration is event time; for <c>run</c> it bounds the sending.</param>
-    public static MarketplaceOptions ReadMarketplace(CommandLine cl, bool durationIsSpan)
+    public static MarketplaceOptions ReadMarketplace(ParseResult cl, bool durationIsSpan)
     {
         var defaults = new MarketplaceOptions();
-        var span = durationIsSpan ? cl.Duration("duration") : null;
-        var alias = cl.Duration("span");
-        var start = cl.String("start");
+        var span = durationIsSpan ? cl.GetValue<TimeSpan?>("--duration") : null;
+        var alias = cl.GetValue<TimeSpan?>("--span");
         var options = new MarketplaceOptions
         {
-            Seed = cl.Int("seed") ?? defaults.Seed,
-            Sellers = cl.Int("sellers") ?? defaults.Sellers,
+            Seed = cl.GetValue<int?>("--seed") ?? defaults.Seed,
+            Sellers = cl.GetValue<int?>("--sellers") ?? defaults.Sellers,
             Span = span ?? alias ?? defaults.Span,
-            FraudRate = cl.Double("fraud-rate") ?? defaults.FraudRate,
-            Start = start is null ? defaults.Start : DateTimeOffset.Parse(start, System.Globalization.CultureInfo.InvariantCulture),
+            FraudRate = cl.GetValue<double?>("--fraud-rate") ?? defaults.FraudRate,
+            Start = cl.GetValue<DateTimeOffset?>("--start") ?? defaults.Start,
         };
         var errors = options.Validate();
         return errors.Count == 0 ? options : throw new UsageException(string.Join("; ", errors));

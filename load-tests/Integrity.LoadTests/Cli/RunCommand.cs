@@ -1,46 +1,40 @@
+using System.CommandLine;
 using System.Net;
+using Integrity.Harness.Engine;
+using Integrity.Harness.Terminal;
 using Integrity.LoadTests.Driver;
 using Integrity.LoadTests.Evaluation;
 using Integrity.LoadTests.Marketplace;
 using Integrity.LoadTests.Probes;
 using Integrity.LoadTests.Reports;
-using Integrity.LoadTests.SelfHost;
+using Integrity.Testing;
 
 namespace Integrity.LoadTests.Cli;
 
 /// <summary><c>run</c>: drives the engine over HTTP with a generated (or previously written) stream and writes the report.</summary>
 public static class RunCommand
 {
-    public const string Usage = """
-          run       --target http://127.0.0.1:5080 --api-key KEY [--viewer-key KEY] [--analyst-key KEY] [--storage CONNECTION-STRING]
-                    | --self-host [--azurite-data DIR]
-                    [--concurrency 8] [--rate N|max] [--events N] [--duration 10m] [--settle 2m] [--probe auto|http|storage|none]
-                    [--batch 500] [--gzip] [--max-retries 5] [--report DIR]
-                    [--input DIR (from generate)] | [--seed N] [--sellers N] [--span 7d] [--fraud-rate 0.05]
-        """;
-
     public const string NoProbeNote =
         "no way to read the engine back was given (--viewer-key for its query API, --storage for its tables, or --self-host; or --probe none), so events applied per entity, " +
         "decisions, precision/recall/time-to-detect, false positives and the exactly-once ledger check are not computed; ledger.json and accepted-event-ids.txt hold what the engine must have applied.";
 
     /// <returns>0; 1 when nothing sent was accepted; 3 when the engine was read back and the exactly-once ledger check failed.</returns>
-    public static async Task<int> RunAsync(CommandLine cl, TextWriter output, TextWriter progress, bool interactive, TimeProvider time, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(ParseResult cl, TextWriter output, TextWriter progress, LiveProgress live, TimeProvider time, CancellationToken cancellationToken)
     {
-        var report = await ExecuteAsync(cl, output, progress, interactive, time, cancellationToken);
+        var report = await ExecuteAsync(cl, output, progress, live, time, cancellationToken);
         return report.Totals.EventsSent > 0 && report.Totals.EventsAccepted == 0 ? 1
             : report.Engine is { Ledger.Passed: false } ? 3
             : 0;
     }
 
     /// <summary>The whole <c>run</c> command (self-hosting included), returning the report it wrote.</summary>
-    public static async Task<RunReport> ExecuteAsync(CommandLine cl, TextWriter output, TextWriter progress, bool interactive, TimeProvider time, CancellationToken cancellationToken)
+    public static async Task<RunReport> ExecuteAsync(ParseResult cl, TextWriter output, TextWriter progress, LiveProgress live, TimeProvider time, CancellationToken cancellationToken)
     {
         var engine = ReadEngineOptions(cl);
         var options = ReadOptions(cl, engine.SelfHost);
-        var input = cl.String("input");
-        var reportDir = cl.String("report") ?? "load-test-report";
+        var input = cl.GetValue<string>("--input");
+        var reportDir = cl.GetRequiredValue<string>("--report");
         MarketplaceOptions? generated = input is null ? GenerateCommand.ReadMarketplace(cl, durationIsSpan: false) : null;
-        cl.EnsureAllUsed();
 
         IReadOnlyList<GeneratedEvent> events;
         GroundTruthFile? truth;
@@ -60,42 +54,45 @@ public static class RunCommand
             source = $"{Path.GetFullPath(input!)}";
         }
 
-        SelfHostedEngine? selfHosted = null;
+        EngineUnderTest? selfHosted = null;
         EventHandler? stopOnExit = null;
         try
         {
             if (engine.SelfHost)
             {
-                selfHosted = await SelfHostedEngine.StartAsync(new SelfHostOptions { AzuriteDataDirectory = engine.AzuriteData }, progress, cancellationToken);
+                await progress.WriteLineAsync($"self-host: starting Azurite ({engine.AzuriteData ?? "in memory"}) and the engine host, waiting for /health...");
+                selfHosted = await EngineUnderTest.StartAsync(
+                    healthyWithin: TimeSpan.FromSeconds(120), inMemoryStorage: engine.AzuriteData is null, azuriteDataDirectory: engine.AzuriteData, cancellationToken: cancellationToken);
                 var started = selfHosted;
-                stopOnExit = (_, _) => started.Stop();
+                stopOnExit = (_, _) => started.DisposeAsync().AsTask().GetAwaiter().GetResult();
                 AppDomain.CurrentDomain.ProcessExit += stopOnExit;
-                options = options with { Target = selfHosted.BaseAddress, ApiKey = selfHosted.Keys.Ingest };
-                engine = engine with { ViewerKey = selfHosted.Keys.Viewer, AnalystKey = selfHosted.Keys.Analyst, Storage = selfHosted.StorageConnectionString };
+                await progress.WriteLineAsync($"self-host: Azurite pid {selfHosted.Azurite.ProcessId} on table port {selfHosted.Azurite.Ports.Table}, engine host pid {selfHosted.Host!.ProcessId} at {selfHosted.BaseAddress}");
+                options = options with { Target = selfHosted.BaseAddress, ApiKey = TestSecrets.IngestKey };
+                engine = engine with { ViewerKey = TestSecrets.ViewerKey, AnalystKey = TestSecrets.AnalystKey, Storage = selfHosted.Azurite.ConnectionString };
             }
 
-            return await DriveAsync(options, engine, events, truth, generated, source, reportDir, output, progress, interactive, time, cancellationToken);
+            return await DriveAsync(options, engine, events, truth, generated, source, reportDir, output, progress, live, time, cancellationToken);
         }
         finally
         {
             if (selfHosted is not null)
             {
-                await progress.WriteLineAsync($"self-host: stopping the engine host (pid {selfHosted.HostProcessId}) and Azurite (pid {selfHosted.AzuriteProcessId})");
-                if (Directory.Exists(reportDir) && selfHosted.HostOutput is { Length: > 0 } log)
+                await progress.WriteLineAsync($"self-host: stopping the engine host (pid {selfHosted.Host?.ProcessId}) and Azurite (pid {selfHosted.Azurite.ProcessId})");
+                if (Directory.Exists(reportDir) && selfHosted.Host?.Output is { Length: > 0 } log)
                 {
                     // The host's own warnings and errors (it logs at Warning), for the record; the tail if long.
                     await File.WriteAllTextAsync(Path.Combine(reportDir, "host.log"), log.Length > 1_000_000 ? log[^1_000_000..] : log, CancellationToken.None);
                 }
 
-                await selfHosted.DisposeAsync();
                 AppDomain.CurrentDomain.ProcessExit -= stopOnExit;
+                await selfHosted.DisposeAsync();
             }
         }
     }
 
     private static async Task<RunReport> DriveAsync(
         RunOptions options, EngineAccess engine, IReadOnlyList<GeneratedEvent> events, GroundTruthFile? truth, MarketplaceOptions? generated, string source,
-        string reportDir, TextWriter output, TextWriter progress, bool interactive, TimeProvider time, CancellationToken cancellationToken)
+        string reportDir, TextWriter output, TextWriter progress, LiveProgress live, TimeProvider time, CancellationToken cancellationToken)
     {
         var total = Math.Min(events.Count, options.MaxEvents ?? long.MaxValue);
         await progress.WriteLineAsync($"sending {total:N0} of {events.Count:N0} events to {options.Target} with {options.Concurrency} workers, batch {options.Batch}, rate {(options.Rate?.ToString("N0", System.Globalization.CultureInfo.InvariantCulture) ?? "max")}");
@@ -109,17 +106,7 @@ public static class RunCommand
         var stats = new RunStatistics(time);
         var startedAt = time.GetUtcNow();
         var sendStarted = time.GetTimestamp();
-        using var stopProgress = new CancellationTokenSource();
-        var reporter = new ProgressReporter(progress, interactive, time).RunAsync(stats, total, stopProgress.Token);
-        try
-        {
-            await new HttpIngestDriver(http, options, time).RunAsync(events, ledger, stats, cancellationToken);
-        }
-        finally
-        {
-            await stopProgress.CancelAsync();
-            await reporter;
-        }
+        await live.RunAsync("progress", stats.Progress(total), new HttpIngestDriver(http, options, time).RunAsync(events, ledger, stats, cancellationToken));
 
         var sendSeconds = stats.Elapsed.TotalSeconds;
         var totals = stats.Totals();
@@ -155,7 +142,7 @@ public static class RunCommand
         var report = new RunReport(startedAt, time.GetUtcNow(), settings, MachineInfo.Current(), events.Count, Math.Round(sendSeconds, 3),
             Math.Round(totals.EventsSent / Math.Max(sendSeconds, 0.001), 1), Math.Round(totals.EventsAccepted / Math.Max(sendSeconds, 0.001), 1),
             totals, stats.Latency(), stats.RejectionSamples(), summary.Events, summary.Uncertain, summary.PerKind, stats.Timeline(), evaluation, note, applied, engine.SelfHost);
-        await ReportWriter.WriteAsync(reportDir, report, ledger, cancellationToken);
+        await ReportWriter.WriteAsync(reportDir, report, ledger, stats.LatencyHistogram(), cancellationToken);
         if (truth is not null) await MarketplaceFiles.WriteJsonAsync(Path.Combine(reportDir, MarketplaceFiles.GroundTruthFileName), truth, cancellationToken);
 
         await output.WriteLineAsync(
@@ -175,49 +162,47 @@ public static class RunCommand
     }
 
     /// <summary>Where the engine is and how to read it back: self-hosted, or given by --target and keys.</summary>
-    public static EngineAccess ReadEngineOptions(CommandLine cl)
+    public static EngineAccess ReadEngineOptions(ParseResult cl)
     {
         var access = new EngineAccess
         {
-            SelfHost = cl.Flag("self-host"),
-            AzuriteData = cl.String("azurite-data"),
-            ViewerKey = cl.String("viewer-key") ?? Environment.GetEnvironmentVariable("INTEGRITY_VIEWER_KEY"),
-            AnalystKey = cl.String("analyst-key") ?? Environment.GetEnvironmentVariable("INTEGRITY_ANALYST_KEY"),
-            Storage = cl.String("storage"),
-            Probe = cl.String("probe") ?? "auto",
-            Settle = cl.Duration("settle") ?? TimeSpan.FromMinutes(2),
+            SelfHost = cl.GetValue<bool>("--self-host"),
+            AzuriteData = cl.GetValue<string>("--azurite-data"),
+            ViewerKey = cl.GetValue<string>("--viewer-key") ?? Environment.GetEnvironmentVariable("INTEGRITY_VIEWER_KEY"),
+            AnalystKey = cl.GetValue<string>("--analyst-key") ?? Environment.GetEnvironmentVariable("INTEGRITY_ANALYST_KEY"),
+            Storage = cl.GetValue<string>("--storage"),
+            Probe = cl.GetRequiredValue<string>("--probe"),
+            Settle = cl.GetValue<TimeSpan?>("--settle") ?? TimeSpan.FromMinutes(2),
         };
-        if (access.SelfHost && (cl.String("target") is not null || cl.String("api-key") is not null))
+        if (access.SelfHost && (cl.GetValue<string>("--target") is not null || cl.GetValue<string>("--api-key") is not null))
         {
             throw new UsageException("--self-host starts its own engine: leave out --target and --api-key");
         }
 
         if (!access.SelfHost && access.AzuriteData is not null) throw new UsageException("--azurite-data only goes with --self-host");
-        if (access.Probe is not ("auto" or "http" or "storage" or "none")) throw new UsageException($"--probe must be auto, http, storage or none, got '{access.Probe}'");
         if (access.Probe == "storage" && access.Storage is null && !access.SelfHost) throw new UsageException("--probe storage needs --storage CONNECTION-STRING or --self-host");
         if (access.Probe == "http" && access.ViewerKey is null && !access.SelfHost) throw new UsageException("--probe http needs --viewer-key (or $INTEGRITY_VIEWER_KEY) or --self-host");
         if (access.Settle <= TimeSpan.Zero || access.Settle > TimeSpan.FromHours(1)) throw new UsageException($"--settle must be between 1s and 1h, got {access.Settle}");
         return access;
     }
 
-    public static RunOptions ReadOptions(CommandLine cl, bool selfHost = false)
+    public static RunOptions ReadOptions(ParseResult cl, bool selfHost = false)
     {
         // Self-hosted: the engine's address and key are known once it runs; these placeholders pass validation.
-        var target = selfHost ? "http://127.0.0.1:1/" : cl.String("target") ?? throw new UsageException("--target URL is required (e.g. http://127.0.0.1:5080), or --self-host");
+        var target = selfHost ? "http://127.0.0.1:1/" : cl.GetValue<string>("--target") ?? throw new UsageException("--target URL is required (e.g. http://127.0.0.1:5080), or --self-host");
         if (!Uri.TryCreate(target, UriKind.Absolute, out var uri)) throw new UsageException($"--target must be an absolute URL, got '{target}'");
         var defaults = new RunOptions { Target = uri, ApiKey = "-" };
-        var (_, rate) = cl.Rate("rate");
         var options = new RunOptions
         {
             Target = uri,
-            ApiKey = selfHost ? "self-hosted" : cl.String("api-key") ?? Environment.GetEnvironmentVariable("INTEGRITY_INGEST_KEY") ?? "",
-            Concurrency = cl.Int("concurrency") ?? defaults.Concurrency,
-            Rate = rate,
-            MaxEvents = cl.Long("events"),
-            Duration = cl.Duration("duration") ?? defaults.Duration,
-            Batch = cl.Int("batch") ?? defaults.Batch,
-            Gzip = cl.Flag("gzip"),
-            MaxRetries = cl.Int("max-retries") ?? defaults.MaxRetries,
+            ApiKey = selfHost ? "self-hosted" : cl.GetValue<string>("--api-key") ?? Environment.GetEnvironmentVariable("INTEGRITY_INGEST_KEY") ?? "",
+            Concurrency = cl.GetValue<int?>("--concurrency") ?? defaults.Concurrency,
+            Rate = ToolCommandLine.RateValue(cl, "--rate"),
+            MaxEvents = cl.GetValue<long?>("--events"),
+            Duration = cl.GetValue<TimeSpan?>("--duration") ?? defaults.Duration,
+            Batch = cl.GetValue<int?>("--batch") ?? defaults.Batch,
+            Gzip = cl.GetValue<bool>("--gzip"),
+            MaxRetries = cl.GetValue<int?>("--max-retries") ?? defaults.MaxRetries,
         };
         var errors = options.Validate();
         return errors.Count == 0 ? options : throw new UsageException(string.Join("; ", errors));

@@ -1,4 +1,5 @@
 using HdrHistogram;
+using Integrity.Harness.Terminal;
 
 namespace Integrity.LoadTests.Driver;
 
@@ -112,9 +113,29 @@ public sealed class RunStatistics
 
     public void NotSent(int events) => Interlocked.Add(ref _notSent, events);
 
+    /// <summary>The progress display's reading: events handed out of the total, the send rate since the last reading, p99 so far.</summary>
+    public Func<ProgressReading> Progress(long total)
+    {
+        var (lastAt, lastSent) = (Elapsed, 0L);
+        return () =>
+        {
+            var (t, now) = (Totals(), Elapsed);
+            var rate = now > lastAt ? (t.EventsSent - lastSent) / (now - lastAt).TotalSeconds : 0;
+            (lastAt, lastSent) = (now, t.EventsSent);
+            return new ProgressReading(t.EventsDispatched, total, FormattableString.Invariant(
+                $"{t.EventsDispatched:N0}/{total:N0} ev  {rate:N0} ev/s  p99 {P99SoFarMs():0.0} ms  accepted {t.EventsAccepted:N0}  rejected {t.EventsRejected:N0}  retries {t.Retries:N0}"));
+        };
+    }
+
     public LatencySummary Latency()
     {
         lock (_gate) return LatencySummary.Of(_latency);
+    }
+
+    /// <summary>A copy of the request latency histogram (microseconds), for the percentile chart.</summary>
+    public HistogramBase LatencyHistogram()
+    {
+        lock (_gate) return _latency.Copy();
     }
 
     public double P99SoFarMs()

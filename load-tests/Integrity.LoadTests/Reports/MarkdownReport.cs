@@ -42,6 +42,7 @@ public static class MarkdownReport
         md.AppendLine(Inv($"| {l.Count:N0} | {l.P50Ms:0.00} ms | {l.P90Ms:0.00} ms | {l.P99Ms:0.00} ms | {l.P999Ms:0.00} ms | {l.MaxMs:0.00} ms | {l.MeanMs:0.00} ms |"));
         md.AppendLine();
         md.AppendLine($"![throughput and p99 latency per second]({chartFile})").AppendLine();
+        md.AppendLine("![ingest latency by percentile](latency.svg)").AppendLine();
 
         if (t.RejectCodes.Count > 0)
         {
@@ -101,6 +102,7 @@ public static class MarkdownReport
         }
 
         md.AppendLine();
+        md.AppendLine("![recall and precision per pattern](detection.svg)").AppendLine();
         foreach (var p in d2.Patterns.Where(p => p.Missed.Count > 0))
         {
             md.AppendLine(Inv($"- {p.Pattern} missed: {string.Join(", ", p.Missed.Take(10))}{(p.Missed.Count > 10 ? $" and {p.Missed.Count - 10} more" : "")}"));
