@@ -111,6 +111,31 @@ public sealed class EngineTables(string connectionString, string? grainStateConn
             ? new StoredEntity(stored.EventsApplied, stored.WrittenAt)
             : null;
 
+    /// <summary>
+    /// The silo ports of the silos the cluster's membership table lists as Active (Orleans' Azure Table membership on
+    /// the engine's account; its two version rows, <c>!Start</c> and <c>~End</c>, are skipped).
+    /// </summary>
+    public async Task<IReadOnlySet<int>> ActiveSiloPortsAsync(string clusterId, CancellationToken cancellationToken = default)
+    {
+        var ports = new HashSet<int>();
+        var membership = _service.GetTableClient(Orleans.Hosting.ClusteringSiloBuilderExtensions.DefaultTableName);
+        await foreach (var row in membership.QueryAsync<TableEntity>(r => r.PartitionKey == clusterId, cancellationToken: cancellationToken))
+        {
+            if (row.RowKey.StartsWith('!') || row.RowKey.StartsWith('~'))
+            {
+                continue;
+            }
+
+            if (string.Equals(row.GetString("Status"), "Active", StringComparison.Ordinal)
+                && int.TryParse(row.GetString("Port"), System.Globalization.CultureInfo.InvariantCulture, out var port))
+            {
+                ports.Add(port);
+            }
+        }
+
+        return ports;
+    }
+
     /// <summary>Dead letters written by the journal consumers (impossible content), all days.</summary>
     public async Task<List<TableEntity>> ConsumerDeadLettersAsync(CancellationToken cancellationToken = default)
     {
