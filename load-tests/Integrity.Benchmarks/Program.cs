@@ -25,6 +25,27 @@ var options = BenchOptions.Parse(args);
 var results = new List<PhaseResult>();
 Console.WriteLine($"Integrity ingestion benchmark: {JsonSerializer.Serialize(options)}");
 
+if (options.Silos is { } siloCounts)
+{
+    // 1 silo against N: the same two phases (max rate, and a fixed rate with event→decision latency) on each cluster
+    // size, the sizes interleaved in every repeat so that the machine's drift spreads over all of them.
+    var runs = new List<ScalingRun>();
+    for (var repeat = 1; repeat <= options.Repeat; repeat++)
+    {
+        foreach (var silos in siloCounts)
+        {
+            runs.Add(new ScalingRun(silos, repeat, await Phases.ThroughputAsync("write-behind", options, options.Seconds, writeThrough: false, silos)));
+            if (options.SustainableRate is { } fixedRate)
+            {
+                runs.Add(new ScalingRun(silos, repeat, await Phases.LatencyAsync(options, fixedRate, silos)));
+            }
+        }
+    }
+
+    Report.WriteScaling(options, runs);
+    return 0;
+}
+
 var phases = (Array.IndexOf(args, "--phases") is var at and >= 0 ? args[at + 1] : "behind,naive,latency,sustainable").Split(',');
 if (phases.Contains("behind"))
 {
@@ -55,7 +76,8 @@ internal sealed record SavedRun([property: System.Text.Json.Serialization.JsonPr
 /// <summary>Command-line settings (all optional).</summary>
 internal sealed record BenchOptions(
     int Seconds, int NaiveSeconds, double? Rate, int Sellers, int Customers, int Workers, int Batch,
-    double LatencyRate, int LatencySeconds, double? SustainableRate, bool InMemory, bool SeparateGrainState, string Out, string CheckpointInterval, double ReviewShare)
+    double LatencyRate, int LatencySeconds, double? SustainableRate, bool InMemory, bool SeparateGrainState, string Out, string CheckpointInterval, double ReviewShare,
+    IReadOnlyList<int>? Silos, int Repeat)
 {
     public static BenchOptions Parse(string[] args)
     {
@@ -81,7 +103,9 @@ internal sealed record BenchOptions(
             SeparateGrainState: args.Contains("--separate-grain-state"),
             Out: Get("out") ?? Path.Combine(RepositoryRoot.Path, "docs", "benchmarks"),
             CheckpointInterval: Get("checkpoint-interval") ?? "00:00:02",
-            ReviewShare: Num("review-share") ?? 0.1);
+            ReviewShare: Num("review-share") ?? 0.1,
+            Silos: Get("silos")?.Split(',').Select(n => int.Parse(n, CultureInfo.InvariantCulture)).ToList(),
+            Repeat: (int)(Num("repeat") ?? 1));
     }
 }
 
@@ -92,6 +116,9 @@ internal sealed record Percentiles(long Count, double P50, double P90, double P9
         h.GetValueAtPercentile(99.9) / scale, h.GetMaxValue() / scale);
 }
 
+/// <summary>One phase on a cluster of <paramref name="Silos"/> silos, in repeat <paramref name="Repeat"/>.</summary>
+internal sealed record ScalingRun(int Silos, int Repeat, PhaseResult Result);
+
 internal sealed record PhaseResult(
     string Name, string Mode, double? TargetRate, double SendSeconds, long Accepted, double AcceptedPerSecond,
     long AppliedInWindow, double AppliedPerSecond, long ApplicationsInWindow, double ApplicationsPerSecond, double? DrainSeconds, long Requests, long Unavailable503, long TransportErrors,
@@ -100,22 +127,22 @@ internal sealed record PhaseResult(
 
 internal static class Phases
 {
-    public static async Task<PhaseResult> ThroughputAsync(string name, BenchOptions o, int seconds, bool writeThrough) =>
-        await RunAsync(name, o, seconds, o.Rate, writeThrough, tippingShare: 0);
+    public static async Task<PhaseResult> ThroughputAsync(string name, BenchOptions o, int seconds, bool writeThrough, int silos = 1) =>
+        await RunAsync(name, o, seconds, o.Rate, writeThrough, tippingShare: 0, silos);
 
-    public static async Task<PhaseResult> LatencyAsync(BenchOptions o, double rate) =>
-        await RunAsync($"event-to-decision at {rate:N0}/s", o, o.LatencySeconds, rate, writeThrough: false, tippingShare: 0.25);
+    public static async Task<PhaseResult> LatencyAsync(BenchOptions o, double rate, int silos = 1) =>
+        await RunAsync($"event-to-decision at {rate:N0}/s", o, o.LatencySeconds, rate, writeThrough: false, tippingShare: 0.25, silos);
 
-    private static async Task<PhaseResult> RunAsync(string name, BenchOptions o, int seconds, double? rate, bool writeThrough, double tippingShare)
+    private static async Task<PhaseResult> RunAsync(string name, BenchOptions o, int seconds, double? rate, bool writeThrough, double tippingShare, int silos)
     {
-        Console.WriteLine($"\n== {name}: {seconds}s, rate {(rate is { } r ? r.ToString("N0", CultureInfo.InvariantCulture) : "max")}");
+        Console.WriteLine($"\n== {name}: {seconds}s, rate {(rate is { } r ? r.ToString("N0", CultureInfo.InvariantCulture) : "max")}, {silos} silo(s)");
         await using var engine = await EngineUnderTest.StartAsync(new Dictionary<string, string>
         {
             ["Consumers:CheckpointInterval"] = o.CheckpointInterval,
             ["Consumers:WriteThrough"] = writeThrough ? "true" : "false",
             ["Security:RateLimit:PermitsPerSecond"] = "100000",
             ["Security:RateLimit:Burst"] = "100000",
-        }, inMemoryStorage: o.InMemory, separateGrainStateStorage: o.SeparateGrainState);
+        }, inMemoryStorage: o.InMemory, separateGrainStateStorage: o.SeparateGrainState, silos: silos);
         var market = new SyntheticMarket(new MarketOptions
         {
             Prefix = "b" + Guid.NewGuid().ToString("N")[..6], Sellers = o.Sellers, Reviewers = o.Customers, TippingListingShare = tippingShare, ReviewShare = o.ReviewShare,
@@ -141,6 +168,9 @@ internal static class Phases
             },
         };
 
+        // Several silos: the requests go round-robin over them, as behind a load balancer.
+        using var stopSpreading = new CancellationTokenSource();
+        var spreading = silos > 1 ? engine.Cluster.RoundRobinAsync(sender, null, stopSpreading.Token) : Task.CompletedTask;
         var clock = Stopwatch.StartNew();
         using var admin = new HttpClient { BaseAddress = engine.BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
         admin.DefaultRequestHeaders.Add("X-Api-Key", TestSecrets.AnalystKey);
@@ -164,6 +194,8 @@ internal static class Phases
         });
 
         await sender.RunAsync(market);
+        await stopSpreading.CancelAsync();
+        await spreading;
         var sendSeconds = clock.Elapsed.TotalSeconds;
         var atSendEnd = await monitor.SampleAsync(clock);
         double? drain = null;
@@ -255,6 +287,88 @@ internal static class Report
         md.AppendLine(inv, $"![Per phase: events accepted, journaled and applied + stored over the run, and stored lag against the bound]({chart})");
         File.WriteAllText(Path.Combine(o.Out, $"ingestion-{date}.generated.md"), md.ToString());
         Console.WriteLine("\n" + md);
+    }
+
+    /// <summary>
+    /// The 1-silo against N-silo report: per phase and cluster size the median of the repeats of each figure, every
+    /// repeat's value beside it, and the ratio of the largest cluster to one silo; JSON with every run, Markdown, SVG.
+    /// </summary>
+    public static void WriteScaling(BenchOptions o, List<ScalingRun> runs)
+    {
+        Directory.CreateDirectory(o.Out);
+        var inv = CultureInfo.InvariantCulture;
+        var date = DateTime.UtcNow.ToString("yyyy-MM-dd", inv);
+        var json = Path.Combine(o.Out, $"scaling-{date}.json");
+        var phases = runs.Select(r => r.Result.Name).Distinct().ToList();
+        var sizes = runs.Select(r => r.Silos).Distinct().Order().ToList();
+        var figures = new (string Name, Func<PhaseResult, double?> Value, string Format)[]
+        {
+            ("accepted/s", r => r.AcceptedPerSecond, "N0"),
+            ("applied+stored/s (in the window)", r => r.AppliedPerSecond, "N0"),
+            ("entity applications/s", r => r.ApplicationsPerSecond, "N0"),
+            ("ingest p50 ms", r => r.IngestLatencyMs?.P50, "N0"),
+            ("ingest p99 ms", r => r.IngestLatencyMs?.P99, "N0"),
+            ("event→decision p50 ms", r => r.EventToDecisionMs?.P50, "N0"),
+            ("event→decision p99 ms", r => r.EventToDecisionMs?.P99, "N0"),
+            ("drain after the load s", r => r.DrainSeconds, "0.0"),
+            ("503 answers", r => r.Unavailable503, "N0"),
+        };
+        var medians = phases.SelectMany(phase => sizes.Select(n => new
+        {
+            phase,
+            silos = n,
+            figures = figures.ToDictionary(f => f.Name, f => Median(runs.Where(r => r.Result.Name == phase && r.Silos == n).Select(r => f.Value(r.Result)))),
+        })).ToList();
+        File.WriteAllText(json, JsonSerializer.Serialize(new { options = o, machine = Machine(), medians, runs }, new JsonSerializerOptions { WriteIndented = true }));
+
+        var md = new StringBuilder();
+        md.AppendLine(inv, $"# 1 silo against {string.Join(" and ", sizes.Skip(1))} silos, {date}");
+        md.AppendLine();
+        md.AppendLine(inv, $"`dotnet run -c Release --project load-tests/Integrity.Benchmarks -- {string.Join(' ', Environment.GetCommandLineArgs().Skip(1))}` on {Machine()}.");
+        md.AppendLine(inv, $"Every silo a host process, all on one Azurite ({(o.InMemory ? "in memory" : "on a data folder")}), with the sender, on this one machine; the requests go round-robin over the silos. " +
+            $"{o.Sellers:N0} sellers × 4 listings, {o.Customers:N0} customers; {o.Workers} senders, {o.Batch:N0} events per request; checkpoints every {o.CheckpointInterval}. " +
+            $"Medians of {o.Repeat} repeats (each repeat's values in brackets, sizes interleaved). Raw figures: `{Path.GetFileName(json)}`.");
+        foreach (var phase in phases)
+        {
+            md.AppendLine();
+            md.AppendLine(inv, $"**{phase}** ({(runs.First(r => r.Result.Name == phase).Result.TargetRate is { } t ? t.ToString("N0", inv) + " events/s asked" : "as fast as it takes them")}, {runs.First(r => r.Result.Name == phase).Result.SendSeconds:0} s of load)");
+            md.AppendLine();
+            md.AppendLine("| figure | " + string.Join(" | ", sizes.Select(n => $"{n} silo{(n == 1 ? "" : "s")}")) + $" | ratio {sizes[^1]}/{sizes[0]} |");
+            md.AppendLine("|---|" + string.Concat(sizes.Select(_ => "---|")) + "---|");
+            foreach (var (name, value, format) in figures)
+            {
+                var cells = sizes.Select(n =>
+                {
+                    var each = runs.Where(r => r.Result.Name == phase && r.Silos == n).Select(r => value(r.Result)).ToList();
+                    var median = Median(each);
+                    return median is null ? "–" : $"{median.Value.ToString(format, inv)} ({string.Join(", ", each.Select(v => v?.ToString(format, inv) ?? "–"))})";
+                }).ToList();
+                var first = Median(runs.Where(r => r.Result.Name == phase && r.Silos == sizes[0]).Select(r => value(r.Result)));
+                var last = Median(runs.Where(r => r.Result.Name == phase && r.Silos == sizes[^1]).Select(r => value(r.Result)));
+                var ratio = first is > 0 && last is not null ? $"×{last.Value / first.Value:0.00}" : "–";
+                md.AppendLine(inv, $"| {name} | {string.Join(" | ", cells)} | {ratio} |");
+            }
+        }
+
+        var problems = runs.SelectMany(r => r.Result.Problems.Select(p => $"{r.Silos} silos, repeat {r.Repeat}, {r.Result.Name}: {p}")).ToList();
+        md.AppendLine();
+        md.AppendLine(problems.Count == 0 ? "No request was answered other than 202, 503 or 429." : "Answers other than 202/503/429:\n" + string.Join("\n", problems.Take(20).Select(p => "- " + p)));
+        var chart = $"scaling-{date}.svg";
+        var colours = new[] { "#1f77b4", "#d62728", "#2ca02c", "#9467bd" };
+        File.WriteAllText(Path.Combine(o.Out, chart), SvgLineChart.Render([.. phases.Select(phase => new ChartPanel(
+            $"{phase}: events applied + stored (cumulative), repeat 1",
+            [.. sizes.Select((n, i) => new ChartSeries($"{n} silo{(n == 1 ? "" : "s")}", colours[i % colours.Length],
+                [.. runs.First(r => r.Result.Name == phase && r.Silos == n).Result.Samples.Select(x => (x.Seconds, (double)x.Checkpointed))]))]))]));
+        md.AppendLine();
+        md.AppendLine(inv, $"![Events applied and stored over the load, per cluster size]({chart})");
+        File.WriteAllText(Path.Combine(o.Out, $"scaling-{date}.generated.md"), md.ToString());
+        Console.WriteLine("\n" + md);
+    }
+
+    private static double? Median(IEnumerable<double?> values)
+    {
+        var sorted = values.Where(v => v is not null).Select(v => v!.Value).Order().ToList();
+        return sorted.Count == 0 ? null : sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
     }
 
     /// <summary>Two panels per phase: cumulative events (accepted, journaled, applied + stored) and stored lag against the bound.</summary>

@@ -152,6 +152,31 @@ public sealed class HostCluster : IAsyncDisposable
             .ToDictionary(p => p.GetProperty("partition").GetInt32(), p => p.GetProperty("silo").GetString()!);
     }
 
+    /// <summary>
+    /// Spreads <paramref name="sender"/>'s requests over the silos: every 100 ms its target moves to the next silo of
+    /// <paramref name="silos"/> (all running ones when null), as a round-robin load balancer would, until cancelled.
+    /// </summary>
+    public async Task RoundRobinAsync(Integrity.Harness.Sending.IngestSender sender, Func<IReadOnlyList<int>>? silos, CancellationToken cancellationToken)
+    {
+        for (var turn = 0; !cancellationToken.IsCancellationRequested; turn++)
+        {
+            var up = silos?.Invoke() ?? Running;
+            if (up.Count > 0)
+            {
+                sender.Target = this[up[turn % up.Count]].BaseAddress;
+            }
+
+            try
+            {
+                await Task.Delay(100, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
     /// <summary>Every console line of every silo process this cluster started, earlier runs of a restarted silo included.</summary>
     public string Output() => string.Join("\n", _lastOutputs.Select(o => $"== {o.Key}\n{o.Value}")
         .Concat(Enumerable.Range(0, Count).Where(i => _hosts[i] is not null).Select(i => $"== silo{i}-pid{_hosts[i]!.ProcessId}\n{_hosts[i]!.Output}")));
