@@ -123,7 +123,8 @@ internal sealed record PhaseResult(
     string Name, string Mode, double? TargetRate, double SendSeconds, long Accepted, double AcceptedPerSecond,
     long AppliedInWindow, double AppliedPerSecond, long ApplicationsInWindow, double ApplicationsPerSecond, double? DrainSeconds, long Requests, long Unavailable503, long TransportErrors,
     Percentiles? IngestLatencyMs, Percentiles? EventToDecisionMs, long TippingSent, long TippingDecided,
-    double MaxStoredLagSeconds, double MaxStoredLagAfterDrainSeconds, string CheckpointInterval, IReadOnlyList<string> Problems, IReadOnlyList<PipelineSample> Samples);
+    double MaxStoredLagSeconds, double MaxStoredLagAfterDrainSeconds, string CheckpointInterval, IReadOnlyList<string> Problems, IReadOnlyList<PipelineSample> Samples,
+    IReadOnlyDictionary<string, int>? PartitionsPerSilo = null);
 
 internal static class Phases
 {
@@ -214,6 +215,9 @@ internal static class Phases
         await watching;
         await printing;
         var final = await monitor.SampleAsync(clock);
+        // Where the journal's partitions ran at the end (Orleans' queue balancer decides; with several silos it matters).
+        var partitionsPerSilo = (await engine.Cluster.PartitionSilosAsync()).GroupBy(p => p.Value, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+        Console.WriteLine($"  partitions per silo: {string.Join(", ", partitionsPerSilo.Select(p => $"{p.Key} {p.Value}"))}");
 
         Percentiles? decisionLatency = null;
         long decided = 0;
@@ -243,7 +247,7 @@ internal static class Phases
             drain is { } dr ? Math.Round(dr, 1) : null, stats.Requests, stats.Unavailable, stats.TransportErrors,
             Percentiles.Of(stats.Latency, 1000.0), decisionLatency, tippingAcceptedAt.Count, decided,
             Math.Round(monitor.Samples.Select(s => s.StoredLagSeconds).DefaultIfEmpty().Max(), 2),
-            Math.Round(final.StoredLagSeconds, 2), o.CheckpointInterval, [.. stats.Problems], monitor.Samples);
+            Math.Round(final.StoredLagSeconds, 2), o.CheckpointInterval, [.. stats.Problems], monitor.Samples, partitionsPerSilo);
         Console.WriteLine($"  accepted {result.AcceptedPerSecond:N0}/s, applied+stored {result.AppliedPerSecond:N0}/s in the window, entity applications {result.ApplicationsPerSecond:N0}/s, drain {result.DrainSeconds?.ToString("0.0", CultureInfo.InvariantCulture) ?? "not finished"}s, " +
             $"ingest p99 {result.IngestLatencyMs?.P99:0.0} ms, decision p99 {result.EventToDecisionMs?.P99:0} ms ({decided}/{tippingAcceptedAt.Count}), max stored lag {result.MaxStoredLagSeconds:0.0}s");
         return result;
@@ -348,6 +352,13 @@ internal static class Report
                 var ratio = first is > 0 && last is not null ? $"×{last.Value / first.Value:0.00}" : "–";
                 md.AppendLine(inv, $"| {name} | {string.Join(" | ", cells)} | {ratio} |");
             }
+        }
+
+        md.AppendLine();
+        md.AppendLine("Journal partitions per silo at the end of each run (Orleans' consistent-ring queue balancer places them):");
+        foreach (var r in runs.Where(r => r.Silos > 1))
+        {
+            md.AppendLine(inv, $"- {r.Silos} silos, repeat {r.Repeat}, {r.Result.Name}: {string.Join(" / ", (r.Result.PartitionsPerSilo ?? new Dictionary<string, int>()).Values.OrderDescending())}");
         }
 
         var problems = runs.SelectMany(r => r.Result.Problems.Select(p => $"{r.Silos} silos, repeat {r.Repeat}, {r.Result.Name}: {p}")).ToList();

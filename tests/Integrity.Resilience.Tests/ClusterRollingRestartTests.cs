@@ -39,7 +39,7 @@ public sealed class ClusterRollingRestartTests(ITestOutputHelper output)
         try
         {
             // Some load first, so every partition has work on the way when the first silo goes.
-            while (load.Accepted() < 3_000 && clock.Elapsed < TimeSpan.FromSeconds(60))
+            while (load.Accepted() < 1_500 && clock.Elapsed < TimeSpan.FromSeconds(60))
             {
                 await Task.Delay(50);
             }
@@ -98,6 +98,8 @@ public sealed class ClusterRollingRestartTests(ITestOutputHelper output)
             Assert.Empty(load.Uncertain);
             Assert.True(probes.LongestGap < TimeSpan.FromSeconds(5), $"no silo answered the API for {probes.LongestGap.TotalSeconds:0.0}s");
             Assert.Equal(8, after.Count);
+            // No stopping silo tried to hand a grain's in-memory state over (entity and helper grains are immovable).
+            Assert.DoesNotContain("Failed to dehydrate", cluster.Output(), StringComparison.Ordinal);
             Ledgers.AssertExactlyOnce(ledger, stored);
         }
         finally
@@ -177,29 +179,31 @@ public sealed class ClusterRollingRestartTests(ITestOutputHelper output)
     }
 
     /// <summary>
-    /// Asks every silo that is up for /v1/admin/progress every 200 ms, each silo on its own, until <paramref name="stop"/>;
-    /// the longest gap is the longest time in which no silo answered 200.
+    /// Asks every silo that is up for a seller of the load's first round (a grain call and an audit read, the next
+    /// seller each time) every 200 ms, each silo on its own, until <paramref name="stop"/>; 200 and 404 (not applied
+    /// yet) are answers. The longest gap is the longest time in which no silo answered.
     /// </summary>
     private static async Task<(long Answered, long Failed, TimeSpan LongestGap)> ProbeAsync(HostCluster cluster, Func<IReadOnlyList<int>> up, CancellationToken stop)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
         var clock = Stopwatch.StartNew();
         var answers = new List<TimeSpan>();
-        long failed = 0;
+        long failed = 0, asked = 0;
         await Task.WhenAll(Enumerable.Range(0, cluster.Count).Select(silo => Task.Run(async () =>
         {
             while (!stop.IsCancellationRequested && clock.Elapsed < TimeSpan.FromMinutes(5))
             {
                 if (up().Contains(silo))
                 {
-                    using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(cluster[silo].BaseAddress, "/v1/admin/progress"));
+                    var seller = Interlocked.Increment(ref asked) % 150;
+                    using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(cluster[silo].BaseAddress, $"/v1/sellers/S-rolling0-{seller}"));
                     request.Headers.Add("X-Api-Key", TestSecrets.AnalystKey);
                     try
                     {
                         using var response = await http.SendAsync(request, CancellationToken.None);
                         lock (answers)
                         {
-                            if (response.StatusCode == HttpStatusCode.OK)
+                            if (response.StatusCode is HttpStatusCode.OK or HttpStatusCode.NotFound)
                             {
                                 answers.Add(clock.Elapsed);
                             }
