@@ -12,9 +12,9 @@ namespace Integrity.Resilience.Tests;
 /// </summary>
 public sealed class ClusterRollingRestartTests(ITestOutputHelper output)
 {
-    private const double EventsPerSecond = 350;
+    private const double EventsPerSecond = 250;
 
-    /// <summary>The load comes in rounds of this many events, each on entities of its own, until every silo has restarted.</summary>
+    /// <summary>The load comes in rounds of this many events (14 s), each on entities of its own, until every silo has restarted.</summary>
     private const int EventsPerRound = 3_500;
 
     [Fact]
