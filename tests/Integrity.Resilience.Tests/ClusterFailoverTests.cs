@@ -51,19 +51,7 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output)
 
         // Every partition that had work waiting resumes: its checkpoint moves past where it was at the kill.
         var waiting = atKill.Values.Where(p => p.Head > p.Checkpoint).Select(p => p.Partition).ToHashSet();
-        var resumed = new Dictionary<int, TimeSpan>();
-        while (resumed.Count < waiting.Count && clock.Elapsed - killedAt < TimeSpan.FromSeconds(90))
-        {
-            foreach (var p in await tables.ProgressAsync())
-            {
-                if (waiting.Contains(p.Partition) && !resumed.ContainsKey(p.Partition) && p.Checkpoint > atKill[p.Partition].Checkpoint)
-                {
-                    resumed[p.Partition] = clock.Elapsed - killedAt;
-                }
-            }
-
-            await Task.Delay(200);
-        }
+        var resumed = await tables.WaitResumedAsync(atKill, waiting, TimeSpan.FromSeconds(90));
 
         // The survivors serve the whole API meanwhile.
         foreach (var host in new[] { cluster[0], cluster[3 - victim] })

@@ -62,7 +62,7 @@ public sealed class ClusterRollingRestartTests(ITestOutputHelper output)
 
                 // Every partition that had work waiting at the stop moves on, wherever it now runs.
                 var waiting = atStop.Values.Where(p => p.Head > p.Checkpoint).Select(p => p.Partition).ToHashSet();
-                var resumed = await WaitResumedAsync(cluster.Tables, atStop, waiting, TimeSpan.FromSeconds(90));
+                var resumed = await cluster.Tables.WaitResumedAsync(atStop, waiting, TimeSpan.FromSeconds(90));
                 Assert.True(waiting.SetEquals(resumed.Keys), $"partitions {string.Join(",", waiting.Except(resumed.Keys))} did not resume within 90 s of silo {silo}'s stop");
 
                 var restarting = Stopwatch.StartNew();
@@ -76,7 +76,7 @@ public sealed class ClusterRollingRestartTests(ITestOutputHelper output)
                 }
 
                 output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0}s: silo {silo} (partitions {string.Join(",", itsPartitions)}): exited {exited.TotalSeconds:0.0}s after SIGTERM; " +
-                    $"waiting partitions resumed {string.Join(", ", resumed.OrderBy(r => r.Key).Select(r => $"p{r.Key} {r.Value.TotalSeconds:0.0}s"))}; " +
+                    $"partitions with work waiting resumed (after its exit) {string.Join(", ", resumed.OrderBy(r => r.Key).Select(r => $"p{r.Key} {r.Value.TotalSeconds:0.0}s"))}; " +
                     $"restarted: healthy {healthy.TotalSeconds:0.0}s, Active {active.TotalSeconds:0.0}s; {load.Accepted():N0} events accepted so far");
             }
 
@@ -109,28 +109,6 @@ public sealed class ClusterRollingRestartTests(ITestOutputHelper output)
             // Every silo's console (restarted ones' earlier runs included), to explain a failure.
             await File.WriteAllTextAsync(Path.Combine(Path.GetTempPath(), "integrity-rolling-restart.log"), cluster.Output());
         }
-    }
-
-    /// <summary>Partition → how long after the stop its checkpoint moved past where it was.</summary>
-    private static async Task<Dictionary<int, TimeSpan>> WaitResumedAsync(
-        EngineTables tables, Dictionary<int, PartitionProgress> atStop, HashSet<int> waiting, TimeSpan timeout)
-    {
-        var clock = Stopwatch.StartNew();
-        var resumed = new Dictionary<int, TimeSpan>();
-        while (resumed.Count < waiting.Count && clock.Elapsed < timeout)
-        {
-            foreach (var p in await tables.ProgressAsync())
-            {
-                if (waiting.Contains(p.Partition) && !resumed.ContainsKey(p.Partition) && p.Checkpoint > atStop[p.Partition].Checkpoint)
-                {
-                    resumed[p.Partition] = clock.Elapsed;
-                }
-            }
-
-            await Task.Delay(200);
-        }
-
-        return resumed;
     }
 
     /// <summary>

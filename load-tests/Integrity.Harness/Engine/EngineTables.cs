@@ -90,6 +90,32 @@ public sealed class EngineTables(string connectionString, string? grainStateConn
         }
     }
 
+    /// <summary>
+    /// After a silo left: waits until every partition of <paramref name="waiting"/> has a checkpoint past where it was
+    /// in <paramref name="before"/> (it resumed, wherever it now runs), or <paramref name="timeout"/> passes. Returns
+    /// the partitions that did, each with how long it took.
+    /// </summary>
+    public async Task<Dictionary<int, TimeSpan>> WaitResumedAsync(
+        IReadOnlyDictionary<int, PartitionProgress> before, IReadOnlySet<int> waiting, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        var clock = Stopwatch.StartNew();
+        var resumed = new Dictionary<int, TimeSpan>();
+        while (resumed.Count < waiting.Count && clock.Elapsed < timeout)
+        {
+            foreach (var p in await ProgressAsync(cancellationToken))
+            {
+                if (waiting.Contains(p.Partition) && !resumed.ContainsKey(p.Partition) && p.Checkpoint > before[p.Partition].Checkpoint)
+                {
+                    resumed[p.Partition] = clock.Elapsed;
+                }
+            }
+
+            await Task.Delay(200, cancellationToken);
+        }
+
+        return resumed;
+    }
+
     /// <summary>Every stored listing, reviewer and seller with its EventsApplied (one scan of the grain-state table).</summary>
     public async Task<Dictionary<EntityKey, StoredEntity>> StoredEntitiesAsync(string? idPrefix = null, CancellationToken cancellationToken = default)
     {

@@ -113,15 +113,6 @@ public sealed class EngineUnderTest : IAsyncDisposable
             await GrainStateAzurite.DisposeAsync();
         }
 
-        try
-        {
-            Directory.Delete(_workDirectory, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
+        HostCluster.DeleteQuietly(_workDirectory);
     }
 }

@@ -189,13 +189,18 @@ public sealed class HostCluster : IAsyncDisposable
             await _ownAzurite.DisposeAsync();
         }
 
+        DeleteQuietly(_workDirectory);
+    }
+
+    /// <summary>Deletes a folder of the run; a file a process is still closing leaves it behind, which is harmless.</summary>
+    internal static void DeleteQuietly(string directory)
+    {
         try
         {
-            Directory.Delete(_workDirectory, recursive: true);
+            Directory.Delete(directory, recursive: true);
         }
         catch (IOException)
         {
-            // A host's files may still be closing.
         }
         catch (UnauthorizedAccessException)
         {
