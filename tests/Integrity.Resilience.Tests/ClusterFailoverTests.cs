@@ -26,12 +26,15 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output)
             Workers = 4,
             BatchSize = 1000,
             MaxEvents = Events,
+            // Paced (about 45 s of load), so that the kill lands while events are still being accepted: unpaced, ingest
+            // took the 100k in seconds and the kill came after the last 202.
+            EventsPerSecond = 2_200,
             Duration = TimeSpan.FromSeconds(300),
             HardStop = TimeSpan.FromSeconds(330),
         });
         var clock = Stopwatch.StartNew();
         var load = sender.RunAsync(market);
-        while (sender.Ledger.Count < 30_000 && !load.IsCompleted && clock.Elapsed < TimeSpan.FromSeconds(150))
+        while (sender.Ledger.Count < 25_000 && !load.IsCompleted && clock.Elapsed < TimeSpan.FromSeconds(150))
         {
             await Task.Delay(20);
         }

@@ -19,11 +19,13 @@ public sealed partial class HostProcess : IAsyncDisposable
     {
         _process = process;
         BaseAddress = baseAddress;
+        ProcessId = process.Id;
     }
 
     public Uri BaseAddress { get; }
 
-    public int ProcessId => _process.Id;
+    /// <summary>The process id, also after the process is gone (its logs still name it).</summary>
+    public int ProcessId { get; }
 
     public bool HasExited => _process.HasExited;
 
