@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Text.Json;
-using Integrity.Azurite;
 using Integrity.Testing;
 using Xunit.Abstractions;
 
@@ -19,120 +17,74 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output)
     [Fact]
     public async Task Killing_a_silo_mid_load_moves_its_partitions_to_the_survivors_and_loses_nothing()
     {
-        await using var azurite = await LocalAzurite.StartAsync();
-        var clusterId = "failover-" + Guid.NewGuid().ToString("N")[..8];
-        var workDirectory = Directory.CreateTempSubdirectory("integrity-failover-").FullName;
-        var configurations = Enumerable.Range(0, 3).Select(_ =>
+        await using var cluster = await HostCluster.StartAsync(3, "failover",
+            c => c["Ingest:MaxStoredLagSeconds"] = "3600"); // the gate has its own tests; here it would only slow the load
+        var tables = cluster.Tables;
+        var market = new SyntheticMarket(new MarketOptions { Prefix = "failover", Sellers = 300, Reviewers = 3000, ReviewShare = 0.1 });
+        using var sender = new IngestSender(cluster[0].BaseAddress, TestSecrets.IngestKey, new SenderOptions
         {
-            var c = HostProcess.ClusterSilo(azurite.ConnectionString, clusterId);
-            c["Ingest:MaxStoredLagSeconds"] = "3600"; // the gate has its own tests; here it would only slow the load
-            return c;
-        }).ToList();
-        var hosts = configurations.Select(c => HostProcess.Start(c, workDirectory)).ToList();
-        try
+            Workers = 4,
+            BatchSize = 1000,
+            MaxEvents = Events,
+            // Paced (about 45 s of load), so that the kill lands while events are still being accepted: unpaced, ingest
+            // took the 100k in seconds and the kill came after the last 202.
+            EventsPerSecond = 2_200,
+            Duration = TimeSpan.FromSeconds(300),
+            HardStop = TimeSpan.FromSeconds(330),
+        });
+        var clock = Stopwatch.StartNew();
+        var load = sender.RunAsync(market);
+        while (sender.Ledger.Count < 25_000 && !load.IsCompleted && clock.Elapsed < TimeSpan.FromSeconds(150))
         {
-            await Task.WhenAll(hosts.Select(h => h.WaitHealthyAsync(TimeSpan.FromSeconds(120))));
-            var tables = new EngineTables(azurite.ConnectionString);
-            var market = new SyntheticMarket(new MarketOptions { Prefix = "failover", Sellers = 300, Reviewers = 3000, ReviewShare = 0.1 });
-            using var sender = new IngestSender(hosts[0].BaseAddress, TestSecrets.IngestKey, new SenderOptions
-            {
-                Workers = 4,
-                BatchSize = 1000,
-                MaxEvents = Events,
-                Duration = TimeSpan.FromSeconds(300),
-                HardStop = TimeSpan.FromSeconds(330),
-            });
-            var clock = Stopwatch.StartNew();
-            var load = sender.RunAsync(market);
-            while (sender.Ledger.Count < 30_000 && !load.IsCompleted && clock.Elapsed < TimeSpan.FromSeconds(150))
-            {
-                await Task.Delay(20);
-            }
-
-            Assert.False(load.IsCompleted, "the load ended before a silo could be killed mid-way");
-
-            // The victim: the silo (not the one taking the load) that runs the most partitions right now.
-            var placement = await PartitionSilosAsync(hosts[0]);
-            var victim = Enumerable.Range(1, 2).OrderByDescending(i => placement.Count(p => p.Value.Contains(":" + configurations[i]["Cluster:SiloPort"] + ":", StringComparison.Ordinal))).First();
-            var victimPartitions = placement.Where(p => p.Value.Contains(":" + configurations[victim]["Cluster:SiloPort"] + ":", StringComparison.Ordinal)).Select(p => p.Key).ToList();
-            output.WriteLine($"silo ports {string.Join(", ", configurations.Select(c => c["Cluster:SiloPort"]))}; host pids {string.Join(", ", hosts.Select(h => h.ProcessId))}; " +
-                $"before: {string.Join(", ", placement.OrderBy(p => p.Key).Select(p => $"p{p.Key}@{p.Value}"))}");
-            var atKill = (await tables.ProgressAsync()).ToDictionary(p => p.Partition);
-            await hosts[victim].KillAsync();
-            var killedAt = clock.Elapsed;
-
-            // Every partition that had work waiting resumes: its checkpoint moves past where it was at the kill.
-            var waiting = atKill.Values.Where(p => p.Head > p.Checkpoint).Select(p => p.Partition).ToHashSet();
-            var resumed = new Dictionary<int, TimeSpan>();
-            while (resumed.Count < waiting.Count && clock.Elapsed - killedAt < TimeSpan.FromSeconds(90))
-            {
-                foreach (var p in await tables.ProgressAsync())
-                {
-                    if (waiting.Contains(p.Partition) && !resumed.ContainsKey(p.Partition) && p.Checkpoint > atKill[p.Partition].Checkpoint)
-                    {
-                        resumed[p.Partition] = clock.Elapsed - killedAt;
-                    }
-                }
-
-                await Task.Delay(200);
-            }
-
-            // The survivors serve the whole API meanwhile.
-            var survivor = hosts[3 - victim];
-            foreach (var host in new[] { hosts[0], survivor })
-            {
-                using var http = new HttpClient { BaseAddress = host.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
-                http.DefaultRequestHeaders.Add("X-Api-Key", TestSecrets.AnalystKey);
-                using var progress = await http.GetAsync(new Uri("/v1/admin/progress", UriKind.Relative));
-                Assert.Equal(HttpStatusCode.OK, progress.StatusCode);
-            }
-
-            await load;
-            var sent = clock.Elapsed;
-            var settle = await tables.WaitSettledAsync(TimeSpan.FromSeconds(240));
-            var after = await PartitionSilosAsync(hosts[0]);
-            var stored = await tables.StoredEntitiesAsync("-failover-");
-
-            output.WriteLine($"killed silo {victim} (partitions {string.Join(",", victimPartitions)}) at {killedAt.TotalSeconds:0.0}s with {sender.Ledger.Count:N0} accepted; " +
-                $"resumed: {string.Join(", ", resumed.OrderBy(r => r.Key).Select(r => $"p{r.Key} {r.Value.TotalSeconds:0.0}s"))}");
-            output.WriteLine($"after: {string.Join(", ", after.OrderBy(p => p.Key).Select(p => $"p{p.Key}@{p.Value}"))}");
-            output.WriteLine($"load done at {sent.TotalSeconds:0.0}s, settled {settle.TotalSeconds:0.0}s later; transport errors {sender.Stats.TransportErrors}, 503s {sender.Stats.Unavailable}; " +
-                $"entities checked {sender.Ledger.PerEntity().Count:N0}, stored {stored.Count:N0}");
-
-            Assert.Equal(waiting.Order(), resumed.Keys.Order());
-            Assert.All(resumed.Values, t => Assert.True(t < TimeSpan.FromSeconds(60), $"a partition took {t.TotalSeconds:0.0}s to resume"));
-            Assert.DoesNotContain(after.Values, silo => silo.Contains(":" + configurations[victim]["Cluster:SiloPort"] + ":", StringComparison.Ordinal));
-            Assert.Empty(sender.Stats.Problems);
-            Assert.Equal(Events, sender.Ledger.Count);
-            Assert.Empty(sender.Ledger.UncertainIds());
-            Ledgers.AssertExactlyOnce(sender.Ledger.PerEntity(), stored);
+            await Task.Delay(20);
         }
-        finally
+
+        Assert.False(load.IsCompleted, "the load ended before a silo could be killed mid-way");
+
+        // The victim: the silo (not the one taking the load) that runs the most partitions right now.
+        var placement = await cluster.PartitionSilosAsync(via: 0);
+        var victim = Enumerable.Range(1, 2).OrderByDescending(i => placement.Count(p => cluster.IsSilo(p.Value, i))).First();
+        var victimPartitions = placement.Where(p => cluster.IsSilo(p.Value, victim)).Select(p => p.Key).ToList();
+        output.WriteLine($"silo ports {string.Join(", ", Enumerable.Range(0, 3).Select(cluster.SiloPort))}; host pids {string.Join(", ", Enumerable.Range(0, 3).Select(i => cluster[i].ProcessId))}; " +
+            $"before: {string.Join(", ", placement.OrderBy(p => p.Key).Select(p => $"p{p.Key}@{p.Value}"))}");
+        var atKill = (await tables.ProgressAsync()).ToDictionary(p => p.Partition);
+        var acceptedAtKill = sender.Ledger.Count;
+        await cluster.KillAsync(victim);
+        var killedAt = clock.Elapsed;
+
+        // Every partition that had work waiting resumes: its checkpoint moves past where it was at the kill.
+        var waiting = atKill.Values.Where(p => p.Head > p.Checkpoint).Select(p => p.Partition).ToHashSet();
+        var resumed = await tables.WaitResumedAsync(atKill, waiting, TimeSpan.FromSeconds(90));
+
+        // The survivors serve the whole API meanwhile.
+        foreach (var host in new[] { cluster[0], cluster[3 - victim] })
         {
-            foreach (var host in hosts)
-            {
-                await host.DisposeAsync();
-            }
-
-            try
-            {
-                Directory.Delete(workDirectory, recursive: true);
-            }
-            catch (IOException)
-            {
-                // A host's files may still be closing.
-            }
+            using var http = new HttpClient { BaseAddress = host.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+            http.DefaultRequestHeaders.Add("X-Api-Key", TestSecrets.AnalystKey);
+            using var progress = await http.GetAsync(new Uri("/v1/admin/progress", UriKind.Relative));
+            Assert.Equal(HttpStatusCode.OK, progress.StatusCode);
         }
-    }
 
-    /// <summary>Partition → the silo its consumer runs on, as /v1/admin/progress reports it.</summary>
-    private static async Task<Dictionary<int, string>> PartitionSilosAsync(HostProcess host)
-    {
-        using var http = new HttpClient { BaseAddress = host.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
-        http.DefaultRequestHeaders.Add("X-Api-Key", TestSecrets.AnalystKey);
-        using var report = JsonDocument.Parse(await http.GetStringAsync(new Uri("/v1/admin/progress", UriKind.Relative)));
-        return report.RootElement.GetProperty("partitions").EnumerateArray()
-            .Where(p => p.GetProperty("silo").ValueKind == JsonValueKind.String)
-            .ToDictionary(p => p.GetProperty("partition").GetInt32(), p => p.GetProperty("silo").GetString()!);
+        await load;
+        var sent = clock.Elapsed;
+        var settle = await tables.WaitSettledAsync(TimeSpan.FromSeconds(240));
+        var after = await cluster.PartitionSilosAsync(via: 0);
+        var stored = await tables.StoredEntitiesAsync("-failover-");
+
+        output.WriteLine($"killed silo {victim} (partitions {string.Join(",", victimPartitions)}) at {killedAt.TotalSeconds:0.0}s with {acceptedAtKill:N0} accepted; " +
+            $"resumed: {string.Join(", ", resumed.OrderBy(r => r.Key).Select(r => $"p{r.Key} {r.Value.TotalSeconds:0.0}s"))}");
+        output.WriteLine($"after: {string.Join(", ", after.OrderBy(p => p.Key).Select(p => $"p{p.Key}@{p.Value}"))}");
+        output.WriteLine($"load done at {sent.TotalSeconds:0.0}s, settled {settle.TotalSeconds:0.0}s later; transport errors {sender.Stats.TransportErrors}, 503s {sender.Stats.Unavailable}; " +
+            $"entities checked {sender.Ledger.PerEntity().Count:N0}, stored {stored.Count:N0}");
+
+        // The kill landed while events were still being accepted, not after.
+        Assert.InRange(acceptedAtKill, 1, Events - 20_000);
+        Assert.Equal(waiting.Order(), resumed.Keys.Order());
+        Assert.All(resumed.Values, t => Assert.True(t < TimeSpan.FromSeconds(60), $"a partition took {t.TotalSeconds:0.0}s to resume"));
+        Assert.DoesNotContain(after.Values, silo => cluster.IsSilo(silo, victim));
+        Assert.Empty(sender.Stats.Problems);
+        Assert.Equal(Events, sender.Ledger.Count);
+        Assert.Empty(sender.Ledger.UncertainIds());
+        Ledgers.AssertExactlyOnce(sender.Ledger.PerEntity(), stored);
     }
 }

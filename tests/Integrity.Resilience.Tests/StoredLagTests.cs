@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using Integrity.Azurite;
-using Integrity.Testing;
 
 namespace Integrity.Resilience.Tests;
 
@@ -69,60 +67,46 @@ public sealed class StoredLagTests
     {
         // Two silos of one cluster; checkpoints on 5-minute boundaries, so none is expected while the test looks (and a
         // round in which one happened anyway is void and repeated), and a 1 s bound.
-        await using var azurite = await LocalAzurite.StartAsync();
-        var clusterId = "gate-" + Guid.NewGuid().ToString("N")[..8];
-        var workDirectory = Directory.CreateTempSubdirectory("integrity-gate-").FullName;
-        var configurations = Enumerable.Range(0, 2).Select(_ =>
+        await using var cluster = await HostCluster.StartAsync(2, "gate", c =>
         {
-            var c = HostProcess.ClusterSilo(azurite.ConnectionString, clusterId);
             c["Consumers:CheckpointInterval"] = "00:05:00";
             c["Ingest:MaxStoredLagSeconds"] = "1";
             c["Ingest:StoredLagPollMilliseconds"] = "100";
             c["Ingest:RetryAfterSeconds"] = "1";
-            return c;
-        }).ToList();
-        var hosts = configurations.Select(c => HostProcess.Start(c, workDirectory)).ToList();
-        try
+        });
+        var tables = cluster.Tables;
+        var clock = Stopwatch.StartNew();
+        for (var round = 1; ; round++)
         {
-            await Task.WhenAll(hosts.Select(h => h.WaitHealthyAsync(TimeSpan.FromSeconds(120))));
-            var tables = new EngineTables(azurite.ConnectionString);
-            var clock = Stopwatch.StartNew();
-            for (var round = 1; ; round++)
+            Assert.True(round <= 3, "a checkpoint came round in every attempt");
+            var before = await tables.ProgressAsync();
+
+            // Silo A acknowledges rows until its own gate closes on them: they now wait past the bound.
+            var closedOnA = false;
+            for (var attempt = 0; !closedOnA && clock.Elapsed < TimeSpan.FromSeconds(60 * round); attempt++)
             {
-                Assert.True(round <= 3, "a checkpoint came round in every attempt");
-                var before = await tables.ProgressAsync();
-
-                // Silo A acknowledges rows until its own gate closes on them: they now wait past the bound.
-                var closedOnA = false;
-                for (var attempt = 0; !closedOnA && clock.Elapsed < TimeSpan.FromSeconds(60 * round); attempt++)
+                var answer = await Lines.PostAsync(cluster[0].BaseAddress, Lines.Listing($"gate-{round}-{attempt}", $"gate-L{round}-{attempt}", "gate-S"));
+                closedOnA = answer.Status == HttpStatusCode.ServiceUnavailable;
+                if (!closedOnA)
                 {
-                    var answer = await Lines.PostAsync(hosts[0].BaseAddress, Lines.Listing($"gate-{round}-{attempt}", $"gate-L{round}-{attempt}", "gate-S"));
-                    closedOnA = answer.Status == HttpStatusCode.ServiceUnavailable;
-                    if (!closedOnA)
-                    {
-                        Assert.Equal(HttpStatusCode.Accepted, answer.Status);
-                        await Task.Delay(100);
-                    }
+                    Assert.Equal(HttpStatusCode.Accepted, answer.Status);
+                    await Task.Delay(100);
                 }
-
-                Assert.True(closedOnA, "silo A never refused");
-
-                // Silo B has acknowledged nothing itself; it sees A's rows in the journal and refuses too.
-                var onB = await Lines.PostAsync(hosts[1].BaseAddress, Lines.Listing($"gate-b-{round}", $"gate-B{round}", "gate-S"));
-                var after = await tables.ProgressAsync();
-                if (after.Zip(before).Any(p => p.First.Checkpoint != p.Second.Checkpoint))
-                {
-                    continue;
-                }
-
-                Assert.Equal(HttpStatusCode.ServiceUnavailable, onB.Status);
-                Assert.Equal("Engine behind", onB.Answer!["title"]!.GetValue<string>());
-                return;
             }
-        }
-        finally
-        {
-            await Task.WhenAll(hosts.Select(h => h.DisposeAsync().AsTask()));
+
+            Assert.True(closedOnA, "silo A never refused");
+
+            // Silo B has acknowledged nothing itself; it sees A's rows in the journal and refuses too.
+            var onB = await Lines.PostAsync(cluster[1].BaseAddress, Lines.Listing($"gate-b-{round}", $"gate-B{round}", "gate-S"));
+            var after = await tables.ProgressAsync();
+            if (after.Zip(before).Any(p => p.First.Checkpoint != p.Second.Checkpoint))
+            {
+                continue;
+            }
+
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, onB.Status);
+            Assert.Equal("Engine behind", onB.Answer!["title"]!.GetValue<string>());
+            return;
         }
     }
 }

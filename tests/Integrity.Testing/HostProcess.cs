@@ -19,11 +19,13 @@ public sealed partial class HostProcess : IAsyncDisposable
     {
         _process = process;
         BaseAddress = baseAddress;
+        ProcessId = process.Id;
     }
 
     public Uri BaseAddress { get; }
 
-    public int ProcessId => _process.Id;
+    /// <summary>The process id, also after the process is gone (its logs still name it).</summary>
+    public int ProcessId { get; }
 
     public bool HasExited => _process.HasExited;
 
@@ -157,6 +159,36 @@ public sealed partial class HostProcess : IAsyncDisposable
             _process.Kill(entireProcessTree: false);
             await _process.WaitForExitAsync();
         }
+    }
+
+    /// <summary>
+    /// A graceful stop, as an orchestrator asks for one: SIGTERM, then waits for the process to exit (the host stops its
+    /// silo, which hands its partitions over and writes its grains' last state). Returns the exit code; past
+    /// <paramref name="timeout"/> the process is killed and <see cref="TimeoutException"/> thrown.
+    /// </summary>
+    public async Task<int> StopAsync(TimeSpan timeout)
+    {
+        if (!_process.HasExited)
+        {
+            using (var kill = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { "-TERM", ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture) } })
+                ?? throw new InvalidOperationException("Could not run kill."))
+            {
+                await kill.WaitForExitAsync();
+            }
+
+            using var waiting = new CancellationTokenSource(timeout);
+            try
+            {
+                await _process.WaitForExitAsync(waiting.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                await KillAsync();
+                throw new TimeoutException($"The host did not stop within {timeout.TotalSeconds:0}s of SIGTERM:\n{Output}");
+            }
+        }
+
+        return _process.ExitCode;
     }
 
     public async ValueTask DisposeAsync()

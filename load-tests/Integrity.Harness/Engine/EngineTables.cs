@@ -90,6 +90,32 @@ public sealed class EngineTables(string connectionString, string? grainStateConn
         }
     }
 
+    /// <summary>
+    /// After a silo left: waits until every partition of <paramref name="waiting"/> has a checkpoint past where it was
+    /// in <paramref name="before"/> (it resumed, wherever it now runs), or <paramref name="timeout"/> passes. Returns
+    /// the partitions that did, each with how long it took.
+    /// </summary>
+    public async Task<Dictionary<int, TimeSpan>> WaitResumedAsync(
+        IReadOnlyDictionary<int, PartitionProgress> before, IReadOnlySet<int> waiting, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        var clock = Stopwatch.StartNew();
+        var resumed = new Dictionary<int, TimeSpan>();
+        while (resumed.Count < waiting.Count && clock.Elapsed < timeout)
+        {
+            foreach (var p in await ProgressAsync(cancellationToken))
+            {
+                if (waiting.Contains(p.Partition) && !resumed.ContainsKey(p.Partition) && p.Checkpoint > before[p.Partition].Checkpoint)
+                {
+                    resumed[p.Partition] = clock.Elapsed;
+                }
+            }
+
+            await Task.Delay(200, cancellationToken);
+        }
+
+        return resumed;
+    }
+
     /// <summary>Every stored listing, reviewer and seller with its EventsApplied (one scan of the grain-state table).</summary>
     public async Task<Dictionary<EntityKey, StoredEntity>> StoredEntitiesAsync(string? idPrefix = null, CancellationToken cancellationToken = default)
     {
@@ -110,6 +136,31 @@ public sealed class EngineTables(string connectionString, string? grainStateConn
         await GrainState.ReadAsync(serviceId, entity.Kind.ToString().ToLowerInvariant(), entity.Id, cancellationToken) is { } stored
             ? new StoredEntity(stored.EventsApplied, stored.WrittenAt)
             : null;
+
+    /// <summary>
+    /// The silo ports of the silos the cluster's membership table lists as Active (Orleans' Azure Table membership on
+    /// the engine's account; its two version rows, <c>!Start</c> and <c>~End</c>, are skipped).
+    /// </summary>
+    public async Task<IReadOnlySet<int>> ActiveSiloPortsAsync(string clusterId, CancellationToken cancellationToken = default)
+    {
+        var ports = new HashSet<int>();
+        var membership = _service.GetTableClient(Orleans.Hosting.ClusteringSiloBuilderExtensions.DefaultTableName);
+        await foreach (var row in membership.QueryAsync<TableEntity>(r => r.PartitionKey == clusterId, cancellationToken: cancellationToken))
+        {
+            if (row.RowKey.StartsWith('!') || row.RowKey.StartsWith('~'))
+            {
+                continue;
+            }
+
+            if (string.Equals(row.GetString("Status"), "Active", StringComparison.Ordinal)
+                && int.TryParse(row.GetString("Port"), System.Globalization.CultureInfo.InvariantCulture, out var port))
+            {
+                ports.Add(port);
+            }
+        }
+
+        return ports;
+    }
 
     /// <summary>Dead letters written by the journal consumers (impossible content), all days.</summary>
     public async Task<List<TableEntity>> ConsumerDeadLettersAsync(CancellationToken cancellationToken = default)

@@ -9,16 +9,14 @@ namespace Integrity.Harness.Engine;
 /// </summary>
 public sealed class EngineUnderTest : IAsyncDisposable
 {
-    private readonly Dictionary<string, string> _configuration;
     private readonly string _workDirectory;
 
-    private EngineUnderTest(LocalAzurite azurite, LocalAzurite? grainStateAzurite, string workDirectory, Dictionary<string, string> configuration)
+    private EngineUnderTest(LocalAzurite azurite, LocalAzurite? grainStateAzurite, string workDirectory, HostCluster cluster)
     {
         Azurite = azurite;
         GrainStateAzurite = grainStateAzurite;
         _workDirectory = workDirectory;
-        _configuration = HostProcess.WithClusterPorts(configuration);
-        Tables = new EngineTables(azurite.ConnectionString, grainStateAzurite?.ConnectionString);
+        Cluster = cluster;
     }
 
     /// <summary>The journal's Azurite, and grain state's too unless <see cref="GrainStateAzurite"/> is set.</summary>
@@ -27,20 +25,29 @@ public sealed class EngineUnderTest : IAsyncDisposable
     /// <summary>A second Azurite that holds only grain state (<c>Storage:GrainStateConnectionString</c>), when asked for.</summary>
     public LocalAzurite? GrainStateAzurite { get; }
 
-    public HostProcess? Host { get; private set; }
+    /// <summary>The host processes: one silo, or several of one cluster on the same Azurite.</summary>
+    public HostCluster Cluster { get; }
 
-    public EngineTables Tables { get; }
+    /// <summary>The first silo's host process.</summary>
+    public HostProcess Host => Cluster[0];
 
-    public Uri BaseAddress => Host?.BaseAddress ?? throw new InvalidOperationException("The host is not running.");
+    public EngineTables Tables => Cluster.Tables;
+
+    /// <summary>The first silo's HTTP address.</summary>
+    public Uri BaseAddress => Host.HasExited ? throw new InvalidOperationException("The host is not running.") : Host.BaseAddress;
+
+    /// <summary>Every silo's HTTP address.</summary>
+    public IReadOnlyList<Uri> BaseAddresses => [.. Enumerable.Range(0, Cluster.Count).Select(i => Cluster[i].BaseAddress)];
 
     /// <summary>
     /// Starts Azurite on a fresh data folder (or <paramref name="azuriteDataDirectory"/>, or in memory: it then survives
-    /// host kills but not its own stop), then the host on it with the test keys and <paramref name="settings"/>. With
-    /// <paramref name="separateGrainStateStorage"/> grain state goes to a second Azurite of its own.
+    /// host kills but not its own stop), then <paramref name="silos"/> host processes of one cluster on it with the test
+    /// keys and <paramref name="settings"/>. With <paramref name="separateGrainStateStorage"/> grain state goes to a
+    /// second Azurite of its own.
     /// </summary>
     public static async Task<EngineUnderTest> StartAsync(
         IReadOnlyDictionary<string, string>? settings = null, TimeSpan? healthyWithin = null, bool inMemoryStorage = false, bool separateGrainStateStorage = false,
-        string? azuriteDataDirectory = null, CancellationToken cancellationToken = default)
+        int silos = 1, string? azuriteDataDirectory = null, CancellationToken cancellationToken = default)
     {
         var workDirectory = Directory.CreateTempSubdirectory("integrity-engine-").FullName;
         var azurite = await LocalAzurite.StartAsync(
@@ -62,70 +69,53 @@ public sealed class EngineUnderTest : IAsyncDisposable
             configuration[key] = value;
         }
 
-        var engine = new EngineUnderTest(azurite, grainStateAzurite, workDirectory, configuration);
+        HostCluster cluster;
         try
         {
-            await engine.StartHostAsync(healthyWithin ?? TimeSpan.FromSeconds(90)).WaitAsync(cancellationToken);
-            return engine;
+            cluster = await HostCluster.StartAsync(
+                azurite.ConnectionString, Directory.CreateDirectory(Path.Combine(workDirectory, "hosts")).FullName,
+                Enumerable.Repeat(configuration, silos), healthyWithin ?? TimeSpan.FromSeconds(90 + (30 * (silos - 1)))).WaitAsync(cancellationToken);
         }
         catch
         {
-            await engine.DisposeAsync();
+            await azurite.DisposeAsync();
+            if (grainStateAzurite is not null)
+            {
+                await grainStateAzurite.DisposeAsync();
+            }
+
             throw;
         }
+
+        return new EngineUnderTest(azurite, grainStateAzurite, workDirectory, cluster);
     }
 
-    /// <summary>Starts the host (again) on the same storage; it listens on a new free port.</summary>
+    /// <summary>Starts the (first) host again on the same storage and silo ports; it listens on a new free HTTP port.</summary>
     public async Task StartHostAsync(TimeSpan healthyWithin)
     {
-        if (Host is { HasExited: false })
+        if (!Host.HasExited)
         {
             throw new InvalidOperationException("The host is already running.");
         }
 
-        if (Host is not null)
-        {
-            await Host.DisposeAsync();
-            await File.WriteAllTextAsync(Path.Combine(Path.GetTempPath(), "integrity-host-previous.log"), Host.Output);
-        }
-
-        Host = HostProcess.Start(_configuration, _workDirectory);
-        await Host.WaitHealthyAsync(healthyWithin);
+        await File.WriteAllTextAsync(Path.Combine(Path.GetTempPath(), "integrity-host-previous.log"), Host.Output);
+        await Cluster.RestartAsync(0, healthyWithin);
     }
 
-    /// <summary>SIGKILL of the host process (not of Azurite).</summary>
-    public async Task KillHostAsync()
-    {
-        if (Host is not null)
-        {
-            await Host.KillAsync();
-        }
-    }
+    /// <summary>SIGKILL of the (first) host process (not of Azurite).</summary>
+    public Task KillHostAsync() => Cluster.KillAsync(0);
 
     public async ValueTask DisposeAsync()
     {
-        if (Host is not null)
-        {
-            await Host.DisposeAsync();
-            // The last host's console, for a failed test or run to be explained.
-            await File.WriteAllTextAsync(Path.Combine(Path.GetTempPath(), "integrity-host-last.log"), Host.Output);
-        }
-
+        await Cluster.DisposeAsync();
+        // The hosts' consoles, for a failed test or run to be explained.
+        await File.WriteAllTextAsync(Path.Combine(Path.GetTempPath(), "integrity-host-last.log"), Cluster.Output());
         await Azurite.DisposeAsync();
         if (GrainStateAzurite is not null)
         {
             await GrainStateAzurite.DisposeAsync();
         }
 
-        try
-        {
-            Directory.Delete(_workDirectory, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
+        HostCluster.DeleteQuietly(_workDirectory);
     }
 }

@@ -83,9 +83,19 @@ public sealed partial class PartitionConsumerGrain(
         _restUntil = time.GetTimestamp() + (long)(rest.TotalSeconds * time.TimestampFrequency);
     }
 
+    /// <summary>
+    /// A last checkpoint on the way out, except when the silo shuts down: then Orleans deactivates every grain of the
+    /// silo at once, the entity grains write their own last state, and a checkpoint's flush calls would chase them while
+    /// they deactivate (each waiting out the response timeout; the silo then missed its 30 s shutdown timeout). The
+    /// partition's next consumer replays the rows since the durable checkpoint instead (entities apply an event once).
+    /// </summary>
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        await CheckpointAsync(cancellationToken);
+        if (reason.ReasonCode != DeactivationReasonCode.ShuttingDown)
+        {
+            await CheckpointAsync(cancellationToken);
+        }
+
         metrics.ConsumerStopped(_partition);
     }
 

@@ -28,6 +28,7 @@ public abstract partial class EntityGrain<TState>(
     where TState : class, IEntityState<TState>, new()
 {
     private bool _dirty;
+    private bool _stale;
     private Task? _writing;
     private EntityCoverage _coverage = new();
     private JournalCoverage _stored = JournalCoverage.None;
@@ -305,7 +306,7 @@ public abstract partial class EntityGrain<TState>(
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        if (!_dirty && _writing is null)
+        if (_stale || (!_dirty && _writing is null))
         {
             return;
         }
@@ -348,6 +349,17 @@ public abstract partial class EntityGrain<TState>(
         {
             await write;
             _stored = new JournalCoverage(covered);
+        }
+        catch (Exception e) when (e is Orleans.Storage.InconsistentStateException || e.InnerException is Orleans.Storage.InconsistentStateException)
+        {
+            // Another activation of this grain wrote its row since this one read it (Orleans' single activation is
+            // eventual while membership changes). This activation's ETag is stale: every later write would meet the
+            // same 409/412, and its partitions could never checkpoint again. It leaves memory instead; the next
+            // activation reads the stored row, and the consumer replays what that row lacks (Checkpoints/README.md).
+            _dirty = true;
+            _stale = true;
+            DeactivateOnIdle();
+            throw;
         }
         catch
         {

@@ -15,6 +15,7 @@ namespace Integrity.Grains.Entities;
 /// A listing: reviews, orders, complaints, content. It fetches its brand and category context from helper grains,
 /// and tells each review's reviewer what it saw (co-reviewers, copied text), and its seller how it now stands.
 /// </summary>
+[Orleans.Placement.Immovable] // as SellerGrain: state only ever from storage
 public sealed class ListingGrain(
     [PersistentState("listing")] IPersistentState<EntityRecord<ListingState>> state,
     IDecisionSink decisions,

@@ -14,6 +14,7 @@ namespace Integrity.Grains.Entities;
 /// A customer account. Reviews arrive with what their listing observed; when its level changes it tells every
 /// listing it reviewed, and a flagged reviewer tells each listing it newly reviews.
 /// </summary>
+[Orleans.Placement.Immovable] // as SellerGrain: state only ever from storage
 public sealed class ReviewerGrain(
     [PersistentState("reviewer")] IPersistentState<EntityRecord<ReviewerState>> state,
     IDecisionSink decisions,

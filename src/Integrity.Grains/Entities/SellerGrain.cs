@@ -14,6 +14,11 @@ namespace Integrity.Grains.Entities;
 /// A seller. Its identifiers link it to other sellers through identifier grains; when its level changes, every
 /// seller sharing a strong identifier hears of it (a closed store puts its network on hold).
 /// </summary>
+// Immovable: a silo that stops would otherwise hand a busy activation's in-memory state to another silo (Orleans 10
+// migrates activations with queued requests on shutdown). The new activation would take that state, unstored effects
+// included, for the stored row and report it covered, and a checkpoint could pass an event whose effect is not stored.
+// Immovable, it deactivates with its last write and the next activation reads the stored row (Checkpoints/README.md).
+[Orleans.Placement.Immovable]
 public sealed class SellerGrain(
     [PersistentState("seller")] IPersistentState<EntityRecord<SellerState>> state,
     IDecisionSink decisions,

@@ -5,6 +5,8 @@ using Integrity.Domain.Helpers;
 namespace Integrity.Grains.Helpers;
 
 /// <summary>Brand profiles and their keyword index. Brands are few and change rarely: written through.</summary>
+// Immovable: its next activation reads the stored row, never in-memory state handed over by a stopping silo.
+[Orleans.Placement.Immovable]
 public sealed class BrandDirectoryGrain([PersistentState("brands")] IPersistentState<BrandDirectoryState> state) : Grain, IBrandDirectoryGrain
 {
     public async Task RegisterAsync(IReadOnlyList<BrandRegistered> brands)

@@ -9,6 +9,8 @@ namespace Integrity.Grains.Helpers;
 /// A category's streaming price medians. Written behind on a timer (statistics tolerate a few seconds of loss:
 /// a replay re-observes, and the state's applied-event log keeps it from counting a listing twice).
 /// </summary>
+// Immovable: its next activation reads the stored row, never in-memory state handed over by a stopping silo.
+[Orleans.Placement.Immovable]
 public sealed class CategoryGrain([PersistentState("category")] IPersistentState<CategoryPriceStats> state, IOptions<Consumers.PartitionConsumerOptions> options)
     : Grain, ICategoryGrain
 {

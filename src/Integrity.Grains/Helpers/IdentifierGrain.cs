@@ -5,6 +5,8 @@ using Integrity.Domain.Helpers;
 namespace Integrity.Grains.Helpers;
 
 /// <summary>One identifier (keyed by its hash) and the sellers that used it. Links change rarely: written through.</summary>
+// Immovable: its next activation reads the stored row, never in-memory state handed over by a stopping silo.
+[Orleans.Placement.Immovable]
 public sealed class IdentifierGrain([PersistentState("identifier")] IPersistentState<IdentifierLinks> state) : Grain, IIdentifierGrain
 {
     public async Task<IReadOnlyList<string>> LinkAsync(string sellerId)

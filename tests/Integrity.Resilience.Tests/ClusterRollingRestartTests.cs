@@ -1,0 +1,278 @@
+using System.Diagnostics;
+using System.Net;
+using Integrity.Testing;
+using Xunit.Abstractions;
+
+namespace Integrity.Resilience.Tests;
+
+/// <summary>
+/// A rolling restart, as a deployment does it: three silos on one Azurite (Azure Table membership) under a steady load
+/// sent round-robin over the silos that are up; each silo in turn is stopped gracefully (SIGTERM, its exit awaited) and
+/// started again on the same ports, and the next one only once it is Active again in the membership table.
+/// </summary>
+public sealed class ClusterRollingRestartTests(ITestOutputHelper output)
+{
+    private const double EventsPerSecond = 250;
+
+    /// <summary>The load comes in rounds of this many events (14 s), each on entities of its own, until every silo has restarted.</summary>
+    private const int EventsPerRound = 3_500;
+
+    [Fact]
+    public async Task Restarting_every_silo_in_turn_under_load_applies_every_accepted_event_exactly_once()
+    {
+        // The staleness gate has its own tests; here its refusals would only thin the load.
+        await using var cluster = await HostCluster.StartAsync(3, "rolling", c => c["Ingest:MaxStoredLagSeconds"] = "3600");
+        var clock = Stopwatch.StartNew();
+        var up = new HashSet<int>(cluster.Running);
+        IReadOnlyList<int> Up()
+        {
+            lock (up)
+            {
+                return [.. up.Order()];
+            }
+        }
+
+        using var stop = new CancellationTokenSource();
+        var load = LoadAsync(cluster, Up, stop.Token);
+        var probe = ProbeAsync(cluster, Up, stop.Token);
+
+        try
+        {
+            // Some load first, so every partition has work on the way when the first silo goes.
+            while (load.Accepted() < 1_500 && clock.Elapsed < TimeSpan.FromSeconds(60))
+            {
+                await Task.Delay(50);
+            }
+
+            for (var silo = 0; silo < cluster.Count; silo++)
+            {
+                Assert.False(load.Task.IsCompleted, "the load ended before every silo was restarted");
+                var placement = await cluster.PartitionSilosAsync(via: Up().First(s => s != silo));
+                var itsPartitions = placement.Where(p => cluster.IsSilo(p.Value, silo)).Select(p => p.Key).Order().ToList();
+                lock (up)
+                {
+                    up.Remove(silo);
+                }
+
+                var atStop = (await cluster.Tables.ProgressAsync()).ToDictionary(p => p.Partition);
+                var stopping = Stopwatch.StartNew();
+                var exitCode = await cluster.StopAsync(silo, TimeSpan.FromSeconds(60));
+                var exited = stopping.Elapsed;
+                Assert.Equal(0, exitCode);
+
+                // Every partition that had work waiting at the stop moves on, wherever it now runs.
+                var waiting = atStop.Values.Where(p => p.Head > p.Checkpoint).Select(p => p.Partition).ToHashSet();
+                var resumed = await cluster.Tables.WaitResumedAsync(atStop, waiting, TimeSpan.FromSeconds(90));
+                Assert.True(waiting.SetEquals(resumed.Keys), $"partitions {string.Join(",", waiting.Except(resumed.Keys))} did not resume within 90 s of silo {silo}'s stop");
+
+                var restarting = Stopwatch.StartNew();
+                await cluster.RestartAsync(silo, TimeSpan.FromSeconds(120));
+                var healthy = restarting.Elapsed;
+                await cluster.WaitActiveAsync(silo, TimeSpan.FromSeconds(60));
+                var active = restarting.Elapsed;
+                lock (up)
+                {
+                    up.Add(silo);
+                }
+
+                output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0}s: silo {silo} (partitions {string.Join(",", itsPartitions)}): exited {exited.TotalSeconds:0.0}s after SIGTERM; " +
+                    $"partitions with work waiting resumed (after its exit) {string.Join(", ", resumed.OrderBy(r => r.Key).Select(r => $"p{r.Key} {r.Value.TotalSeconds:0.0}s"))}; " +
+                    $"restarted: healthy {healthy.TotalSeconds:0.0}s, Active {active.TotalSeconds:0.0}s; {load.Accepted():N0} events accepted so far");
+            }
+
+            var restartedAt = clock.Elapsed;
+            await stop.CancelAsync();
+            var (ledger, stats) = await load.Task;
+            var probes = await probe;
+            var sent = clock.Elapsed;
+            var settle = await cluster.Tables.WaitSettledAsync(TimeSpan.FromSeconds(120));
+            var stored = await cluster.Tables.StoredEntitiesAsync("-rolling");
+            var after = await cluster.PartitionSilosAsync();
+
+            output.WriteLine($"all restarted at {restartedAt.TotalSeconds:0.0}s; load done at {sent.TotalSeconds:0.0}s ({stats.Accepted:N0} events accepted in {stats.Requests:N0} requests, " +
+                $"{stats.Unavailable} 503s retried, {stats.TransportErrors} transport errors retried), settled {settle.TotalSeconds:0.0}s later");
+            output.WriteLine($"API probe: {probes.Answered:N0} answered, {probes.Failed:N0} failed, longest time with no silo answering {probes.LongestGap.TotalSeconds:0.0}s");
+            output.WriteLine($"after: {string.Join(", ", after.OrderBy(p => p.Key).Select(p => $"p{p.Key}@{p.Value}"))}; entities checked {ledger.Count:N0}, stored {stored.Count:N0}");
+
+            Assert.Empty(stats.Problems);
+            Assert.Empty(load.Uncertain);
+            Assert.True(probes.LongestGap < TimeSpan.FromSeconds(5), $"no silo answered the API for {probes.LongestGap.TotalSeconds:0.0}s");
+            Assert.Equal(8, after.Count);
+            // No stopping silo tried to hand a grain's in-memory state over (entity and helper grains are immovable).
+            Assert.DoesNotContain("Failed to dehydrate", cluster.Output(), StringComparison.Ordinal);
+            Ledgers.AssertExactlyOnce(ledger, stored);
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await Task.WhenAll(load.Task, probe).ContinueWith(_ => { }, TaskScheduler.Default);
+            // Every silo's console (restarted ones' earlier runs included), to explain a failure.
+            await File.WriteAllTextAsync(Path.Combine(Path.GetTempPath(), "integrity-rolling-restart.log"), cluster.Output());
+        }
+    }
+
+    /// <summary>
+    /// The steady load: rounds of <see cref="EventsPerRound"/> events at <see cref="EventsPerSecond"/>, each round on
+    /// entities of its own, until <paramref name="stop"/> (the round under way is finished: every batch is answered).
+    /// Its target moves round-robin over the silos that are up every 100 ms. Bounded: at most 40 rounds.
+    /// </summary>
+    private static RollingLoad LoadAsync(HostCluster cluster, Func<IReadOnlyList<int>> up, CancellationToken stop)
+    {
+        var load = new RollingLoad();
+        load.Task = Task.Run(async () =>
+        {
+            var ledger = new Dictionary<EntityKey, long>();
+            var stats = new LoadTotals();
+            for (var round = 0; round < 40 && !stop.IsCancellationRequested; round++)
+            {
+                var market = new SyntheticMarket(new MarketOptions { Prefix = $"rolling{round}", Sellers = 150, Reviewers = 1500, ReviewShare = 0.1 });
+                using var sender = new IngestSender(cluster[up()[0]].BaseAddress, TestSecrets.IngestKey, new SenderOptions
+                {
+                    Workers = 2,
+                    BatchSize = 50,
+                    EventsPerSecond = EventsPerSecond,
+                    MaxEvents = EventsPerRound,
+                    Duration = TimeSpan.FromSeconds(60),
+                    HardStop = TimeSpan.FromSeconds(180),
+                    MaxRetryAfter = TimeSpan.FromSeconds(1),
+                });
+                load.Current = sender;
+                using var rotating = new CancellationTokenSource();
+                var rotation = cluster.RoundRobinAsync(sender, up, rotating.Token);
+                await sender.RunAsync(market);
+                await rotating.CancelAsync();
+                await rotation;
+                foreach (var (entity, count) in sender.Ledger.PerEntity())
+                {
+                    ledger[entity] = count;
+                }
+
+                load.RoundDone(sender);
+                stats.Add(sender.Stats);
+            }
+
+            return (ledger, stats);
+        });
+        return load;
+    }
+
+    /// <summary>
+    /// Asks every silo that is up for a seller of the load's first round (a grain call and an audit read, the next
+    /// seller each time) every 200 ms, each silo on its own, until <paramref name="stop"/>; 200 and 404 (not applied
+    /// yet) are answers. The longest gap is the longest time in which no silo answered.
+    /// </summary>
+    private static async Task<(long Answered, long Failed, TimeSpan LongestGap)> ProbeAsync(HostCluster cluster, Func<IReadOnlyList<int>> up, CancellationToken stop)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        var clock = Stopwatch.StartNew();
+        var answers = new List<TimeSpan>();
+        long failed = 0, asked = 0;
+        await Task.WhenAll(Enumerable.Range(0, cluster.Count).Select(silo => Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested && clock.Elapsed < TimeSpan.FromMinutes(5))
+            {
+                if (up().Contains(silo))
+                {
+                    var seller = Interlocked.Increment(ref asked) % 150;
+                    using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(cluster[silo].BaseAddress, $"/v1/sellers/S-rolling0-{seller}"));
+                    request.Headers.Add("X-Api-Key", TestSecrets.AnalystKey);
+                    try
+                    {
+                        using var response = await http.SendAsync(request, CancellationToken.None);
+                        lock (answers)
+                        {
+                            if (response.StatusCode is HttpStatusCode.OK or HttpStatusCode.NotFound)
+                            {
+                                answers.Add(clock.Elapsed);
+                            }
+                            else
+                            {
+                                failed++;
+                            }
+                        }
+                    }
+                    catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+                    {
+                        Interlocked.Increment(ref failed);
+                    }
+                }
+
+                try
+                {
+                    await Task.Delay(200, stop);
+                }
+                catch (OperationCanceledException)
+                {
+                }
+            }
+        })));
+
+        var times = answers.Order().Prepend(TimeSpan.Zero).Append(clock.Elapsed).ToList();
+        var longestGap = times.Zip(times.Skip(1), (a, b) => b - a).Max();
+        return (answers.Count, failed, longestGap);
+    }
+
+    private sealed class RollingLoad
+    {
+        private readonly Lock _gate = new();
+        private IngestSender? _current;
+        private long _done;
+
+        public Task<(Dictionary<EntityKey, long> Ledger, LoadTotals Stats)> Task { get; set; } = null!;
+
+        public IngestSender? Current
+        {
+            set
+            {
+                lock (_gate)
+                {
+                    _current = value;
+                }
+            }
+        }
+
+        public HashSet<string> Uncertain { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>Events accepted so far, all rounds.</summary>
+        public long Accepted()
+        {
+            lock (_gate)
+            {
+                return _done + (_current?.Ledger.Count ?? 0);
+            }
+        }
+
+        public void RoundDone(IngestSender sender)
+        {
+            lock (_gate)
+            {
+                _current = null;
+                _done += sender.Ledger.Count;
+                Uncertain.UnionWith(sender.Ledger.UncertainIds());
+            }
+        }
+    }
+
+    /// <summary>The sender's figures summed over the rounds.</summary>
+    private sealed class LoadTotals
+    {
+        public long Accepted { get; private set; }
+
+        public long Requests { get; private set; }
+
+        public long Unavailable { get; private set; }
+
+        public long TransportErrors { get; private set; }
+
+        public List<string> Problems { get; } = [];
+
+        public void Add(SenderStats round)
+        {
+            Accepted += round.Accepted;
+            Requests += round.Requests;
+            Unavailable += round.Unavailable;
+            TransportErrors += round.TransportErrors;
+            Problems.AddRange(round.Problems);
+        }
+    }
+}
