@@ -49,6 +49,7 @@ public sealed partial class PartitionConsumerGrain(
     private bool _checkpointing;
     private long _lastTick;
     private long _restUntil;
+    private bool _lastAdvanced;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -78,8 +79,12 @@ public sealed partial class PartitionConsumerGrain(
 
         _lastTick = tick;
         var started = time.GetTimestamp();
+        _lastAdvanced = false;
         await CheckpointAsync(cancellationToken);
-        var rest = _options.RestAfter(time.GetElapsedTime(started));
+
+        // Only a checkpoint that moved rests: one that failed or found grains short (a silo died under them) was slow
+        // for waiting, not for work, and the next should come at once.
+        var rest = _lastAdvanced ? _options.RestAfter(time.GetElapsedTime(started)) : TimeSpan.Zero;
         _restUntil = time.GetTimestamp() + (long)(rest.TotalSeconds * time.TimestampFrequency);
     }
 
@@ -333,6 +338,7 @@ public sealed partial class PartitionConsumerGrain(
             else
             {
                 outcome = "advanced";
+                _lastAdvanced = true;
             }
         }
         catch (Exception e) when (e is not OperationCanceledException)
