@@ -80,7 +80,10 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output)
         // The kill landed while events were still being accepted, not after.
         Assert.InRange(acceptedAtKill, 1, Events - 20_000);
         Assert.Equal(waiting.Order(), resumed.Keys.Order());
-        Assert.All(resumed.Values, t => Assert.True(t < TimeSpan.FromSeconds(60), $"a partition took {t.TotalSeconds:0.0}s to resume"));
+        // The bound is on the dead silo's partitions; the survivors' own partitions must resume too (within the
+        // 90 s wait above), but they also wait on the grains the dead silo took with it and its directory entries.
+        Assert.All(resumed.Where(r => victimPartitions.Contains(r.Key)), r =>
+            Assert.True(r.Value < TimeSpan.FromSeconds(60), $"the dead silo's partition {r.Key} took {r.Value.TotalSeconds:0.0}s to resume on a survivor"));
         Assert.DoesNotContain(after.Values, silo => cluster.IsSilo(silo, victim));
         Assert.Empty(sender.Stats.Problems);
         Assert.Equal(Events, sender.Ledger.Count);

@@ -332,6 +332,14 @@ public sealed partial class PartitionConsumerGrain(
                 // Their stored state lacks rows they had received (a lost write at deactivation, a dead silo): no
                 // checkpoint past them; replay the rows after the checkpoint instead.
                 LogUncovered(logger, _partition, uncovered.Count, uncovered[0].ToString(), upTo);
+
+                // Such a grain may still hold the rows in memory (its write was lost, say, to a write conflict while a silo
+                // died): it would take the replay as duplicates and stay short for ever. It starts again from its stored row.
+                foreach (var entity in uncovered)
+                {
+                    await WorkPlan.Grain(GrainFactory, entity).Cast<Orleans.Core.Internal.IGrainManagementExtension>().DeactivateOnIdle();
+                }
+
                 replay = true;
                 outcome = "uncovered";
             }
