@@ -18,6 +18,7 @@ public sealed class HostCluster : IAsyncDisposable
     private readonly string _workDirectory;
     private readonly LocalAzurite? _ownAzurite;
     private readonly Dictionary<string, string> _lastOutputs = [];
+    private string? _logName;
 
     private HostCluster(string connectionString, string workDirectory, List<Dictionary<string, string>> configurations, LocalAzurite? ownAzurite)
     {
@@ -63,8 +64,13 @@ public sealed class HostCluster : IAsyncDisposable
             configure?.Invoke(c);
             return c;
         }).ToList();
-        return await StartAsync(azurite.ConnectionString, Directory.CreateTempSubdirectory($"integrity-{name}-").FullName, configurations, healthyWithin ?? TimeSpan.FromSeconds(120), azurite);
+        var cluster = await StartAsync(azurite.ConnectionString, Directory.CreateTempSubdirectory($"integrity-{name}-").FullName, configurations, healthyWithin ?? TimeSpan.FromSeconds(120), azurite);
+        cluster._logName = name;
+        return cluster;
     }
+
+    /// <summary>Where a cluster started by name leaves every silo's console when it is disposed (the last run's, to explain a failure).</summary>
+    public static string LogPath(string name) => Path.Combine(Path.GetTempPath(), $"integrity-cluster-{name}.log");
 
     /// <summary>
     /// Starts one silo per configuration (each gets ports of its own unless it names them, and they share the first one's
@@ -184,6 +190,10 @@ public sealed class HostCluster : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Task.WhenAll(_hosts.Where(h => h is not null).Select(h => h!.DisposeAsync().AsTask()));
+        if (_logName is not null)
+        {
+            await File.WriteAllTextAsync(LogPath(_logName), Output());
+        }
         if (_ownAzurite is not null)
         {
             await _ownAzurite.DisposeAsync();

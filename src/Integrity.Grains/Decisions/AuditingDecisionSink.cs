@@ -60,27 +60,22 @@ public sealed partial class AuditingDecisionSink(IAuditLog audit, IClusterClient
     }
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(AuditAsync(stoppingToken), PushLiveAsync(stoppingToken));
+        Task.WhenAll(DrainAsync(_queue.Reader, AuditAsync, stoppingToken), DrainAsync(_live.Reader, (batch, _) => PublishLiveAsync([.. batch]), stoppingToken));
 
-    private async Task AuditAsync(CancellationToken stoppingToken)
+    /// <summary>Hands the records over in batches of up to <see cref="MaxBatch"/>, as they come, until shutdown.</summary>
+    private static async Task DrainAsync(ChannelReader<AuditRecord> reader, Func<List<AuditRecord>, CancellationToken, Task> handle, CancellationToken stoppingToken)
     {
         var batch = new List<AuditRecord>(MaxBatch);
         try
         {
-            while (await _queue.Reader.WaitToReadAsync(stoppingToken))
+            while (await reader.WaitToReadAsync(stoppingToken))
             {
-                while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var record))
+                while (batch.Count < MaxBatch && reader.TryRead(out var record))
                 {
                     batch.Add(record);
                 }
 
-                await WriteWithRetryAsync(batch, stoppingToken);
-                foreach (var record in batch.Where(r => r.Kind == "decision"))
-                {
-                    metrics.Decision(record.EntityKind, record.Step);
-                }
-
-                Completed(batch.Count);
+                await handle(batch, stoppingToken);
                 batch.Clear();
             }
         }
@@ -88,6 +83,17 @@ public sealed partial class AuditingDecisionSink(IAuditLog audit, IClusterClient
         {
             // Shutting down: whatever is not written is re-derived by replay from the journal checkpoint.
         }
+    }
+
+    private async Task AuditAsync(List<AuditRecord> batch, CancellationToken stoppingToken)
+    {
+        await WriteWithRetryAsync(batch, stoppingToken);
+        foreach (var record in batch.Where(r => r.Kind == "decision"))
+        {
+            metrics.Decision(record.EntityKind, record.Step);
+        }
+
+        Completed(batch.Count);
     }
 
     private async Task WriteWithRetryAsync(List<AuditRecord> batch, CancellationToken stoppingToken)
@@ -104,28 +110,6 @@ public sealed partial class AuditingDecisionSink(IAuditLog audit, IClusterClient
                 LogAppendRetry(logger, batch.Count, attempt, e.Message);
                 await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(5000, 200 * attempt)), stoppingToken);
             }
-        }
-    }
-
-    private async Task PushLiveAsync(CancellationToken stoppingToken)
-    {
-        var batch = new List<AuditRecord>(MaxBatch);
-        try
-        {
-            while (await _live.Reader.WaitToReadAsync(stoppingToken))
-            {
-                while (batch.Count < MaxBatch && _live.Reader.TryRead(out var record))
-                {
-                    batch.Add(record);
-                }
-
-                await PublishLiveAsync([.. batch]);
-                batch.Clear();
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Shutting down.
         }
     }
 

@@ -25,8 +25,8 @@ public sealed partial class StoredLagMonitor(
     /// <summary>Per partition, the sequence of the first row past the checkpoint as last read (null: none was there).</summary>
     private long?[] _knownWaiting = [];
 
-    /// <summary>Per partition found settled, the append count then and when; null while rows wait.</summary>
-    private (long Appends, DateTimeOffset At)?[] _settled = [];
+    /// <summary>Per partition found settled, when; the append count then is in the watermark (forgotten while rows wait).</summary>
+    private DateTimeOffset[] _settledAt = [];
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -41,26 +41,27 @@ public sealed partial class StoredLagMonitor(
         var tracker = services.GetRequiredService<StoredLagTracker>();
         var signals = services.GetRequiredService<JournalWakeSignals>();
         _knownWaiting = new long?[tracker.Partitions];
-        _settled = new (long, DateTimeOffset)?[tracker.Partitions];
+        _settledAt = new DateTimeOffset[tracker.Partitions];
+        var settled = new AppendWatermark(signals);
 
         // The first read comes before the gate closes on anything, so a restarted host starts from the stored checkpoints.
-        await ReadAsync(tracker, journal, checkpoints, signals, waiting: false, stoppingToken);
+        await ReadAsync(tracker, journal, checkpoints, settled, waiting: false, stoppingToken);
         tracker.Watch();
         var interval = TimeSpan.FromMilliseconds(options.Value.StoredLagPollMilliseconds);
         using var timer = new PeriodicTimer(interval, time);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
-            await ReadAsync(tracker, journal, checkpoints, signals, waiting: true, stoppingToken);
+            await ReadAsync(tracker, journal, checkpoints, settled, waiting: true, stoppingToken);
         }
     }
 
-    private async Task ReadAsync(StoredLagTracker tracker, IEventJournal journal, IJournalCheckpointStore checkpoints, JournalWakeSignals signals, bool waiting, CancellationToken stoppingToken)
+    private async Task ReadAsync(StoredLagTracker tracker, IEventJournal journal, IJournalCheckpointStore checkpoints, AppendWatermark settled, bool waiting, CancellationToken stoppingToken)
     {
         try
         {
             var started = time.GetUtcNow();
             var partitions = Enumerable.Range(0, tracker.Partitions)
-                .Where(p => !waiting || _settled[p] is not { } settled || settled.Appends != signals.Appends(p) || started - settled.At > SettledRecheck)
+                .Where(p => !waiting || settled.Moved(p) || started - _settledAt[p] > SettledRecheck)
                 .ToList();
             if (partitions.Count == 0)
             {
@@ -68,7 +69,7 @@ public sealed partial class StoredLagMonitor(
             }
 
             // Counted before reading: an append that lands during the read leaves the partition to be read again.
-            var appends = partitions.Select(signals.Appends).ToList();
+            var appends = partitions.Select(settled.Count).ToList();
             var read = await Task.WhenAll(partitions.Select(p => checkpoints.ReadAsync(p, stoppingToken)));
             var now = StoredLagTracker.Now(time);
             for (var i = 0; i < partitions.Count; i++)
@@ -100,7 +101,15 @@ public sealed partial class StoredLagMonitor(
             for (var i = 0; i < partitions.Count; i++)
             {
                 var p = partitions[i];
-                _settled[p] = _knownWaiting[p] is null ? (appends[i], started) : null;
+                if (_knownWaiting[p] is null)
+                {
+                    settled.Mark(p, appends[i]);
+                    _settledAt[p] = started;
+                }
+                else
+                {
+                    settled.Forget(p);
+                }
             }
         }
         catch (Exception e) when (e is Azure.RequestFailedException or AggregateException or IOException or TimeoutException)

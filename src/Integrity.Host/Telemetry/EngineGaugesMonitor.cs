@@ -31,23 +31,23 @@ public sealed partial class EngineGaugesMonitor(
         }
 
         // A head is read again only after an append to its partition was signalled (an idle engine reads nothing).
-        var signals = services.GetService<JournalWakeSignals>();
-        var readAt = new Dictionary<int, long>();
+        var readAt = services.GetService<JournalWakeSignals>() is { } signals ? new AppendWatermark(signals) : null;
         using var timer = new PeriodicTimer(options.Value.BacklogPollInterval, time);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
             foreach (var partition in metrics.LocalPartitions)
             {
-                var appends = signals?.Appends(partition) ?? -1;
-                if (appends >= 0 && readAt.TryGetValue(partition, out var read) && read == appends)
+                if (readAt?.Moved(partition) == false)
                 {
                     continue;
                 }
 
+                var appends = readAt?.Count(partition) ?? 0;
+
                 try
                 {
                     metrics.JournalHead(partition, await journal.HeadAsync(partition, stoppingToken));
-                    readAt[partition] = appends;
+                    readAt?.Mark(partition, appends);
                 }
                 catch (Exception e) when (e is Azure.RequestFailedException or AggregateException or IOException or TimeoutException)
                 {
