@@ -63,7 +63,11 @@ public sealed class ClusterRollingRestartTests(ITestOutputHelper output)
                 // Every partition that had work waiting at the stop moves on, wherever it now runs.
                 var waiting = atStop.Values.Where(p => p.Head > p.Checkpoint).Select(p => p.Partition).ToHashSet();
                 var resumed = await cluster.Tables.WaitResumedAsync(atStop, waiting, TimeSpan.FromSeconds(90));
-                Assert.True(waiting.SetEquals(resumed.Keys), $"partitions {string.Join(",", waiting.Except(resumed.Keys))} did not resume within 90 s of silo {silo}'s stop");
+                if (!waiting.SetEquals(resumed.Keys))
+                {
+                    Assert.Fail($"partitions {string.Join(",", waiting.Except(resumed.Keys))} did not resume within 90 s of silo {silo}'s stop; " +
+                        $"progress then: {await cluster.ProgressReportAsync(Up().First())}");
+                }
 
                 var restarting = Stopwatch.StartNew();
                 await cluster.RestartAsync(silo, TimeSpan.FromSeconds(120));

@@ -150,12 +150,18 @@ public sealed class HostCluster : IAsyncDisposable
     /// <summary>Partition → the silo its consumer runs on, as /v1/admin/progress of a running silo reports it.</summary>
     public async Task<Dictionary<int, string>> PartitionSilosAsync(int? via = null)
     {
-        using var http = new HttpClient { BaseAddress = this[via ?? Running[0]].BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
-        http.DefaultRequestHeaders.Add("X-Api-Key", TestSecrets.AnalystKey);
-        using var report = JsonDocument.Parse(await http.GetStringAsync(new Uri("/v1/admin/progress", UriKind.Relative)));
+        using var report = JsonDocument.Parse(await ProgressReportAsync(via));
         return report.RootElement.GetProperty("partitions").EnumerateArray()
             .Where(p => p.GetProperty("silo").ValueKind == JsonValueKind.String)
             .ToDictionary(p => p.GetProperty("partition").GetInt32(), p => p.GetProperty("silo").GetString()!);
+    }
+
+    /// <summary>The cluster's <c>/v1/admin/progress</c> report as it comes (each partition's silo, dispatched and checkpointed rows).</summary>
+    public async Task<string> ProgressReportAsync(int? via = null)
+    {
+        using var http = new HttpClient { BaseAddress = this[via ?? Running[0]].BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+        http.DefaultRequestHeaders.Add("X-Api-Key", TestSecrets.AnalystKey);
+        return await http.GetStringAsync(new Uri("/v1/admin/progress", UriKind.Relative));
     }
 
     /// <summary>

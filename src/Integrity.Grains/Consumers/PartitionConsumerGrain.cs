@@ -6,6 +6,7 @@ using Integrity.Grains.Checkpoints;
 using Integrity.Grains.Decisions;
 using Integrity.Grains.Routing;
 using Integrity.Grains.Telemetry;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Streams;
@@ -32,6 +33,7 @@ public sealed partial class PartitionConsumerGrain(
     IOptions<PartitionConsumerOptions> options,
     TimeProvider time,
     IntegrityMetrics metrics,
+    IHostApplicationLifetime lifetime,
     ILogger<PartitionConsumerGrain> logger) : Grain, IPartitionConsumerGrain, IStreamSubscriptionObserver, IAsyncObserver<JournalSlice>
 {
     public const string BrandDirectoryKey = "all";
@@ -50,11 +52,16 @@ public sealed partial class PartitionConsumerGrain(
     private long _lastTick;
     private long _restUntil;
     private bool _lastAdvanced;
+    private StageWatch _stages = new(TimeProvider.System);
+
+    /// <summary>A stage under way longer than this is reported (a call to a grain waits out ResponseTimeout at most).</summary>
+    private static readonly TimeSpan StallReport = TimeSpan.FromSeconds(15);
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _partition = StreamNames.PartitionOf(this.GetPrimaryKeyString());
         _ledger = new CheckpointLedger(_partition);
+        _stages = new StageWatch(time);
         _checkpointed = _dispatched = await checkpoints.ReadAsync(_partition, cancellationToken);
         metrics.Dispatched(_partition, _dispatched);
         var poll = TimeSpan.FromMilliseconds(Math.Max(1, _options.CheckpointInterval.TotalMilliseconds / 4));
@@ -71,6 +78,11 @@ public sealed partial class PartitionConsumerGrain(
     private async Task CheckpointOnTickAsync(CancellationToken cancellationToken)
     {
         // A tick that passes while a checkpoint is under way or resting is not lost: the first poll after starts the next.
+        foreach (var (lane, what, took) in _stages.Overdue(StallReport))
+        {
+            LogStageOverdue(logger, _partition, lane, what, took.TotalSeconds);
+        }
+
         var tick = time.GetUtcNow().ToUnixTimeMilliseconds() / Math.Max(1, (long)_options.CheckpointInterval.TotalMilliseconds);
         if (tick == _lastTick || _checkpointing || time.GetTimestamp() < _restUntil)
         {
@@ -80,7 +92,11 @@ public sealed partial class PartitionConsumerGrain(
         _lastTick = tick;
         var started = time.GetTimestamp();
         _lastAdvanced = false;
-        await CheckpointAsync(cancellationToken);
+        // A silo that stops drops the answers to calls its grains made (it blocks application messages): a checkpoint
+        // under way then would wait out every call's response timeout and hold the silo's shutdown past its own. It
+        // gives up instead; the partition's next consumer replays from the durable checkpoint.
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lifetime.ApplicationStopping);
+        await CheckpointAsync(stopping.Token);
 
         // Only a checkpoint that moved rests: one that failed or found grains short (a silo died under them) was slow
         // for waiting, not for work, and the next should come at once.
@@ -174,7 +190,7 @@ public sealed partial class PartitionConsumerGrain(
             {
                 // Nothing is skipped: the partition waits and retries. Grains drop events they already applied.
                 LogDispatchRetry(logger, _partition, slice.Sequence, attempt, e.Message);
-                await Task.Delay(_options.RetryDelay * Math.Min(attempt, 10));
+                await Task.Delay(_options.RetryDelay * Math.Min(attempt, 10), lifetime.ApplicationStopping);
             }
         }
     }
@@ -198,6 +214,7 @@ public sealed partial class PartitionConsumerGrain(
             var gap = false;
             while (position < through && !gap)
             {
+                _stages.Enter(ConsumerLane.Dispatch, $"reading rows after {position} from the journal (replay to {through}, pass {pass})");
                 var rows = await journal.ReadAsync(_partition, position, ReplayPageRows, CancellationToken.None);
                 if (rows.Count == 0)
                 {
@@ -238,9 +255,19 @@ public sealed partial class PartitionConsumerGrain(
         activity?.SetTag("integrity.partition", _partition);
         activity?.SetTag("integrity.sequence", slice.Sequence);
         activity?.SetTag("integrity.events", slice.Events.Count);
-        var delivered = await DispatchRowAsync(slice);
-        activity?.SetTag("integrity.gap", !delivered);
-        return delivered;
+        _stages.Enter(ConsumerLane.Dispatch, $"dispatching row {slice.Sequence} ({slice.Events.Count} events)");
+        try
+        {
+            // On a silo that stops, the answers to the row's calls are dropped: the row is given up, not waited out (it
+            // was not dispatched, so the partition's next consumer replays it; entities apply an event once).
+            var delivered = await DispatchRowAsync(slice).WaitAsync(lifetime.ApplicationStopping);
+            activity?.SetTag("integrity.gap", !delivered);
+            return delivered;
+        }
+        finally
+        {
+            _stages.Leave(ConsumerLane.Dispatch);
+        }
     }
 
     private async Task<bool> DispatchRowAsync(JournalSlice slice)
@@ -335,6 +362,7 @@ public sealed partial class PartitionConsumerGrain(
 
                 // Such a grain may still hold the rows in memory (its write was lost, say, to a write conflict while a silo
                 // died): it would take the replay as duplicates and stay short for ever. It starts again from its stored row.
+                _stages.Enter(ConsumerLane.Checkpoint, $"deactivating {uncovered.Count} grains short of rows before a replay");
                 foreach (var entity in uncovered)
                 {
                     await WorkPlan.Grain(GrainFactory, entity).Cast<Orleans.Core.Internal.IGrainManagementExtension>().DeactivateOnIdle();
@@ -354,23 +382,33 @@ public sealed partial class PartitionConsumerGrain(
             // Still pending; the next checkpoint writes them again and only then moves on.
             LogCheckpointFailed(logger, _partition, upTo, e.Message);
         }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The silo is stopping or the consumer deactivating: the next consumer replays from the durable checkpoint.
+            outcome = "abandoned";
+            return;
+        }
         finally
         {
             _checkpointing = false;
+            _stages.Leave(ConsumerLane.Checkpoint);
             activity?.SetTag("integrity.outcome", outcome);
             metrics.CheckpointTaken(_partition, outcome, time.GetElapsedTime(started).TotalSeconds);
         }
 
         if (replay)
         {
+            _stages.Enter(ConsumerLane.Checkpoint, "waiting for the row under way before replaying from the checkpoint");
             await _dispatching.WaitAsync(cancellationToken);
             try
             {
+                _stages.Enter(ConsumerLane.Checkpoint, $"replaying rows {_checkpointed}+1..{_dispatched}");
                 await ReplayAsync(_checkpointed, _dispatched, rewind: true);
             }
             finally
             {
                 _dispatching.Release();
+                _stages.Leave(ConsumerLane.Checkpoint);
             }
         }
     }
@@ -386,7 +424,8 @@ public sealed partial class PartitionConsumerGrain(
         var taken = _ledger.TakePending();
         try
         {
-            var stored = await FlushAllAsync(taken.Keys);
+            _stages.Enter(ConsumerLane.Checkpoint, $"writing {taken.Count} grains' state for the checkpoint at {upTo}");
+            var stored = await FlushAllAsync(taken.Keys, cancellationToken);
             var uncovered = _ledger.Uncovered(taken, stored);
             if (uncovered.Count > 0)
             {
@@ -394,7 +433,9 @@ public sealed partial class PartitionConsumerGrain(
                 return uncovered;
             }
 
+            _stages.Enter(ConsumerLane.Checkpoint, $"waiting for the audit of decisions before the checkpoint at {upTo}");
             await decisions.FlushAsync(cancellationToken);
+            _stages.Enter(ConsumerLane.Checkpoint, $"storing the checkpoint at {upTo}");
             await checkpoints.AdvanceAsync(_partition, upTo, time.GetUtcNow(), cancellationToken);
             _checkpointed = upTo;
             return [];
@@ -410,15 +451,16 @@ public sealed partial class PartitionConsumerGrain(
     /// Writes the grains' states, at most <see cref="PartitionConsumerOptions.MaxConcurrentFlushes"/> at a time: thousands
     /// of writes at once only queue up in storage until they time out (and a retried write can meet its own row).
     /// </summary>
-    private async Task<IReadOnlyDictionary<EntityRef, JournalCoverage>> FlushAllAsync(IEnumerable<EntityRef> entities)
+    private async Task<IReadOnlyDictionary<EntityRef, JournalCoverage>> FlushAllAsync(IEnumerable<EntityRef> entities, CancellationToken cancellationToken)
     {
         using var slots = new SemaphoreSlim(_options.MaxConcurrentFlushes);
         var stored = await Task.WhenAll(entities.Select(async e =>
         {
-            await slots.WaitAsync();
+            await slots.WaitAsync(cancellationToken);
             try
             {
-                return (Entity: e, Coverage: await WorkPlan.Grain(GrainFactory, e).FlushAsync());
+                // An abandoned call still completes (or times out) on its own; only its answer is no longer awaited.
+                return (Entity: e, Coverage: await WorkPlan.Grain(GrainFactory, e).FlushAsync().WaitAsync(cancellationToken));
             }
             finally
             {
@@ -445,6 +487,9 @@ public sealed partial class PartitionConsumerGrain(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Partition {Partition}: the stream resumed at row {Next} after {Dispatched}; reading the rows between from the journal")]
     private static partial void LogCatchingUp(ILogger logger, int partition, long dispatched, long next);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Partition {Partition}: {Lane} still under way after {Seconds:0.0} s: {Stage}")]
+    private static partial void LogStageOverdue(ILogger logger, int partition, ConsumerLane lane, string stage, double seconds);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Partition {Partition}: stream error {Error}")]
     private static partial void LogStreamError(ILogger logger, int partition, string error);

@@ -105,8 +105,10 @@ public sealed partial class AuditingDecisionSink(IAuditLog audit, IClusterClient
                 await audit.AppendAsync(batch, stoppingToken);
                 return;
             }
-            catch (Exception e) when (e is not OperationCanceledException)
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
+                // Any failure but shutdown is retried, a storage timeout (TaskCanceledException) included: were this loop
+                // to end, every checkpoint of the silo would wait on FlushAsync for ever.
                 LogAppendRetry(logger, batch.Count, attempt, e.Message);
                 await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(5000, 200 * attempt)), stoppingToken);
             }
