@@ -29,7 +29,7 @@ public interface IEntityGrain : IGrainWithStringKey
 /// <summary>One journal partition's consumer: routes each row's events to entity grains, in order, and checkpoints.</summary>
 public interface IPartitionConsumerGrain : IGrainWithStringKey
 {
-    /// <summary>Highest sequence dispatched, and highest durably checkpointed.</summary>
+    /// <summary>Highest sequence dispatched, highest durably checkpointed, and whether the checkpoint timer rests (nothing awaits a checkpoint).</summary>
     Task<ConsumerProgress> GetProgressAsync();
 
     /// <summary>
@@ -47,4 +47,5 @@ public sealed record ConsumerProgress(
     [property: Id(3)] long EventsApplied,
     [property: Id(4)] long Duplicates,
     [property: Id(5)] long Rejected,
-    [property: Id(6)] string Silo = "");
+    [property: Id(6)] string Silo = "",
+    [property: Id(7)] bool CheckpointTimerResting = false);

@@ -103,4 +103,63 @@ public sealed class JournalReadPacerTests
         signals.Unregister(3, reader);
         Assert.Equal([4], signals.IdleReaders());
     }
+
+    [Fact]
+    public async Task A_resting_readers_wait_ends_when_an_append_wakes_it()
+    {
+        var time = new FakeTimeProvider();
+        var pacer = Resting(time);
+
+        var waiting = pacer.WaitAsync(TimeSpan.FromHours(1));
+        Assert.False(waiting.IsCompleted);
+        pacer.Wake();
+
+        await waiting.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.True(pacer.ShouldRead());
+    }
+
+    [Fact]
+    public async Task A_resting_readers_wait_ends_when_its_idle_read_is_due_or_at_the_limit_given()
+    {
+        var time = new FakeTimeProvider();
+        var pacer = Resting(time);
+
+        var waiting = pacer.WaitAsync(TimeSpan.FromHours(1));
+        time.Advance(IdlePoll - TimeSpan.FromMilliseconds(1));
+        Assert.False(waiting.IsCompleted);
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        await waiting.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.True(pacer.ShouldRead());
+
+        pacer.Read(foundRows: false);
+        var limited = pacer.WaitAsync(TimeSpan.FromSeconds(1));
+        Assert.False(limited.IsCompleted);
+        time.Advance(TimeSpan.FromSeconds(1));
+        await limited.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.False(pacer.ShouldRead());
+    }
+
+    [Fact]
+    public void An_active_or_woken_reader_does_not_wait()
+    {
+        var time = new FakeTimeProvider();
+        var active = new JournalReadPacer(time, IdlePoll);
+        Assert.True(active.WaitAsync(TimeSpan.FromHours(1)).IsCompleted);
+
+        var woken = Resting(time);
+        woken.Wake();
+        Assert.True(woken.WaitAsync(TimeSpan.FromHours(1)).IsCompleted);
+    }
+
+    private static JournalReadPacer Resting(FakeTimeProvider time)
+    {
+        var pacer = new JournalReadPacer(time, IdlePoll);
+        for (var i = 0; i < JournalReadPacer.EmptyReadsBeforeIdle; i++)
+        {
+            pacer.Read(foundRows: false);
+        }
+
+        Assert.True(pacer.Idle);
+        return pacer;
+    }
 }

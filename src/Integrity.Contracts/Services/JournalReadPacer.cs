@@ -4,7 +4,8 @@ namespace Integrity.Contracts.Services;
 /// Decides when a partition's reader asks storage for rows. It reads on every tick of the pulling agent until
 /// <see cref="EmptyReadsBeforeIdle"/> reads in a row found nothing; it is then idle, and reads only once per idle poll
 /// interval, so an idle engine costs storage a few requests a minute. An append signalled through <see cref="Wake"/>
-/// makes the next tick read, and the reader is active again.
+/// makes the next read happen at once, and the reader is active again. While idle, the reader waits in
+/// <see cref="WaitAsync"/> rather than being asked on every tick, so a resting partition costs the process no work either.
 /// </summary>
 public sealed class JournalReadPacer(TimeProvider time, TimeSpan idlePollInterval)
 {
@@ -14,12 +15,17 @@ public sealed class JournalReadPacer(TimeProvider time, TimeSpan idlePollInterva
     private int _woken;
     private int _emptyReads;
     private long _nextReadAt;
+    private TaskCompletionSource? _waiter;
 
     /// <summary>True while the reader rests: it reads once per idle poll interval unless woken.</summary>
     public bool Idle => Volatile.Read(ref _emptyReads) >= EmptyReadsBeforeIdle;
 
-    /// <summary>An append reached this partition: the next tick reads.</summary>
-    public void Wake() => Volatile.Write(ref _woken, 1);
+    /// <summary>An append reached this partition: the next read comes at once (a waiting reader stops waiting).</summary>
+    public void Wake()
+    {
+        Volatile.Write(ref _woken, 1);
+        Interlocked.Exchange(ref _waiter, null)?.TrySetResult();
+    }
 
     /// <summary>Whether this tick reads storage. Consumes a wake.</summary>
     public bool ShouldRead() =>
@@ -31,5 +37,38 @@ public sealed class JournalReadPacer(TimeProvider time, TimeSpan idlePollInterva
         var empty = foundRows ? 0 : Math.Min(_emptyReads + 1, EmptyReadsBeforeIdle);
         Volatile.Write(ref _nextReadAt, time.GetTimestamp() + (long)(idlePollInterval.TotalSeconds * time.TimestampFrequency));
         Volatile.Write(ref _emptyReads, empty);
+    }
+
+    /// <summary>
+    /// While the reader rests, waits until it is woken or its idle read is due, but no longer than
+    /// <paramref name="most"/>; returns at once when it is active, woken or due. One reader waits at a time.
+    /// </summary>
+    public async Task WaitAsync(TimeSpan most)
+    {
+        var due = Volatile.Read(ref _nextReadAt) - time.GetTimestamp();
+        if (!Idle || Volatile.Read(ref _woken) == 1 || due <= 0 || most <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Volatile.Write(ref _waiter, waiter);
+        try
+        {
+            // A wake between the check above and the waiter's publication set _woken without seeing the waiter.
+            if (Volatile.Read(ref _woken) == 1)
+            {
+                return;
+            }
+
+            var wait = TimeSpan.FromSeconds((double)due / time.TimestampFrequency);
+            using var timeout = new CancellationTokenSource(wait < most ? wait : most, time);
+            using var registration = timeout.Token.Register(static w => ((TaskCompletionSource)w!).TrySetResult(), waiter);
+            await waiter.Task.ConfigureAwait(false);
+        }
+        finally
+        {
+            Interlocked.CompareExchange(ref _waiter, null, waiter);
+        }
     }
 }

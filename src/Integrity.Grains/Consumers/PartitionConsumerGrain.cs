@@ -56,6 +56,9 @@ public sealed partial class PartitionConsumerGrain(
 
     /// <summary>A stage under way longer than this is reported (a call to a grain waits out ResponseTimeout at most).</summary>
     private static readonly TimeSpan StallReport = TimeSpan.FromSeconds(15);
+    private IGrainTimer? _checkpointTimer;
+    private TimeSpan _checkpointPoll;
+    private bool _checkpointTimerResting;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -64,8 +67,33 @@ public sealed partial class PartitionConsumerGrain(
         _stages = new StageWatch(time);
         _checkpointed = _dispatched = await checkpoints.ReadAsync(_partition, cancellationToken);
         metrics.Dispatched(_partition, _dispatched);
-        var poll = TimeSpan.FromMilliseconds(Math.Max(1, _options.CheckpointInterval.TotalMilliseconds / 4));
-        this.RegisterGrainTimer(CheckpointOnTickAsync, new GrainTimerCreationOptions(poll, poll) { Interleave = true });
+        _checkpointPoll = TimeSpan.FromMilliseconds(Math.Max(1, _options.CheckpointInterval.TotalMilliseconds / 4));
+        _checkpointTimer = this.RegisterGrainTimer(CheckpointOnTickAsync, new GrainTimerCreationOptions(_checkpointPoll, _checkpointPoll) { Interleave = true });
+    }
+
+    /// <summary>
+    /// With nothing dispatched since the checkpoint and nothing under way, the timer stops (an idle partition's consumer
+    /// then costs nothing); the next delivery starts it again (<see cref="WakeCheckpointTimer"/>) before it dispatches.
+    /// </summary>
+    private bool RestCheckpointTimerIfIdle()
+    {
+        if (_checkpointing || _dispatching.CurrentCount == 0 || _dispatched != _checkpointed || _ledger.PendingCount > 0)
+        {
+            return false;
+        }
+
+        _checkpointTimer?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _checkpointTimerResting = true;
+        return true;
+    }
+
+    private void WakeCheckpointTimer()
+    {
+        if (_checkpointTimerResting)
+        {
+            _checkpointTimerResting = false;
+            _checkpointTimer?.Change(_checkpointPoll, _checkpointPoll);
+        }
     }
 
     /// <summary>
@@ -81,6 +109,11 @@ public sealed partial class PartitionConsumerGrain(
         foreach (var (lane, what, took) in _stages.Overdue(StallReport))
         {
             LogStageOverdue(logger, _partition, lane, what, took.TotalSeconds);
+        }
+
+        if (RestCheckpointTimerIfIdle())
+        {
+            return;
         }
 
         var tick = time.GetUtcNow().ToUnixTimeMilliseconds() / Math.Max(1, (long)_options.CheckpointInterval.TotalMilliseconds);
@@ -125,6 +158,7 @@ public sealed partial class PartitionConsumerGrain(
     public async Task OnNextAsync(JournalSlice item, StreamSequenceToken? token = null)
     {
         // Reentrant for the checkpoint timer only: rows are still dispatched one at a time, in order.
+        WakeCheckpointTimer();
         await _dispatching.WaitAsync();
         try
         {
@@ -164,7 +198,7 @@ public sealed partial class PartitionConsumerGrain(
     }
 
     public Task<ConsumerProgress> GetProgressAsync() =>
-        Task.FromResult(new ConsumerProgress(_partition, _dispatched, _checkpointed, _applied, _duplicates, _rejected, RuntimeIdentity));
+        Task.FromResult(new ConsumerProgress(_partition, _dispatched, _checkpointed, _applied, _duplicates, _rejected, RuntimeIdentity, _checkpointTimerResting));
 
     public async Task<ConsumerProgress> CheckpointNowAsync()
     {

@@ -10,6 +10,12 @@ namespace Integrity.Storage.AzureTables.Streaming;
 /// crash replays from there (grains drop what they already applied by event id). An idle partition is read less and
 /// less often (<see cref="JournalReadPacer"/>) until an append wakes it (<see cref="JournalWakeSignals"/>).
 /// </summary>
+/// <remarks>
+/// A resting partition's read waits for its wake (at most <see cref="MaxRestingWait"/>) instead of answering at once:
+/// Orleans' pulling agent schedules its next tick only once a read has answered, so while the partition rests the agent
+/// does not tick at all, where it would otherwise tick every <c>GetQueueMsgsTimerPeriod</c> (50 times a second per
+/// partition) for nothing. A woken read goes to storage at once, sooner than the next tick would have.
+/// </remarks>
 public sealed partial class JournalQueueReceiver(
     int partition,
     IJournalSource journal,
@@ -19,6 +25,12 @@ public sealed partial class JournalQueueReceiver(
     TimeProvider time,
     ILogger<JournalQueueReceiver> logger) : IQueueAdapterReceiver
 {
+    /// <summary>
+    /// The longest a resting read waits before it answers empty (and the agent ticks again). It bounds how long an agent
+    /// that gives up the partition (the queues are rebalanced, the silo stops) waits for the read under way.
+    /// </summary>
+    public static readonly TimeSpan MaxRestingWait = TimeSpan.FromSeconds(1);
+
     private readonly JournalReadPacer _pacer = new(time, options.IdlePollInterval);
     private long _lastRead;
 
@@ -32,6 +44,7 @@ public sealed partial class JournalQueueReceiver(
 
     public async Task<IList<IBatchContainer>> GetQueueMessagesAsync(int maxCount)
     {
+        await _pacer.WaitAsync(MaxRestingWait);
         if (!_pacer.ShouldRead())
         {
             return [];
