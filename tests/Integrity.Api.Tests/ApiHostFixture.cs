@@ -21,6 +21,9 @@ public sealed class ApiHostFixture : IAsyncLifetime
 
     public Uri BaseAddress => Host.BaseAddress;
 
+    /// <summary>The host's storage, for tests that reach past the API (tampering with the audit tables).</summary>
+    public string StorageConnectionString => _azurite.ConnectionString;
+
     /// <summary>A seller the policy stepped up to PayoutsHeld; tests only read it (or note on it).</summary>
     public string Seller { get; } = "S-brush-seed";
 

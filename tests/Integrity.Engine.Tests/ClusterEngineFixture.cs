@@ -1,5 +1,6 @@
 using Azure.Data.Tables;
 using Integrity.Contracts;
+using Integrity.Contracts.Audit;
 using Integrity.Domain.Events;
 using Integrity.Storage.AzureTables.Audit;
 using Integrity.Storage.AzureTables.Journal;
@@ -113,6 +114,8 @@ public sealed class ClusterEngineFixture : IAsyncLifetime, IEngineUnderTest
 
     public async Task<IReadOnlyList<AuditRecord>> DecisionsAsync(EntityKind kind, string id) =>
         await _audit!.ReadEntityAsync(kind.ToString().ToLowerInvariant(), id);
+
+    public Task<AuditVerification> VerifyAuditAsync(EntityKind kind, string id) => _audit!.VerifyEntityAsync(kind.ToString().ToLowerInvariant(), id);
 }
 
 [CollectionDefinition(Name)]

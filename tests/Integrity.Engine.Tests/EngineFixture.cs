@@ -1,4 +1,5 @@
 using Integrity.Contracts;
+using Integrity.Contracts.Audit;
 using Integrity.Contracts.Services;
 using Integrity.Domain.Events;
 using Integrity.Host.Hosting;
@@ -93,6 +94,8 @@ public sealed class EngineFixture : IAsyncLifetime, IEngineUnderTest
 
     public async Task<IReadOnlyList<AuditRecord>> DecisionsAsync(EntityKind kind, string id) =>
         await Audit.ReadEntityAsync(kind.ToString().ToLowerInvariant(), id);
+
+    public Task<AuditVerification> VerifyAuditAsync(EntityKind kind, string id) => Audit.VerifyEntityAsync(kind.ToString().ToLowerInvariant(), id);
 
     /// <summary>The entity's view through any cluster client.</summary>
     public static Task<EntityView> ViewAsync(IGrainFactory grains, EntityKind kind, string id) => kind switch

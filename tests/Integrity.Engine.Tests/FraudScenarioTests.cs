@@ -71,6 +71,16 @@ public abstract class FraudScenarioTests(IEngineUnderTest engine)
 
         var audit = await engine.DecisionsAsync(EntityKind.Seller, "S-net-0" + t);
         Assert.Contains(audit, r => r.Kind == "action" && r.Actor == "analyst-1" && r.Step == nameof(SellerStep.Closed));
+
+        // The closed store's chain holds its decisions and the analyst's action; the stores held through the notices
+        // were decided on whichever silo held them: every chain is whole.
+        var chain = await engine.VerifyAuditAsync(EntityKind.Seller, "S-net-0" + t);
+        Assert.True(chain.Intact && chain.Unchained == 0 && chain.Chained >= audit.Count, chain.Summary);
+        for (var i = 1; i < 30; i++)
+        {
+            var verdict = await engine.VerifyAuditAsync(EntityKind.Seller, $"S-net-{i}{t}");
+            Assert.True(verdict.Intact && verdict.Unchained == 0, $"S-net-{i}{t}: {verdict.Summary}");
+        }
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using Integrity.Contracts;
+using Integrity.Contracts.Audit;
 using Integrity.Domain.Events;
 
 namespace Integrity.Engine.Tests;
@@ -17,4 +18,7 @@ public interface IEngineUnderTest
     Task<EntityView> ActAsync(EntityKind kind, string id, AnalystCommand command);
 
     Task<IReadOnlyList<AuditRecord>> DecisionsAsync(EntityKind kind, string id);
+
+    /// <summary>The entity's audit trail checked against its hash chain, head and digests.</summary>
+    Task<AuditVerification> VerifyAuditAsync(EntityKind kind, string id);
 }

@@ -12,13 +12,13 @@ public static class LoadTestCommandLine
 {
     public static Task<int> InvokeAsync(IReadOnlyList<string> args, TextWriter output, TextWriter log, LiveProgress progress, TimeProvider time, CancellationToken cancellationToken) =>
         ToolCommandLine.InvokeAsync(
-            Build((r, ct) => GenerateCommand.RunAsync(r, output, ct), (r, ct) => RunCommand.RunAsync(r, output, log, progress, time, ct)),
+            Build((r, ct) => GenerateCommand.RunAsync(r, output, ct), (r, ct) => RunCommand.RunAsync(r, output, log, progress, time, ct), (r, ct) => AuditVerifyCommand.RunAsync(r, output, time, ct)),
             args, output, log, cancellationToken);
 
     /// <summary>Parses without running (tests, and commands reading their options).</summary>
-    public static ParseResult Parse(params string[] args) => Build((_, _) => Task.FromResult(0), (_, _) => Task.FromResult(0)).Parse(args);
+    public static ParseResult Parse(params string[] args) => Build((_, _) => Task.FromResult(0), (_, _) => Task.FromResult(0), (_, _) => Task.FromResult(0)).Parse(args);
 
-    public static RootCommand Build(Func<ParseResult, CancellationToken, Task<int>> generate, Func<ParseResult, CancellationToken, Task<int>> run)
+    public static RootCommand Build(Func<ParseResult, CancellationToken, Task<int>> generate, Func<ParseResult, CancellationToken, Task<int>> run, Func<ParseResult, CancellationToken, Task<int>> auditVerify)
     {
         var generateCommand = new Command("generate", "Writes a marketplace's events, ground truth and ledger to a directory.")
         {
@@ -52,7 +52,12 @@ public static class LoadTestCommandLine
         AddMarket(runCommand);
         runCommand.SetAction(run);
 
-        return new RootCommand("Integrity load harness: a marketplace with known fraud, sent to the engine over HTTP, read back and reported.") { generateCommand, runCommand };
+        return new RootCommand("Integrity load harness: a marketplace with known fraud, sent to the engine over HTTP, read back and reported; and the audit trail's verifier.")
+        {
+            generateCommand,
+            runCommand,
+            AuditVerifyCommand.Create(auditVerify),
+        };
     }
 
     private static void AddMarket(Command command)

@@ -112,5 +112,8 @@ public sealed record KeyInfo(string Role, IReadOnlyList<string> Grants, string K
 /// </summary>
 public sealed record DocumentedBody(Type Type, string ContentType = "application/json");
 
+/// <summary>A CSV form of an endpoint's 200 answer (chosen by <c>format=csv</c> or <c>Accept: text/csv</c>), for the OpenAPI document.</summary>
+public sealed record DocumentedCsv(string Description);
+
 /// <summary>A request header an endpoint reads itself and requires, for the OpenAPI document.</summary>
 public sealed record DocumentedHeader(string Name, string Description);

@@ -232,6 +232,12 @@ public static class OpenApiHostBuilderExtensions
             });
         }
 
+        if (metadata.OfType<DocumentedCsv>().FirstOrDefault() is { } csv && operation.Responses?.TryGetValue("200", out var ok) == true && ok is OpenApiResponse okResponse)
+        {
+            okResponse.Content ??= new Dictionary<string, OpenApiMediaType>();
+            okResponse.Content["text/csv"] = new OpenApiMediaType { Schema = new OpenApiSchema { Type = JsonSchemaType.String, Description = csv.Description } };
+        }
+
         // The component ASP.NET Core registers for ProducesProblem (the lint test fails on a $ref that does not resolve).
         var problem = new OpenApiSchemaReference(nameof(ProblemDetails), context.Document);
         operation.Responses ??= [];

@@ -51,6 +51,7 @@ public static class QueryApiHostBuilderExtensions
     {
         app.MapAccountApi();
         app.MapEntitiesApi();
+        app.MapAuditApi();
         app.MapListsApi();
         app.MapDecisionStreamApi();
         return app;

@@ -1,4 +1,5 @@
 using Integrity.Contracts;
+using Integrity.Contracts.Audit;
 using Integrity.Contracts.Services;
 
 namespace Integrity.Storage.AzureTables.Index;
@@ -21,4 +22,10 @@ public sealed class IndexingAuditLog(IAuditLog inner, QueryIndex index) : IAudit
 
     public Task<IReadOnlyList<AuditRecord>> ReadRangeAsync(DateTimeOffset from, DateTimeOffset to, int max = 500, CancellationToken cancellationToken = default) =>
         inner.ReadRangeAsync(from, to, max, cancellationToken);
+
+    public Task<AuditTrail> ReadTrailAsync(string kind, string id, bool withDigests = true, CancellationToken cancellationToken = default) =>
+        inner.ReadTrailAsync(kind, id, withDigests, cancellationToken);
+
+    public Task<IReadOnlyList<AuditDigest>> ReadDigestsAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default) =>
+        inner.ReadDigestsAsync(from, to, cancellationToken);
 }
