@@ -28,6 +28,23 @@ public static class TimeWindows
         return lo;
     }
 
+    /// <summary>The items in (<paramref name="now"/> - <paramref name="window"/>, <paramref name="now"/>], as [Start, End) indexes.</summary>
+    public static (int Start, int End) Range<T>(List<T> items, DateTimeOffset now, TimeSpan window)
+        where T : ITimed
+    {
+        var start = FirstAfter(items, now - window);
+        var end = start;
+        while (end < items.Count && items[end].At <= now) end++;
+        return (start, end);
+    }
+
+    /// <summary>The items[start..end), for evidence (only enumerated when a signal trips).</summary>
+    public static IEnumerable<T> Slice<T>(List<T> items, int start, int end)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        for (var i = start; i < end; i++) yield return items[i];
+    }
+
     /// <summary>The index of the first item after <paramref name="from"/>: windows are (now - window, now].</summary>
     public static int FirstAfter<T>(List<T> items, DateTimeOffset from)
         where T : ITimed
