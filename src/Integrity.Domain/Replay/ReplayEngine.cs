@@ -105,7 +105,8 @@ public class ReplayEngine
                 ApplyToListing(order.ListingId, e, OrderContext(Listing(order.ListingId)));
                 ApplyToSeller(order.SellerId, e, SellerContext.None);
                 var buyer = Reviewer(order.BuyerId);
-                HandleReviewer(ReviewerRules.Apply(buyer, e, ReviewerContext.None, Policy, owned: true), buyer.Enforcement.Level);
+                var buyerBefore = buyer.Enforcement.Level;
+                HandleReviewer(ReviewerRules.Apply(buyer, e, ReviewerContext.None, Policy, owned: true), buyerBefore);
                 break;
             case ComplaintFiled complaint:
                 ApplyToListing(complaint.ListingId, e, ListingContext.None);
@@ -153,7 +154,8 @@ public class ReplayEngine
     private void ApplyToSeller(string sellerId, IntegrityEvent e, SellerContext context)
     {
         var seller = Seller(sellerId);
-        HandleSeller(SellerRules.Apply(seller, e, context, Policy, owned: true), seller.Enforcement.Level);
+        var before = seller.Enforcement.Level;
+        HandleSeller(SellerRules.Apply(seller, e, context, Policy, owned: true), before);
     }
 
     private void ApplyReview(ReviewPosted review)
@@ -196,7 +198,8 @@ public class ReplayEngine
 
         var known = shared.Select(kv => new LinkedSellerFact(kv.Key, Seller(kv.Key).Enforcement.Level, kv.Value, e.OccurredAt)).ToList();
         var seller = Seller(sellerId);
-        var result = HandleSeller(SellerRules.Apply(seller, e, new SellerContext(known), Policy, owned: true), seller.Enforcement.Level);
+        var before = seller.Enforcement.Level;
+        var result = HandleSeller(SellerRules.Apply(seller, e, new SellerContext(known), Policy, owned: true), before);
         var facts = Rent();
         FactRouting.AfterIdentity(sellerId, result.State.Enforcement.Level, shared, e.OccurredAt, result.Changed, facts);
         Deliver(facts);
@@ -249,18 +252,21 @@ public class ReplayEngine
             {
                 case { ListingOutcome: { } outcome }:
                     var seller = Seller(fact.TargetId);
-                    HandleSeller(SellerRules.ObserveListingOutcome(seller, outcome, Policy, owned: true), seller.Enforcement.Level);
+                    var sellerBefore = seller.Enforcement.Level;
+                    HandleSeller(SellerRules.ObserveListingOutcome(seller, outcome, Policy, owned: true), sellerBefore);
                     break;
                 case { LinkedSeller: { } linked }:
                     var other = Seller(fact.TargetId);
-                    HandleSeller(SellerRules.ObserveLinkedSeller(other, linked, Policy, owned: true), other.Enforcement.Level);
+                    var otherBefore = other.Enforcement.Level;
+                    HandleSeller(SellerRules.ObserveLinkedSeller(other, linked, Policy, owned: true), otherBefore);
                     break;
                 case { ReviewerRisk: { } risk }:
                     HandleListing(ListingRules.ObserveReviewerRisk(Listing(fact.TargetId), risk, Policy, owned: true));
                     break;
                 case { CoReview: { } co }:
                     var reviewer = Reviewer(fact.TargetId);
-                    HandleReviewer(ReviewerRules.ObserveCoReview(reviewer, co, Policy, owned: true), reviewer.Enforcement.Level);
+                    var reviewerBefore = reviewer.Enforcement.Level;
+                    HandleReviewer(ReviewerRules.ObserveCoReview(reviewer, co, Policy, owned: true), reviewerBefore);
                     break;
             }
         }
