@@ -44,7 +44,7 @@ internal static class Backtester
                 var reviewer = engine.Reviewer(review.ReviewerId);
                 var listing = engine.Listing(review.ListingId);
                 var own = Find(reviewer, review.EventId);
-                arrival[key] = ReviewRisk.Score(review.Rating, reviewer.Enforcement, listing.Enforcement, own?.ListingMeanBefore, own?.ListingRatingsBefore ?? 0, policy).Score;
+                arrival[key] = ReviewRisk.Value(review.Rating, reviewer.Enforcement, listing.Enforcement, own?.ListingMeanBefore, own?.ListingRatingsBefore ?? 0, policy);
                 firstScores.TryAdd(review.ReviewerId, reviewer.Enforcement.Score);
             }
 

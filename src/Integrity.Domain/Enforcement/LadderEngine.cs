@@ -55,7 +55,7 @@ internal static class LadderEngine
         }
 
         enforcement.Score = score;
-        enforcement.Reasons = [.. counted];
+        enforcement.Reasons = decision is null ? counted : [.. counted];
         enforcement.AssessedAt = now;
         return new LadderOutcome(AssessmentOf(enforcement, kind, entityId, policy.Version, now), decision);
     }
@@ -66,6 +66,7 @@ internal static class LadderEngine
     /// <summary>Acknowledged codes count for nothing while active; once a code goes quiet its acknowledgement lapses.</summary>
     private static List<Reason> Acknowledge(EnforcementState enforcement, IReadOnlyList<Reason> reasons)
     {
+        if (enforcement.Acknowledged.Count == 0) return [.. reasons];
         enforcement.Acknowledged.RemoveAll(code => !reasons.Any(r => r.Code == code));
         return reasons
             .Select(r => enforcement.Acknowledged.Contains(r.Code) ? r with { Weight = 0, Acknowledged = true } : r)

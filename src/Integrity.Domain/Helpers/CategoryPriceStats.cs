@@ -33,10 +33,11 @@ public sealed class CategoryPriceStats
 
     public static CategoryPriceStats Create(string categoryId) => new() { CategoryId = categoryId };
 
-    public static CategoryPriceStats Observe(CategoryPriceStats state, ListingEvent e)
+    /// <param name="owned">The caller holds the only reference and takes the result in its place: changed in place, not copied.</param>
+    public static CategoryPriceStats Observe(CategoryPriceStats state, ListingEvent e, bool owned = false)
     {
         if (state.Applied.Check(e.EventId, e.OccurredAt) != ApplyStatus.Applied) return state;
-        var next = state.Clone();
+        var next = owned ? state : state.Clone();
         next.Applied.Record(e.EventId, e.OccurredAt);
         if (!next.Medians.TryGetValue(e.Currency, out var median)) next.Medians[e.Currency] = median = new P2Quantile(0.5);
         median.Add((double)e.Price);

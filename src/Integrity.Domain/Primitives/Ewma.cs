@@ -54,9 +54,11 @@ public static class RateBaselines
         var historyStart = earliest > now - lookback ? counts.BucketStart(earliest) : now - lookback;
         var steps = Math.Max(0, (int)Math.Ceiling((windowStart - historyStart) / window));
         var sums = new double[steps];
-        foreach (var b in counts.Buckets)
+        // Buckets before the oldest slot would land past the last one: start the pass at the oldest slot.
+        var buckets = counts.Buckets;
+        for (var i = counts.FirstAtOrAfter(windowStart - (window * steps)); i < buckets.Count && buckets[i].Start < windowStart; i++)
         {
-            if (b.Start >= windowStart) continue;
+            var b = buckets[i];
             var slot = (int)Math.Floor((windowStart - b.Start - TimeSpan.FromTicks(1)) / window);
             if (slot < steps) sums[slot] += b.Count;
         }

@@ -43,7 +43,8 @@ public sealed class TimeBuckets
     public void Add(DateTimeOffset at, double amount = 1)
     {
         var start = BucketStart(at);
-        var i = Buckets.FindIndex(b => b.Start >= start);
+        var i = FirstAtOrAfter(start);
+        if (i == Buckets.Count) i = -1;
         if (i >= 0 && Buckets[i].Start == start)
         {
             Buckets[i] = Buckets[i] with { Count = Buckets[i].Count + amount };
@@ -65,12 +66,22 @@ public sealed class TimeBuckets
     {
         var first = BucketStart(from);
         double sum = 0;
-        foreach (var b in Buckets)
+        for (var i = FirstAtOrAfter(first); i < Buckets.Count && Buckets[i].Start <= to; i++) sum += Buckets[i].Count;
+        return sum;
+    }
+
+    /// <summary>The index of the first bucket starting at or after <paramref name="start"/> (buckets are sorted by start).</summary>
+    public int FirstAtOrAfter(DateTimeOffset start)
+    {
+        var (lo, hi) = (0, Buckets.Count);
+        while (lo < hi)
         {
-            if (b.Start >= first && b.Start <= to) sum += b.Count;
+            var mid = (lo + hi) >>> 1;
+            if (Buckets[mid].Start < start) lo = mid + 1;
+            else hi = mid;
         }
 
-        return sum;
+        return lo;
     }
 
     /// <summary>The count in the <paramref name="window"/> ending at <paramref name="now"/>.</summary>

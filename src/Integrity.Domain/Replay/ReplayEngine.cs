@@ -2,6 +2,7 @@ using Integrity.Domain.Enforcement;
 using Integrity.Domain.Events;
 using Integrity.Domain.Helpers;
 using Integrity.Domain.Policy;
+using Integrity.Domain.Propagation;
 using Integrity.Domain.Rules;
 using Integrity.Domain.State;
 
@@ -9,11 +10,17 @@ namespace Integrity.Domain.Replay;
 
 /// <summary>
 /// The single-threaded orchestrator of the domain rules: routes each event to the entities it touches, fetches the
-/// context each needs from helper state, and propagates outcomes between entities (reviewer level → listings → seller;
-/// co-reviews between reviewers; seller level → linked sellers). The grain layer does the same things in a cluster,
-/// one grain per dictionary entry here. Used by the backtest replay (events on their own timestamps, virtual time) and
-/// as the reference the cluster tests compare against. Every decision taken is collected in <see cref="Decisions"/>
-/// (unless <see cref="CollectDecisions"/> is off) and counted in <see cref="DecisionCount"/>.
+/// context each needs from helper state, and delivers the facts <see cref="FactRouting"/> says an outcome sends
+/// (reviewer level → listings → seller; co-reviews between reviewers; seller level → linked sellers), each fact's own
+/// consequences before the next. The grain layer does the same things in a cluster, one grain per dictionary entry
+/// here. Used by the backtest replay (events on their own timestamps, virtual time) and as the reference the cluster
+/// tests compare against. Every decision taken is collected in <see cref="Decisions"/> (unless
+/// <see cref="CollectDecisions"/> is off) and counted in <see cref="DecisionCount"/>.
+/// <para>
+/// The engine owns the states in its dictionaries and applies to them in place (no copy per event): a state read from
+/// it is the live one and changes with later events. An exception from a rule leaves that entity part-way changed;
+/// the engine is then not to be used further.
+/// </para>
 /// </summary>
 public class ReplayEngine
 {
@@ -51,6 +58,9 @@ public class ReplayEngine
 
     public List<Decision> Decisions { get; } = [];
 
+    /// <summary>Fact lists for <see cref="Deliver"/>, one per level of nesting, reused.</summary>
+    private readonly Stack<List<Delivery>> _pool = new();
+
     public ListingState Listing(string id) => Listings.TryGetValue(id, out var s) ? s : ListingState.Create(id);
 
     public ReviewerState Reviewer(string id) => Reviewers.TryGetValue(id, out var s) ? s : ReviewerState.Create(id);
@@ -61,6 +71,7 @@ public class ReplayEngine
 
     public ReplayEngine ApplyAll(IEnumerable<IntegrityEvent> events)
     {
+        ArgumentNullException.ThrowIfNull(events);
         foreach (var e in events) Apply(e);
         return this;
     }
@@ -80,38 +91,56 @@ public class ReplayEngine
                 ApplySellerIdentity(e);
                 break;
             case ListingEvent listing:
-                var category = CategoryPriceStats.Observe(Categories.GetValueOrDefault(listing.CategoryId) ?? CategoryPriceStats.Create(listing.CategoryId), listing);
+                var category = CategoryPriceStats.Observe(Categories.GetValueOrDefault(listing.CategoryId) ?? CategoryPriceStats.Create(listing.CategoryId), listing, owned: true);
                 Categories[listing.CategoryId] = category;
                 var brands = BrandDirectory.Candidates(listing.Title, listing.Description).Append(listing.BrandId).OfType<string>()
                     .Distinct().Select(id => Brands.GetValueOrDefault(id)).OfType<BrandProfile>().ToList();
-                HandleListing(ListingRules.Apply(Listing(listing.ListingId), e, new ListingContext(brands, category.Snapshot(listing.Currency)), Policy));
-                HandleSeller(SellerRules.Apply(Seller(listing.SellerId), e, SellerContext.None, Policy));
+                ApplyToListing(listing.ListingId, e, new ListingContext(brands, category.Snapshot(listing.Currency)));
+                ApplyToSeller(listing.SellerId, e, SellerContext.None);
                 break;
             case ReviewPosted review:
                 ApplyReview(review);
                 break;
             case OrderEvent order:
-                HandleListing(ListingRules.Apply(Listing(order.ListingId), e, OrderContext(Listing(order.ListingId)), Policy));
-                HandleSeller(SellerRules.Apply(Seller(order.SellerId), e, SellerContext.None, Policy));
-                HandleReviewer(ReviewerRules.Apply(Reviewer(order.BuyerId), e, ReviewerContext.None, Policy));
+                ApplyToListing(order.ListingId, e, OrderContext(Listing(order.ListingId)));
+                ApplyToSeller(order.SellerId, e, SellerContext.None);
+                var buyer = Reviewer(order.BuyerId);
+                var buyerBefore = buyer.Enforcement.Level;
+                HandleReviewer(ReviewerRules.Apply(buyer, e, ReviewerContext.None, Policy, owned: true), buyerBefore);
                 break;
             case ComplaintFiled complaint:
-                HandleListing(ListingRules.Apply(Listing(complaint.ListingId), e, ListingContext.None, Policy));
-                HandleSeller(SellerRules.Apply(Seller(complaint.SellerId), e, SellerContext.None, Policy));
+                ApplyToListing(complaint.ListingId, e, ListingContext.None);
+                ApplyToSeller(complaint.SellerId, e, SellerContext.None);
                 break;
             case BrandReported report:
-                if (report.ListingId is { } listingId) HandleListing(ListingRules.Apply(Listing(listingId), e, ListingContext.None, Policy));
-                HandleSeller(SellerRules.Apply(Seller(report.SellerId), e, SellerContext.None, Policy));
+                if (report.ListingId is { } listingId) ApplyToListing(listingId, e, ListingContext.None);
+                ApplyToSeller(report.SellerId, e, SellerContext.None);
                 break;
         }
     }
 
     /// <summary>An analyst action on a seller, with the same propagation as an automatic step.</summary>
-    public ApplyResult<SellerState> ActOnSeller(string sellerId, Func<SellerState, ApplyResult<SellerState>> action) => HandleSeller(action(Seller(sellerId)));
+    public ApplyResult<SellerState> ActOnSeller(string sellerId, Func<SellerState, ApplyResult<SellerState>> action)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        var seller = Seller(sellerId);
+        var before = seller.Enforcement.Level;
+        return HandleSeller(action(seller), before);
+    }
 
-    public ApplyResult<ListingState> ActOnListing(string listingId, Func<ListingState, ApplyResult<ListingState>> action) => HandleListing(action(Listing(listingId)));
+    public ApplyResult<ListingState> ActOnListing(string listingId, Func<ListingState, ApplyResult<ListingState>> action)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        return HandleListing(action(Listing(listingId)));
+    }
 
-    public ApplyResult<ReviewerState> ActOnReviewer(string reviewerId, Func<ReviewerState, ApplyResult<ReviewerState>> action) => HandleReviewer(action(Reviewer(reviewerId)));
+    public ApplyResult<ReviewerState> ActOnReviewer(string reviewerId, Func<ReviewerState, ApplyResult<ReviewerState>> action)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        var reviewer = Reviewer(reviewerId);
+        var before = reviewer.Enforcement.Level;
+        return HandleReviewer(action(reviewer), before);
+    }
 
     /// <summary>An order brings the category's current prices to a listing not yet judged against a category with a history.</summary>
     private ListingContext OrderContext(ListingState listing) =>
@@ -119,21 +148,30 @@ public class ReplayEngine
             ? new ListingContext(CategoryPrices: category.Snapshot(listing.Currency))
             : ListingContext.None;
 
+    private void ApplyToListing(string listingId, IntegrityEvent e, ListingContext context) =>
+        HandleListing(ListingRules.Apply(Listing(listingId), e, context, Policy, owned: true));
+
+    private void ApplyToSeller(string sellerId, IntegrityEvent e, SellerContext context)
+    {
+        var seller = Seller(sellerId);
+        var before = seller.Enforcement.Level;
+        HandleSeller(SellerRules.Apply(seller, e, context, Policy, owned: true), before);
+    }
+
     private void ApplyReview(ReviewPosted review)
     {
         // The listing knows the review's neighbours; the reviewer needs them as context.
         var observation = ListingRules.ObserveReview(Listing(review.ListingId), review, Policy);
-        var reviewerLevel = Reviewer(review.ReviewerId).Enforcement.Level;
-        HandleListing(ListingRules.Apply(Listing(review.ListingId), review, new ListingContext(ReviewerLevel: reviewerLevel), Policy));
-        var reviewer = HandleReviewer(ReviewerRules.Apply(Reviewer(review.ReviewerId), review, ReviewerContext.From(observation), Policy));
+        var reviewer = Reviewer(review.ReviewerId);
+        var reviewerBefore = reviewer.Enforcement.Level;
+        ApplyToListing(review.ListingId, review, new ListingContext(ReviewerLevel: reviewerBefore));
+        var applied = HandleReviewer(ReviewerRules.Apply(reviewer, review, ReviewerContext.From(observation), Policy, owned: true), reviewerBefore);
 
-        // Fan out only for a review seen the first time: a redelivery must not add what the first delivery did not.
-        foreach (var other in reviewer.Changed ? observation.CoReviewerIds : [])
-        {
-            HandleReviewer(ReviewerRules.ObserveCoReview(Reviewer(other), new CoReviewFact(review.ReviewerId, review.ListingId, review.OccurredAt), Policy));
-        }
+        var facts = Rent();
+        FactRouting.AfterReview(review, observation, applied.Changed, facts);
+        Deliver(facts);
 
-        HandleSeller(SellerRules.Apply(Seller(review.SellerId), review, SellerContext.None, Policy));
+        ApplyToSeller(review.SellerId, review, SellerContext.None);
     }
 
     private void ApplySellerIdentity(IntegrityEvent e)
@@ -148,8 +186,9 @@ public class ReplayEngine
         var shared = new Dictionary<string, List<IdentifierKind>>(StringComparer.Ordinal);
         foreach (var id in identifiers.Present())
         {
-            var (links, others) = (Links.GetValueOrDefault(id.Key) ?? IdentifierLinks.Create(id)).Link(sellerId);
-            Links[id.Key] = links;
+            var links = Links.GetValueOrDefault(id.Key) ?? IdentifierLinks.Create(id);
+            var (linked, others) = links.Link(sellerId);
+            Links[id.Key] = linked;
             foreach (var other in others)
             {
                 if (!shared.TryGetValue(other, out var kinds)) shared[other] = kinds = [];
@@ -157,13 +196,13 @@ public class ReplayEngine
             }
         }
 
-        var facts = shared.Select(kv => new LinkedSellerFact(kv.Key, Seller(kv.Key).Enforcement.Level, kv.Value, e.OccurredAt)).ToList();
-        var result = HandleSeller(SellerRules.Apply(Seller(sellerId), e, new SellerContext(facts), Policy));
-        if (!result.Changed) return;
-        foreach (var (other, kinds) in shared)
-        {
-            HandleSeller(SellerRules.ObserveLinkedSeller(Seller(other), new LinkedSellerFact(sellerId, result.State.Enforcement.Level, kinds, e.OccurredAt), Policy));
-        }
+        var known = shared.Select(kv => new LinkedSellerFact(kv.Key, Seller(kv.Key).Enforcement.Level, kv.Value, e.OccurredAt)).ToList();
+        var seller = Seller(sellerId);
+        var before = seller.Enforcement.Level;
+        var result = HandleSeller(SellerRules.Apply(seller, e, new SellerContext(known), Policy, owned: true), before);
+        var facts = Rent();
+        FactRouting.AfterIdentity(sellerId, result.State.Enforcement.Level, shared, e.OccurredAt, result.Changed, facts);
+        Deliver(facts);
     }
 
     private ApplyResult<ListingState> HandleListing(ApplyResult<ListingState> result)
@@ -172,55 +211,71 @@ public class ReplayEngine
         var s = result.State;
         Listings[s.ListingId] = s;
         Collect(result.Decision);
-        if (s.SellerId is { } sellerId)
-        {
-            var fact = new ListingOutcomeFact(s.ListingId, s.Enforcement.Level, s.Enforcement.Score,
-                s.Enforcement.Reasons.Where(r => r.Weight > 0).Select(r => r.Code).ToList(), s.Clock ?? default);
-            HandleSeller(SellerRules.ObserveListingOutcome(Seller(sellerId), fact, Policy));
-        }
-
+        var facts = Rent();
+        FactRouting.AfterListing(s, facts);
+        Deliver(facts);
         return result;
     }
 
-    private ApplyResult<ReviewerState> HandleReviewer(ApplyResult<ReviewerState> result)
+    private ApplyResult<ReviewerState> HandleReviewer(ApplyResult<ReviewerState> result, int levelBefore)
     {
         if (!result.Changed) return result;
         var s = result.State;
-        var before = Reviewers.GetValueOrDefault(s.ReviewerId)?.Enforcement.Level ?? 0;
         Reviewers[s.ReviewerId] = s;
         Collect(result.Decision);
-        if (s.Enforcement.Level != before)
-        {
-            var fact = new ReviewerRiskFact(s.ReviewerId, s.Enforcement.Level, s.Enforcement.Score, s.Clock ?? default);
-            foreach (var listingId in s.Reviews.Select(r => r.ListingId).Distinct().ToList())
-            {
-                HandleListing(ListingRules.ObserveReviewerRisk(Listing(listingId), fact, Policy));
-            }
-        }
-
+        var facts = Rent();
+        FactRouting.AfterReviewer(s, levelBefore, facts);
+        Deliver(facts);
         return result;
     }
 
-    private ApplyResult<SellerState> HandleSeller(ApplyResult<SellerState> result)
+    private ApplyResult<SellerState> HandleSeller(ApplyResult<SellerState> result, int levelBefore)
     {
         if (!result.Changed) return result;
         var s = result.State;
-        var before = Sellers.GetValueOrDefault(s.SellerId)?.Enforcement.Level ?? 0;
         Sellers[s.SellerId] = s;
         Collect(result.Decision);
-        if (s.Enforcement.Level != before)
+        var facts = Rent();
+        FactRouting.AfterSeller(s, levelBefore, SellersSharing, facts);
+        Deliver(facts);
+        return result;
+    }
+
+    private IReadOnlyList<string> SellersSharing(IdentifierHash identifier) => Links.TryGetValue(identifier.Key, out var links) ? links.SellerIds : [];
+
+    /// <summary>Delivers each fact in order, its consequences before the next fact, and returns the list to the pool.</summary>
+    private void Deliver(List<Delivery> facts)
+    {
+        foreach (var fact in facts)
         {
-            foreach (var id in s.Identifiers)
+            switch (fact)
             {
-                foreach (var other in Links.GetValueOrDefault(id.Key)?.SellerIds.Where(o => o != s.SellerId).ToList() ?? [])
-                {
-                    HandleSeller(SellerRules.ObserveLinkedSeller(Seller(other), new LinkedSellerFact(s.SellerId, s.Enforcement.Level, [id.Kind], s.Clock ?? default), Policy));
-                }
+                case { ListingOutcome: { } outcome }:
+                    var seller = Seller(fact.TargetId);
+                    var sellerBefore = seller.Enforcement.Level;
+                    HandleSeller(SellerRules.ObserveListingOutcome(seller, outcome, Policy, owned: true), sellerBefore);
+                    break;
+                case { LinkedSeller: { } linked }:
+                    var other = Seller(fact.TargetId);
+                    var otherBefore = other.Enforcement.Level;
+                    HandleSeller(SellerRules.ObserveLinkedSeller(other, linked, Policy, owned: true), otherBefore);
+                    break;
+                case { ReviewerRisk: { } risk }:
+                    HandleListing(ListingRules.ObserveReviewerRisk(Listing(fact.TargetId), risk, Policy, owned: true));
+                    break;
+                case { CoReview: { } co }:
+                    var reviewer = Reviewer(fact.TargetId);
+                    var reviewerBefore = reviewer.Enforcement.Level;
+                    HandleReviewer(ReviewerRules.ObserveCoReview(reviewer, co, Policy, owned: true), reviewerBefore);
+                    break;
             }
         }
 
-        return result;
+        facts.Clear();
+        _pool.Push(facts);
     }
+
+    private List<Delivery> Rent() => _pool.TryPop(out var list) ? list : [];
 
     private void Collect(Decision? decision)
     {

@@ -36,10 +36,14 @@ internal static class EntityRunner
     }
 
     /// <summary>Applies a fact that is not an event (a notification between entities). It changes state only if <paramref name="record"/> says so.</summary>
-    public static ApplyResult<T> Observe<T>(T state, DateTimeOffset at, string triggeringId, PolicyOptions policy, Func<T, bool> record, Func<T, DateTimeOffset, PolicyOptions, Evaluation> evaluate)
+    /// <param name="owned">
+    /// As for <see cref="Apply{T}"/>: the state is changed in place. <paramref name="record"/> must then leave the state
+    /// untouched when it returns false (every observer checks before it writes).
+    /// </param>
+    public static ApplyResult<T> Observe<T>(T state, DateTimeOffset at, string triggeringId, PolicyOptions policy, Func<T, bool> record, Func<T, DateTimeOffset, PolicyOptions, Evaluation> evaluate, bool owned = false)
         where T : class, IEntityState<T>
     {
-        var next = state.Clone();
+        var next = owned ? state : state.Clone();
         if (!record(next)) return Unchanged(state, ApplyStatus.Duplicate, policy);
         next.Clock = BoundedLists.Later(next.Clock, at);
         return Assess(next, triggeringId, next.Clock!.Value, policy, evaluate);

@@ -15,14 +15,15 @@ public static class ListingRules
         EntityRunner.Apply(state, e, policy, next => Record(next, e, context, policy), Evaluate, owned);
 
     /// <summary>A reviewer of this listing changed level: re-weigh the listing's reviews. Unchanged if nothing new.</summary>
-    public static ApplyResult<ListingState> ObserveReviewerRisk(ListingState state, ReviewerRiskFact fact, PolicyOptions policy) =>
+    /// <param name="owned">The caller owns <paramref name="state"/>: it is changed in place (see <see cref="EntityRunner.Apply{T}"/>).</param>
+    public static ApplyResult<ListingState> ObserveReviewerRisk(ListingState state, ReviewerRiskFact fact, PolicyOptions policy, bool owned = false) =>
         EntityRunner.Observe(state, fact.At, $"reviewer-risk/{fact.ReviewerId}/{fact.Level}", policy, next =>
         {
             var known = next.FlaggedReviewers.GetValueOrDefault(fact.ReviewerId);
             if (known == fact.Level || !next.Reviews.Any(r => r.ReviewerId == fact.ReviewerId)) return false;
             SetReviewerLevel(next, fact.ReviewerId, fact.Level);
             return true;
-        }, Evaluate);
+        }, Evaluate, owned);
 
     /// <summary>Re-evaluates at <paramref name="now"/> without new facts (policy reload, override expiry).</summary>
     public static ApplyResult<ListingState> Reassess(ListingState state, DateTimeOffset now, PolicyOptions policy) =>
@@ -35,19 +36,44 @@ public static class ListingRules
     /// </summary>
     public static ReviewObservation ObserveReview(ListingState state, ReviewPosted review, PolicyOptions policy)
     {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(review);
+        ArgumentNullException.ThrowIfNull(policy);
+        var reviews = state.Reviews;
+
+        // Reviews are kept in time order: only those within the window either side are visited.
         var window = policy.Rule(ReasonCodes.Lockstep).Window;
-        var others = state.Reviews.Where(r => r.ReviewerId != review.ReviewerId).ToList();
-        var co = others.Where(r => (r.At - review.OccurredAt).Duration() <= window).Select(r => r.ReviewerId).Distinct().ToList();
-        var hash = SimHash.Compute(review.Text);
-        var dups = TextFolding.Fold(review.Text).Length < policy.Text.NearDuplicateMinLength
-            ? []
-            : others.Where(r => r.TextLength >= policy.Text.NearDuplicateMinLength && SimHash.Distance(r.TextHash, hash) <= policy.Text.NearDuplicateMaxDistance)
-                .Select(r => r.ReviewerId).Distinct().ToList();
-        var totals = (int[])state.RatingTotals.Clone();
-        if (state.Applied.Check(review.EventId, review.OccurredAt) == ApplyStatus.Duplicate && review.Rating is >= 1 and <= 5) totals[review.Rating - 1] = Math.Max(0, totals[review.Rating - 1] - 1);
-        var count = totals.Sum();
-        double? mean = count == 0 ? null : totals.Select((n, i) => (double)n * (i + 1)).Sum() / count;
-        return new ReviewObservation(review.ReviewerId, co, dups, mean, count);
+        List<string>? co = null;
+        for (var i = TimeWindows.FirstAtOrAfter(reviews, review.OccurredAt - window); i < reviews.Count && reviews[i].At - review.OccurredAt <= window; i++)
+        {
+            var other = reviews[i].ReviewerId;
+            if (other != review.ReviewerId && !(co ??= []).Contains(other)) co.Add(other);
+        }
+
+        List<string>? dups = null;
+        var (hash, length) = ReviewText.Of(review);
+        var (minLength, maxDistance) = (policy.Text.NearDuplicateMinLength, policy.Text.NearDuplicateMaxDistance);
+        if (length >= minLength)
+        {
+            foreach (var r in reviews)
+            {
+                if (r.ReviewerId != review.ReviewerId && r.TextLength >= minLength && SimHash.Distance(r.TextHash, hash) <= maxDistance && !(dups ??= []).Contains(r.ReviewerId)) dups.Add(r.ReviewerId);
+            }
+        }
+
+        // The average over the ratings the listing had before this review (without it, when it was applied already).
+        var totals = state.RatingTotals;
+        var own = review.Rating is >= 1 and <= 5 && state.Applied.Check(review.EventId, review.OccurredAt) == ApplyStatus.Duplicate ? review.Rating - 1 : -1;
+        var (count, sum) = (0, 0.0);
+        for (var i = 0; i < totals.Length; i++)
+        {
+            var n = i == own ? Math.Max(0, totals[i] - 1) : totals[i];
+            count += n;
+            sum += (double)n * (i + 1);
+        }
+
+        double? mean = count == 0 ? null : sum / count;
+        return new ReviewObservation(review.ReviewerId, co ?? [], dups ?? [], mean, count);
     }
 
     /// <summary>
@@ -113,7 +139,8 @@ public static class ListingRules
     private static void RecordReview(ListingState s, ReviewPosted e, ListingContext context, PolicyOptions policy)
     {
         s.SellerId ??= e.SellerId;
-        var review = new ListingReview(e.EventId, e.ReviewId, e.ReviewerId, e.Rating, e.OccurredAt, e.IsVerified, SimHash.Compute(e.Text), TextFolding.Fold(e.Text).Length);
+        var (hash, length) = ReviewText.Of(e);
+        var review = new ListingReview(e.EventId, e.ReviewId, e.ReviewerId, e.Rating, e.OccurredAt, e.IsVerified, hash, length);
 
         // Mark near-duplicates once, when the second copy arrives (both copies), so the signal stays linear.
         if (review.TextLength >= policy.Text.NearDuplicateMinLength)
@@ -128,14 +155,19 @@ public static class ListingRules
             }
         }
 
+        var full = s.Reviews.Count >= ListingState.MaxReviews;
         BoundedLists.InsertByTime(s.Reviews, review, r => r.At, ListingState.MaxReviews);
         s.RatingTotals[e.Rating - 1]++;
         if (review.IsPositive) s.PositiveReviews.Add(e.OccurredAt);
         if (review.IsNegative) s.NegativeReviews.Add(e.OccurredAt);
         if (context.ReviewerLevel is { } level) SetReviewerLevel(s, e.ReviewerId, level);
 
-        // Forget levels of reviewers whose reviews have aged out of the bounded list.
-        foreach (var gone in s.FlaggedReviewers.Keys.Where(id => !s.Reviews.Any(r => r.ReviewerId == id)).ToList()) s.FlaggedReviewers.Remove(gone);
+        // Forget levels of reviewers whose reviews have aged out of the bounded list. Only a full list drops a review
+        // (a flagged reviewer always has one in the list otherwise), so only then is there anything to look for.
+        if (full && s.FlaggedReviewers.Count > 0)
+        {
+            foreach (var gone in s.FlaggedReviewers.Keys.Where(id => !s.Reviews.Any(r => r.ReviewerId == id)).ToList()) s.FlaggedReviewers.Remove(gone);
+        }
     }
 
     private static void SetReviewerLevel(ListingState s, string reviewerId, int level)

@@ -16,9 +16,14 @@ public static class ReviewerRules
         EntityRunner.Apply(state, e, policy, next => Record(next, e, context, policy), Evaluate, owned);
 
     /// <summary>Another account reviewed a listing this one reviewed, close in time (sent to the earlier reviewer). Unchanged if already known.</summary>
-    public static ApplyResult<ReviewerState> ObserveCoReview(ReviewerState state, CoReviewFact fact, PolicyOptions policy) =>
-        EntityRunner.Observe(state, fact.At, $"co-review/{fact.OtherReviewerId}/{fact.ListingId}", policy,
-            next => fact.OtherReviewerId != next.ReviewerId && AddCoReview(next, fact.OtherReviewerId, fact.ListingId, fact.At), Evaluate);
+    /// <param name="owned">The caller owns <paramref name="state"/>: it is changed in place (see <see cref="EntityRunner.Apply{T}"/>).</param>
+    public static ApplyResult<ReviewerState> ObserveCoReview(ReviewerState state, CoReviewFact fact, PolicyOptions policy, bool owned = false)
+    {
+        // Checked before anything is built or written: most co-reviews of a popular listing are already known.
+        if (fact.OtherReviewerId == state.ReviewerId || !AddsCoReview(state, fact.OtherReviewerId, fact.ListingId)) return EntityRunner.Unchanged(state, ApplyStatus.Duplicate, policy);
+        return EntityRunner.Observe(state, fact.At, $"co-review/{fact.OtherReviewerId}/{fact.ListingId}", policy,
+            next => AddCoReview(next, fact.OtherReviewerId, fact.ListingId, fact.At), Evaluate, owned);
+    }
 
     public static ApplyResult<ReviewerState> Reassess(ReviewerState state, DateTimeOffset now, PolicyOptions policy) =>
         EntityRunner.Observe(state, now, $"reassess/{now:yyyyMMddTHHmmssfff}", policy, _ => true, Evaluate);
@@ -40,8 +45,7 @@ public static class ReviewerRules
 
     private static void RecordReview(ReviewerState s, ReviewPosted e, ReviewerContext context, PolicyOptions policy)
     {
-        var hash = SimHash.Compute(e.Text);
-        var length = TextFolding.Fold(e.Text).Length;
+        var (hash, length) = ReviewText.Of(e);
         var review = new ReviewerReview(e.EventId, e.ReviewId, e.ListingId, e.SellerId, e.Rating, e.OccurredAt, e.IsVerified, hash, length, e.OrderId, context.ListingMeanRating, context.ListingRatingCount);
 
         if (length >= policy.Text.NearDuplicateMinLength)
@@ -79,6 +83,10 @@ public static class ReviewerRules
         if (i >= 0) s.Orders[i] = order;
         else BoundedLists.InsertByTime(s.Orders, order, o => o.PlacedAt ?? o.RefundedAt ?? o.CancelledAt ?? e.OccurredAt, ReviewerState.MaxOrders);
     }
+
+    /// <summary>Whether <see cref="AddCoReview"/> would record the listing for the partner (it returns exactly this).</summary>
+    private static bool AddsCoReview(ReviewerState s, string other, string listingId) =>
+        !s.CoReviewers.TryGetValue(other, out var listings) || (!listings.Contains(listingId) && listings.Count < ReviewerState.MaxSharedListings);
 
     private static bool AddCoReview(ReviewerState s, string other, string listingId, DateTimeOffset at)
     {

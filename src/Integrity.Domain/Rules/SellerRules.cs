@@ -16,8 +16,16 @@ public static class SellerRules
         WithCredit(EntityRunner.Apply(state, e, policy, next => Record(next, e, context), Evaluate, owned), policy);
 
     /// <summary>One of the seller's listings was assessed. Unchanged if its level and reasons are what the seller already knew.</summary>
-    public static ApplyResult<SellerState> ObserveListingOutcome(SellerState state, ListingOutcomeFact fact, PolicyOptions policy) =>
-        WithCredit(EntityRunner.Observe(state, fact.At, $"listing-outcome/{fact.ListingId}/{fact.Level}/{string.Join('+', fact.ReasonCodes)}", policy, next =>
+    /// <param name="owned">The caller owns <paramref name="state"/>: it is changed in place (see <see cref="EntityRunner.Apply{T}"/>).</param>
+    public static ApplyResult<SellerState> ObserveListingOutcome(SellerState state, ListingOutcomeFact fact, PolicyOptions policy, bool owned = false)
+    {
+        // Checked before anything is built: a listing reports after every event it applies, and mostly nothing changed.
+        if (state.Listings.TryGetValue(fact.ListingId, out var current) && (current.At > fact.At || (current.Level == fact.Level && SameCodes(current.ReasonCodes, fact.ReasonCodes))))
+        {
+            return EntityRunner.Unchanged(state, ApplyStatus.Duplicate, policy);
+        }
+
+        return WithCredit(EntityRunner.Observe(state, fact.At, $"listing-outcome/{fact.ListingId}/{fact.Level}/{string.Join('+', fact.ReasonCodes)}", policy, next =>
         {
             var outcome = new ListingOutcome(fact.Level, fact.Score, [.. fact.ReasonCodes.Order(StringComparer.Ordinal)], fact.At);
             if (next.Listings.TryGetValue(fact.ListingId, out var known) && (known.At > fact.At ||
@@ -26,11 +34,13 @@ public static class SellerRules
             else next.Listings[fact.ListingId] = outcome;
             Trim(next.Listings, SellerState.MaxListings, l => l.At);
             return true;
-        }, Evaluate), policy);
+        }, Evaluate, owned), policy);
+    }
 
     /// <summary>A seller sharing identifiers with this one was linked or changed level. Unchanged if already known.</summary>
-    public static ApplyResult<SellerState> ObserveLinkedSeller(SellerState state, LinkedSellerFact fact, PolicyOptions policy) =>
-        WithCredit(EntityRunner.Observe(state, fact.At, $"linked-seller/{fact.SellerId}/{fact.Level}", policy, next => Link(next, fact), Evaluate), policy);
+    /// <param name="owned">The caller owns <paramref name="state"/>: it is changed in place (see <see cref="EntityRunner.Apply{T}"/>).</param>
+    public static ApplyResult<SellerState> ObserveLinkedSeller(SellerState state, LinkedSellerFact fact, PolicyOptions policy, bool owned = false) =>
+        WithCredit(EntityRunner.Observe(state, fact.At, $"linked-seller/{fact.SellerId}/{fact.Level}", policy, next => Link(next, fact), Evaluate, owned), policy);
 
     public static ApplyResult<SellerState> Reassess(SellerState state, DateTimeOffset now, PolicyOptions policy) =>
         WithCredit(EntityRunner.Observe(state, now, $"reassess/{now:yyyyMMddTHHmmssfff}", policy, _ => true, Evaluate), policy);
@@ -175,6 +185,32 @@ public static class SellerRules
         s.LinkedSellers[fact.SellerId] = new LinkedSeller(kinds, known is not null && known.At > fact.At ? known.Level : fact.Level, BoundedLists.Later(known?.At, fact.At));
         Trim(s.LinkedSellers, SellerState.MaxLinkedSellers, l => l.At);
         return true;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="codes"/>, sorted, equal the (sorted) <paramref name="known"/> codes: the same multiset,
+    /// compared without sorting or allocating (a handful of codes at most).
+    /// </summary>
+    private static bool SameCodes(IReadOnlyList<string> known, IReadOnlyList<string> codes)
+    {
+        if (known.Count != codes.Count) return false;
+        for (var i = 0; i < codes.Count; i++)
+        {
+            if (Occurrences(codes, codes[i]) != Occurrences(known, codes[i])) return false;
+        }
+
+        return true;
+    }
+
+    private static int Occurrences(IReadOnlyList<string> list, string code)
+    {
+        var n = 0;
+        for (var i = 0; i < list.Count; i++)
+        {
+            if (string.Equals(list[i], code, StringComparison.Ordinal)) n++;
+        }
+
+        return n;
     }
 
     private static void Trim<T>(Dictionary<string, T> map, int max, Func<T, DateTimeOffset> at)

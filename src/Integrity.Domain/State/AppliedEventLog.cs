@@ -53,12 +53,32 @@ public sealed class AppliedEventLog
         if (Entries.Count <= Capacity) return;
 
         var drop = Math.Max(1, Capacity / 10);
+        if (InTimeOrder(Entries))
+        {
+            // The usual case (events arrive about in time order): the oldest are the first, no sorting, and the index
+            // loses just their ids instead of being built again.
+            ForgottenBefore = Max(ForgottenBefore, Entries[drop - 1].At);
+            for (var i = 0; i < drop; i++) _index!.Remove(Entries[i].Id);
+            Entries.RemoveRange(0, drop);
+            return;
+        }
+
         var sorted = Entries.OrderBy(e => e.At).ToList();
         var forgotten = sorted.Take(drop).ToList();
         ForgottenBefore = Max(ForgottenBefore, forgotten.Max(e => e.At));
         var dropIds = forgotten.Select(e => e.Id).ToHashSet(StringComparer.Ordinal);
         Entries.RemoveAll(e => dropIds.Contains(e.Id));
         _index = null;
+    }
+
+    private static bool InTimeOrder(List<AppliedEvent> entries)
+    {
+        for (var i = 1; i < entries.Count; i++)
+        {
+            if (entries[i].At < entries[i - 1].At) return false;
+        }
+
+        return true;
     }
 
     /// <summary>

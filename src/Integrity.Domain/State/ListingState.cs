@@ -8,7 +8,7 @@ using Integrity.Domain.Text;
 namespace Integrity.Domain.State;
 
 /// <summary>A review of the listing. <see cref="Duplicated"/>: its text near-duplicates another account's review of this listing.</summary>
-public sealed record ListingReview(string EventId, string ReviewId, string ReviewerId, int Rating, DateTimeOffset At, bool Verified, ulong TextHash, int TextLength, bool Duplicated = false)
+public sealed record ListingReview(string EventId, string ReviewId, string ReviewerId, int Rating, DateTimeOffset At, bool Verified, ulong TextHash, int TextLength, bool Duplicated = false) : ITimed
 {
     [JsonIgnore]
     public bool IsPositive => Rating >= 4;
@@ -17,12 +17,12 @@ public sealed record ListingReview(string EventId, string ReviewId, string Revie
     public bool IsNegative => Rating <= 2;
 }
 
-public sealed record ListingComplaint(string EventId, ComplaintKind Kind, DateTimeOffset At);
+public sealed record ListingComplaint(string EventId, ComplaintKind Kind, DateTimeOffset At) : ITimed;
 
-public sealed record ListingBrandReport(string EventId, BrandReportKind Kind, string BrandId, DateTimeOffset At);
+public sealed record ListingBrandReport(string EventId, BrandReportKind Kind, string BrandId, DateTimeOffset At) : ITimed;
 
 /// <summary>A title or category change, recorded with how many reviews the listing had collected before it.</summary>
-public sealed record ListingRewrite(string EventId, DateTimeOffset At, string FromTitle, string ToTitle, string FromCategory, string ToCategory, int ReviewsBefore, double TitleOverlap);
+public sealed record ListingRewrite(string EventId, DateTimeOffset At, string FromTitle, string ToTitle, string FromCategory, string ToCategory, int ReviewsBefore, double TitleOverlap) : ITimed;
 
 /// <summary>The brand facts last fetched for this listing, kept so later events need not fetch them again.</summary>
 public sealed record BrandCheck(string BrandId, string BrandName, string? MatchedKeyword, bool Authorized, decimal? ReferencePrice, string Currency);

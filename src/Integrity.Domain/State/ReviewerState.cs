@@ -21,13 +21,13 @@ public sealed record ReviewerReview(
     int TextLength,
     string? OrderId = null,
     double? ListingMeanBefore = null,
-    int ListingRatingsBefore = 0);
+    int ListingRatingsBefore = 0) : ITimed;
 
 /// <summary>An order of this customer; later order events fill in refund or cancellation (they may arrive first).</summary>
 public sealed record ReviewerOrder(string OrderId, string ListingId, string SellerId, DateTimeOffset? PlacedAt, DateTimeOffset? RefundedAt, DateTimeOffset? CancelledAt, string LastEventId);
 
 /// <summary>A review whose text near-duplicates another: one of this account's on another listing, or another account's.</summary>
-public sealed record DuplicateTextHit(string EventId, string ListingId, string? OtherReviewerId, DateTimeOffset At);
+public sealed record DuplicateTextHit(string EventId, string ListingId, string? OtherReviewerId, DateTimeOffset At) : ITimed;
 
 /// <summary>Risk state of one customer account (buyer and reviewer). Persisted as JSON; every collection is bounded.</summary>
 public sealed class ReviewerState : IEntityState<ReviewerState>

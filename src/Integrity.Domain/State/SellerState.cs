@@ -14,11 +14,11 @@ public enum OrderStatus
 }
 
 /// <summary>One order of the seller. <see cref="SelfLinked"/>: its buyer, ship-to or payment matched the seller's own identifiers.</summary>
-public sealed record SellerOrder(string OrderId, string BuyerId, string ListingId, DateTimeOffset At, OrderStatus Status, bool SelfLinked, string EventId);
+public sealed record SellerOrder(string OrderId, string BuyerId, string ListingId, DateTimeOffset At, OrderStatus Status, bool SelfLinked, string EventId) : ITimed;
 
-public sealed record SellerComplaint(string EventId, ComplaintKind Kind, string ListingId, DateTimeOffset At);
+public sealed record SellerComplaint(string EventId, ComplaintKind Kind, string ListingId, DateTimeOffset At) : ITimed;
 
-public sealed record SellerBrandReport(string EventId, BrandReportKind Kind, string? ListingId, DateTimeOffset At);
+public sealed record SellerBrandReport(string EventId, BrandReportKind Kind, string? ListingId, DateTimeOffset At) : ITimed;
 
 /// <summary>The last known outcome of one of the seller's listings (reported by the listing).</summary>
 public sealed record ListingOutcome(int Level, double Score, IReadOnlyList<string> ReasonCodes, DateTimeOffset At);

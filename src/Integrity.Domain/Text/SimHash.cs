@@ -12,9 +12,12 @@ public static class SimHash
 {
     private const int GramLength = 4;
 
-    public static ulong Compute(string text)
+    public static ulong Compute(string text) => ComputeFolded(TextFolding.Fold(text));
+
+    /// <summary>The fingerprint of text already folded by <see cref="TextFolding.Fold"/>.</summary>
+    public static ulong ComputeFolded(string folded)
     {
-        var folded = TextFolding.Fold(text);
+        ArgumentNullException.ThrowIfNull(folded);
         if (folded.Length == 0) return 0;
 
         Span<int> votes = stackalloc int[64];

@@ -1,6 +1,9 @@
 using CsCheck;
 using Integrity.Domain.Enforcement;
 using Integrity.Domain.Events;
+using Integrity.Domain.Helpers;
+using Integrity.Domain.Policy;
+using Integrity.Domain.Rules;
 using Integrity.Domain.Serialization;
 using Integrity.Domain.Tests.Fixtures;
 
@@ -90,6 +93,10 @@ public sealed class ApplyProperties
         }, iter: 60);
     }
 
+    /// <summary>
+    /// The rules' apply and observe functions, unless told the caller owns the state, work on a copy. (The replay
+    /// engine owns its states and applies in place, so this is asserted on the functions, not through the engine.)
+    /// </summary>
     [Fact]
     public void Apply_never_mutates_the_state_it_is_given()
     {
@@ -99,7 +106,29 @@ public sealed class ApplyProperties
             var kept = (Listings: m.Listings.Values.ToList(), Reviewers: m.Reviewers.Values.ToList(), Sellers: m.Sellers.Values.ToList());
             var frozen = DomainJson.Serialize(kept);
 
-            foreach (var e in events) m.Apply(e with { EventId = e.EventId + "-again", OccurredAt = e.OccurredAt + TimeSpan.FromHours(1) });
+            foreach (var e in events)
+            {
+                var again = e with { EventId = e.EventId + "-again", OccurredAt = e.OccurredAt + TimeSpan.FromHours(1) };
+                var at = again.OccurredAt;
+                foreach (var l in kept.Listings)
+                {
+                    ListingRules.Apply(l, again, ListingContext.None, m.Policy);
+                    ListingRules.ObserveReviewerRisk(l, new ReviewerRiskFact(l.Reviews.FirstOrDefault()?.ReviewerId ?? "C-0", 3, 90, at), m.Policy);
+                }
+
+                foreach (var r in kept.Reviewers)
+                {
+                    ReviewerRules.Apply(r, again, ReviewerContext.None, m.Policy);
+                    ReviewerRules.ObserveCoReview(r, new CoReviewFact("C-other", "L-other", at), m.Policy);
+                }
+
+                foreach (var s in kept.Sellers)
+                {
+                    SellerRules.Apply(s, again, SellerContext.None, m.Policy);
+                    SellerRules.ObserveListingOutcome(s, new ListingOutcomeFact("L-other", 2, 60, [ReasonCodes.ReviewBurst], at), m.Policy);
+                    SellerRules.ObserveLinkedSeller(s, new LinkedSellerFact("S-other", 4, [IdentifierKind.BankAccount], at), m.Policy);
+                }
+            }
 
             Assert.Equal(frozen, DomainJson.Serialize(kept));
         }, iter: 30);

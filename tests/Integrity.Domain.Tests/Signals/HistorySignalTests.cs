@@ -149,6 +149,22 @@ public sealed class ReviewRiskTests
         Assert.Equal(0, ReviewRisk.Score(3, Reviewer(0), null, 5.0, policy.ReviewRisk.MinListingRatings - 1, policy).Score);
     }
 
+    [Theory]
+    [InlineData(1, 0, 0, 4.0, 20)]
+    [InlineData(5, 35, 0, 3.2, 20)]
+    [InlineData(4, 20, 60, null, 0)]
+    [InlineData(3, 80, 45, 4.6, 2)]
+    [InlineData(2, 100, 100, 1.5, 300)]
+    public void The_value_alone_is_the_scores_number(int rating, double reviewerScore, double listingScore, double? mean, int ratings)
+    {
+        var policy = PolicyOptions.Default;
+        var listing = new EnforcementState { Score = listingScore, Reasons = [new Reason(ReasonCodes.ReviewBurst, "burst", 5, 4, 0.45, [])] };
+
+        var full = ReviewRisk.Score(rating, Reviewer(reviewerScore), listing, mean, ratings, policy);
+
+        Assert.Equal(full.Score, ReviewRisk.Value(rating, Reviewer(reviewerScore), listing, mean, ratings, policy));
+    }
+
     [Fact]
     public void Review_risk_options_are_validated_by_key()
     {

@@ -19,17 +19,33 @@ public static class RatingShiftSignal
         var rule = policy.Rule(ReasonCodes.RatingShift);
         if (!rule.Enabled) return null;
 
-        var recent = s.Reviews.Where(r => r.At > now - rule.Window && r.At <= now).ToList();
-        var recentCounts = new double[5];
-        foreach (var r in recent) recentCounts[r.Rating - 1]++;
-        var priorCounts = s.RatingTotals.Select((total, i) => Math.Max(0, total - recentCounts[i])).ToArray();
-        var (nRecent, nPrior) = (recentCounts.Sum(), priorCounts.Sum());
+        // The reviews are in time order: only the window is visited, and counted without copying.
+        var (start, end) = TimeWindows.Range(s.Reviews, now, rule.Window);
+        Span<double> recentCounts = stackalloc double[5];
+        Span<double> priorCounts = stackalloc double[5];
+        for (var i = start; i < end; i++) recentCounts[s.Reviews[i].Rating - 1]++;
+        var (nRecent, nPrior) = (0.0, 0.0);
+        for (var i = 0; i < 5; i++)
+        {
+            priorCounts[i] = Math.Max(0, s.RatingTotals[i] - recentCounts[i]);
+            nRecent += recentCounts[i];
+            nPrior += priorCounts[i];
+        }
+
         if (nRecent < rule.MinCount || nPrior < rule.MinCount) return null;
 
-        var distance = 0.5 * Enumerable.Range(0, 5).Sum(i => Math.Abs((recentCounts[i] / nRecent) - (priorCounts[i] / nPrior)));
-        var meanRecent = Enumerable.Range(0, 5).Sum(i => (i + 1) * recentCounts[i]) / nRecent;
-        var meanPrior = Enumerable.Range(0, 5).Sum(i => (i + 1) * priorCounts[i]) / nPrior;
+        var (distanceSum, recentSum, priorSum) = (0.0, 0.0, 0.0);
+        for (var i = 0; i < 5; i++)
+        {
+            distanceSum += Math.Abs((recentCounts[i] / nRecent) - (priorCounts[i] / nPrior));
+            recentSum += (i + 1) * recentCounts[i];
+            priorSum += (i + 1) * priorCounts[i];
+        }
+
+        var distance = 0.5 * distanceSum;
+        var (meanRecent, meanPrior) = (recentSum / nRecent, priorSum / nPrior);
         if (distance < rule.Threshold || meanRecent - meanPrior < MinMeanIncrease) return null;
+        var recent = TimeWindows.Slice(s.Reviews, start, end);
 
         return SignalReason.Trip(ReasonCodes.RatingShift, rule, distance, rule.Threshold,
             $"ratings in {SignalReason.Span(rule.Window)} average {meanRecent:0.00} over {nRecent:0} reviews vs {meanPrior:0.00} over {nPrior:0} before (distance {distance:0.00})",

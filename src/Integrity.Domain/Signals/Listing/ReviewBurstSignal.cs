@@ -28,13 +28,19 @@ public static class ReviewBurstSignal
         var rule = policy.Rule(code);
         if (!rule.Enabled) return null;
         // Count the current window exactly from the review list when it reaches back far enough (buckets round out).
-        var recent = s.Reviews.Where(r => matches(r) && r.At > now - rule.Window && r.At <= now).ToList();
+        var (start, end) = TimeWindows.Range(s.Reviews, now, rule.Window);
+        var count = 0;
+        for (var i = start; i < end; i++)
+        {
+            if (matches(s.Reviews[i])) count++;
+        }
+
         var listCoversWindow = s.Reviews.Count < ListingState.MaxReviews || s.Reviews[0].At <= now - rule.Window;
-        var b = RateBaselines.Evaluate(counts, now, rule.Window, Lookback, Alpha, listCoversWindow ? recent.Count : null);
+        var b = RateBaselines.Evaluate(counts, now, rule.Window, Lookback, Alpha, listCoversWindow ? count : null);
         if (b.Current < rule.MinCount || b.ZScore < rule.Threshold) return null;
 
         var window = SignalReason.Span(rule.Window);
-        var ids = recent.Select(r => r.EventId);
+        var ids = TimeWindows.Slice(s.Reviews, start, end).Where(matches).Select(r => r.EventId);
         return SignalReason.Trip(code, rule, b.ZScore, rule.Threshold,
             $"{b.Current:0} {label} reviews in {window} vs baseline {b.Mean:0.0}/{window} (z={b.ZScore:0.0})", ids);
     }

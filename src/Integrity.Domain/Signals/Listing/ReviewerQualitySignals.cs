@@ -12,9 +12,19 @@ public static class ReviewerQualitySignals
     {
         var rule = policy.Rule(ReasonCodes.SuspiciousReviewers);
         if (!rule.Enabled) return null;
-        var positive = s.Reviews.Where(r => r.IsPositive && r.At > now - rule.Window && r.At <= now).ToList();
+        var (start, end) = TimeWindows.Range(s.Reviews, now, rule.Window);
+        var (positiveCount, flaggedCount) = (0, 0);
+        for (var i = start; i < end; i++)
+        {
+            var r = s.Reviews[i];
+            if (!r.IsPositive) continue;
+            positiveCount++;
+            if (s.FlaggedReviewers.Count > 0 && s.FlaggedReviewers.GetValueOrDefault(r.ReviewerId) > 0) flaggedCount++;
+        }
+
+        if (flaggedCount < rule.MinCount || positiveCount == 0) return null;
+        var positive = TimeWindows.Slice(s.Reviews, start, end).Where(r => r.IsPositive).ToList();
         var flagged = positive.Where(r => s.FlaggedReviewers.GetValueOrDefault(r.ReviewerId) > 0).ToList();
-        if (flagged.Count < rule.MinCount || positive.Count == 0) return null;
         var share = (double)flagged.Count / positive.Count;
         if (share < rule.Threshold) return null;
 
@@ -28,9 +38,19 @@ public static class ReviewerQualitySignals
     {
         var rule = policy.Rule(ReasonCodes.DuplicateReviewText);
         if (!rule.Enabled) return null;
-        var positive = s.Reviews.Where(r => r.IsPositive && r.At > now - rule.Window && r.At <= now).ToList();
+        var (start, end) = TimeWindows.Range(s.Reviews, now, rule.Window);
+        var (positiveCount, duplicatedCount) = (0, 0);
+        for (var i = start; i < end; i++)
+        {
+            var r = s.Reviews[i];
+            if (!r.IsPositive) continue;
+            positiveCount++;
+            if (r.Duplicated) duplicatedCount++;
+        }
+
+        if (duplicatedCount < rule.MinCount || positiveCount == 0) return null;
+        var positive = TimeWindows.Slice(s.Reviews, start, end).Where(r => r.IsPositive).ToList();
         var duplicated = positive.Where(r => r.Duplicated).ToList();
-        if (duplicated.Count < rule.MinCount || positive.Count == 0) return null;
         var share = (double)duplicated.Count / positive.Count;
         if (share < rule.Threshold) return null;
 

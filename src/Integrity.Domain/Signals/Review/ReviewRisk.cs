@@ -58,6 +58,22 @@ public static class ReviewRisk
         return new ReviewRiskScore(Math.Round(Math.Clamp(100 * (1 - keep), 0, 100), 2), string.Join(" · ", parts));
     }
 
+    /// <summary>
+    /// The score of <see cref="Score"/> alone, with the same arithmetic in the same order, without building the
+    /// explanation: a replay scores every review on arrival and only keeps the number.
+    /// </summary>
+    public static double Value(int rating, EnforcementState reviewer, EnforcementState? listing, double? listingMean, int listingRatings, PolicyOptions policy)
+    {
+        ArgumentNullException.ThrowIfNull(reviewer);
+        ArgumentNullException.ThrowIfNull(policy);
+        var o = policy.ReviewRisk;
+        var keep = 1 - (o.ReviewerWeight * Math.Clamp(reviewer.Score, 0, 100) / 100);
+        if (listing is { Score: > 0 }) keep *= 1 - (o.ListingWeight * Math.Clamp(listing.Score, 0, 100) / 100);
+        if (listingMean is { } mean && listingRatings >= o.MinListingRatings) keep *= 1 - (o.DeviationWeight * Math.Min(1, Math.Abs(rating - mean) / o.DeviationScale));
+        if (rating is 1 or 5) keep *= 1 - o.ExtremeWeight;
+        return Math.Round(Math.Clamp(100 * (1 - keep), 0, 100), 2);
+    }
+
     private static string Part(FormattableString head, IReadOnlyList<Reason> reasons)
     {
         var codes = reasons.Where(r => r.Weight > 0).Select(r => r.Code).ToList();

@@ -16,8 +16,14 @@ public static class CoordinationSignals
     {
         var rule = policy.Rule(ReasonCodes.Lockstep);
         if (!rule.Enabled) return null;
+        var strong = 0;
+        foreach (var (_, listings) in s.CoReviewers)
+        {
+            if (listings.Count >= Math.Max(1, rule.MinCount)) strong++;
+        }
+
+        if (strong < Math.Max(1, rule.Threshold)) return null;
         var partners = s.CoReviewers.Where(kv => kv.Value.Count >= Math.Max(1, rule.MinCount)).ToList();
-        if (partners.Count < Math.Max(1, rule.Threshold)) return null;
         var shared = partners.SelectMany(p => p.Value).ToHashSet(StringComparer.Ordinal);
         var max = partners.Max(p => p.Value.Count);
         return SignalReason.Trip(ReasonCodes.Lockstep, rule, partners.Count, rule.Threshold,
@@ -33,6 +39,14 @@ public static class CoordinationSignals
     {
         var rule = policy.Rule(ReasonCodes.ReviewThenRefund);
         if (!rule.Enabled) return null;
+        var refunds = 0;
+        foreach (var o in s.Orders)
+        {
+            if (o.RefundedAt is { } refunded && refunded <= now && refunded > now - rule.Window) refunds++;
+        }
+
+        // Each hit is a refunded order: fewer refunds than the threshold cannot trip.
+        if (refunds < Math.Max(1, rule.Threshold)) return null;
         var hits = s.Orders
             .Where(o => o.RefundedAt is { } refunded && refunded <= now && refunded > now - rule.Window)
             .Select(o => (Order: o, Review: s.Reviews.LastOrDefault(r =>
@@ -49,8 +63,9 @@ public static class CoordinationSignals
     {
         var rule = policy.Rule(ReasonCodes.NearDuplicateText);
         if (!rule.Enabled) return null;
-        var hits = s.DuplicateHits.Where(h => h.At > now - rule.Window && h.At <= now).ToList();
-        if (hits.Count < Math.Max(1, rule.Threshold)) return null;
+        var (start, end) = TimeWindows.Range(s.DuplicateHits, now, rule.Window);
+        if (end - start < Math.Max(1, rule.Threshold)) return null;
+        var hits = s.DuplicateHits.GetRange(start, end - start);
         var own = hits.Count(h => h.OtherReviewerId is null);
         return SignalReason.Trip(ReasonCodes.NearDuplicateText, rule, hits.Count, rule.Threshold,
             $"{hits.Count} reviews in {SignalReason.Span(rule.Window)} near-duplicate other text ({own} of its own on other listings, {hits.Count - own} of other accounts)",

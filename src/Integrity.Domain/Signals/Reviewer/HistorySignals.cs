@@ -35,12 +35,20 @@ public static class HistorySignals
     {
         var rule = policy.Rule(ReasonCodes.RatingDeviation);
         if (!rule.Enabled || rule.Threshold <= 0) return null;
-        var rated = s.Reviews
-            .Where(r => r.At > now - rule.Window && r.At <= now && r.ListingMeanBefore is not null && r.ListingRatingsBefore >= Math.Max(1, rule.MinCount))
-            .ToList();
-        if (rated.Count == 0) return null;
-        var deviation = rated.Average(r => Math.Abs(r.Rating - r.ListingMeanBefore!.Value));
+        var (start, end) = TimeWindows.Range(s.Reviews, now, rule.Window);
+        var (count, sum) = (0, 0.0);
+        for (var i = start; i < end; i++)
+        {
+            var r = s.Reviews[i];
+            if (r.ListingMeanBefore is not { } mean || r.ListingRatingsBefore < Math.Max(1, rule.MinCount)) continue;
+            count++;
+            sum += Math.Abs(r.Rating - mean);
+        }
+
+        if (count == 0) return null;
+        var deviation = sum / count;
         if (deviation < rule.Threshold) return null;
+        var rated = TimeWindows.Slice(s.Reviews, start, end).Where(r => r.ListingMeanBefore is not null && r.ListingRatingsBefore >= Math.Max(1, rule.MinCount)).ToList();
         var strength = Math.Min(1, deviation / (2 * rule.Threshold));
         return SignalReason.Trip(ReasonCodes.RatingDeviation, rule, deviation, rule.Threshold,
             $"ratings differ by {deviation:0.0} stars on average from the listings' averages before them ({rated.Count} review{(rated.Count == 1 ? "" : "s")} in {SignalReason.Span(rule.Window)})",

@@ -11,8 +11,9 @@ public static class ReviewPatternSignals
     {
         var rule = policy.Rule(ReasonCodes.ReviewVelocity);
         if (!rule.Enabled) return null;
-        var recent = InWindow(s, now, rule.Window);
-        if (recent.Count < Math.Max(1, rule.Threshold)) return null;
+        var (start, end) = TimeWindows.Range(s.Reviews, now, rule.Window);
+        if (end - start < Math.Max(1, rule.Threshold)) return null;
+        var recent = s.Reviews.GetRange(start, end - start);
         return SignalReason.Trip(ReasonCodes.ReviewVelocity, rule, recent.Count, rule.Threshold,
             $"{recent.Count} reviews in {SignalReason.Span(rule.Window)} (threshold {rule.Threshold:0})", recent.Select(r => r.EventId));
     }
@@ -27,8 +28,9 @@ public static class ReviewPatternSignals
     {
         var rule = policy.Rule(ReasonCodes.SellerConcentration);
         if (!rule.Enabled) return null;
-        var recent = InWindow(s, now, rule.Window);
-        if (recent.Count < Math.Max(1, rule.MinCount)) return null;
+        var (start, end) = TimeWindows.Range(s.Reviews, now, rule.Window);
+        if (end - start < Math.Max(1, rule.MinCount)) return null;
+        var recent = s.Reviews.GetRange(start, end - start);
         var top = recent.GroupBy(r => r.SellerId).OrderByDescending(g => g.Count()).First();
         var share = (double)top.Count() / recent.Count;
         if (share < rule.Threshold) return null;
@@ -40,15 +42,25 @@ public static class ReviewPatternSignals
     {
         var rule = policy.Rule(code);
         if (!rule.Enabled) return null;
-        var recent = InWindow(s, now, rule.Window);
-        if (recent.Count < Math.Max(1, rule.MinCount)) return null;
+        var (start, end) = TimeWindows.Range(s.Reviews, now, rule.Window);
+        if (end - start < Math.Max(1, rule.MinCount)) return null;
+        var count = 0;
+        for (var i = start; i < end; i++)
+        {
+            if (matches(s.Reviews[i])) count++;
+        }
+
+        if ((double)count / (end - start) < rule.Threshold) return null;
+        var recent = s.Reviews.GetRange(start, end - start);
         var hits = recent.Where(matches).ToList();
         var share = (double)hits.Count / recent.Count;
-        if (share < rule.Threshold) return null;
         return SignalReason.Trip(code, rule, share, rule.Threshold,
             $"{hits.Count} of {recent.Count} reviews in {SignalReason.Span(rule.Window)} ({SignalReason.Percent(share)}) {label}", hits.Select(r => r.EventId));
     }
 
-    internal static List<ReviewerReview> InWindow(ReviewerState s, DateTimeOffset now, TimeSpan window) =>
-        s.Reviews.Where(r => r.At > now - window && r.At <= now).ToList();
+    internal static List<ReviewerReview> InWindow(ReviewerState s, DateTimeOffset now, TimeSpan window)
+    {
+        var (start, end) = TimeWindows.Range(s.Reviews, now, window);
+        return s.Reviews.GetRange(start, end - start);
+    }
 }

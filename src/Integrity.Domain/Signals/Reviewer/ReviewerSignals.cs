@@ -10,18 +10,24 @@ namespace Integrity.Domain.Signals.Reviewer;
 /// </summary>
 public static class ReviewerSignals
 {
-    public static IReadOnlyList<Reason> Evaluate(ReviewerState s, DateTimeOffset now, PolicyOptions policy) =>
-        new[]
-        {
-            ReviewPatternSignals.Velocity(s, now, policy),
-            ReviewPatternSignals.UnverifiedShare(s, now, policy),
-            ReviewPatternSignals.ExtremeRatings(s, now, policy),
-            ReviewPatternSignals.SellerConcentration(s, now, policy),
-            CoordinationSignals.Lockstep(s, policy),
-            CoordinationSignals.ReviewThenRefund(s, now, policy),
-            CoordinationSignals.NearDuplicateText(s, now, policy),
-            CoordinationSignals.NewAccount(s, policy),
-            HistorySignals.ThinHistory(s, policy),
-            HistorySignals.RatingDeviation(s, now, policy),
-        }.OfType<Reason>().ToList();
+    public static IReadOnlyList<Reason> Evaluate(ReviewerState s, DateTimeOffset now, PolicyOptions policy)
+    {
+        var reasons = new List<Reason>(4);
+        Add(reasons, ReviewPatternSignals.Velocity(s, now, policy));
+        Add(reasons, ReviewPatternSignals.UnverifiedShare(s, now, policy));
+        Add(reasons, ReviewPatternSignals.ExtremeRatings(s, now, policy));
+        Add(reasons, ReviewPatternSignals.SellerConcentration(s, now, policy));
+        Add(reasons, CoordinationSignals.Lockstep(s, policy));
+        Add(reasons, CoordinationSignals.ReviewThenRefund(s, now, policy));
+        Add(reasons, CoordinationSignals.NearDuplicateText(s, now, policy));
+        Add(reasons, CoordinationSignals.NewAccount(s, policy));
+        Add(reasons, HistorySignals.ThinHistory(s, policy));
+        Add(reasons, HistorySignals.RatingDeviation(s, now, policy));
+        return reasons;
+    }
+
+    private static void Add(List<Reason> reasons, Reason? reason)
+    {
+        if (reason is not null) reasons.Add(reason);
+    }
 }

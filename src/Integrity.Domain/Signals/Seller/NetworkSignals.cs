@@ -15,6 +15,7 @@ public static class NetworkSignals
     {
         var rule = policy.Rule(ReasonCodes.ListingsEnforced);
         if (!rule.Enabled) return null;
+        if (Count(s.Listings, l => l.Level >= 2) < Math.Max(1, rule.Threshold)) return null;
         var enforced = s.Listings.Where(l => l.Value.Level >= 2).ToList();
         if (enforced.Count < Math.Max(1, rule.Threshold)) return null;
         var removed = enforced.Count(l => l.Value.Level >= 3);
@@ -27,6 +28,7 @@ public static class NetworkSignals
     {
         var rule = policy.Rule(ReasonCodes.ReviewManipulation);
         if (!rule.Enabled) return null;
+        if (s.Listings.Count < Math.Max(1, rule.Threshold)) return null;
         var listings = s.Listings
             .Where(l => l.Value.At > now - rule.Window && l.Value.ReasonCodes.Any(ReasonCodes.ReviewManipulationCodes.Contains))
             .ToList();
@@ -41,6 +43,7 @@ public static class NetworkSignals
     {
         var rule = policy.Rule(ReasonCodes.LinkedNetwork);
         if (!rule.Enabled) return null;
+        if (s.LinkedSellers.Count < Math.Max(1, rule.Threshold)) return null;
         var linked = StronglyLinked(s).ToList();
         if (linked.Count < Math.Max(1, rule.Threshold)) return null;
         var kinds = linked.SelectMany(l => l.Value.SharedKinds).Where(IdentifierLinks.IsStrong).Distinct();
@@ -53,6 +56,7 @@ public static class NetworkSignals
     {
         var rule = policy.Rule(ReasonCodes.LinkedToClosed);
         if (!rule.Enabled) return null;
+        if (Count(s.LinkedSellers, l => l.Level >= (int)SellerStep.Closed) < Math.Max(1, rule.Threshold)) return null;
         var closed = StronglyLinked(s).Where(l => l.Value.Level >= (int)SellerStep.Closed).ToList();
         if (closed.Count < Math.Max(1, rule.Threshold)) return null;
         var kinds = closed.SelectMany(l => l.Value.SharedKinds).Where(IdentifierLinks.IsStrong).Distinct();
@@ -69,6 +73,18 @@ public static class NetworkSignals
         if (created < Math.Max(1, rule.Threshold)) return null;
         return SignalReason.Trip(ReasonCodes.OnboardingVelocity, rule, created, rule.Threshold,
             $"{created:0} listings created in {SignalReason.Span(rule.Window)} by a seller registered {(now - registered).TotalDays:0.#}d ago", []);
+    }
+
+    /// <summary>A count without copying, so a seller with many known listings or links pays little when nothing trips.</summary>
+    private static int Count<T>(Dictionary<string, T> map, Func<T, bool> match)
+    {
+        var n = 0;
+        foreach (var (_, value) in map)
+        {
+            if (match(value)) n++;
+        }
+
+        return n;
     }
 
     private static IEnumerable<KeyValuePair<string, LinkedSeller>> StronglyLinked(SellerState s) =>

@@ -19,10 +19,20 @@ public static class OrderSignals
     {
         var rule = policy.Rule(ReasonCodes.Brushing);
         if (!rule.Enabled) return null;
-        // Runs on every order of the seller: count first, without copying the orders. Without a reversed or
-        // self-linked order nothing can be suspect, so the honest common case stops here.
-        if (CountRecent(s.Orders, o => o.At, now, rule.Window) < Math.Max(1, rule.MinCount)) return null;
-        if (rule.Threshold > 0 && CountRecent(s.Orders, o => o.At, now, rule.Window, o => o.SelfLinked || o.Status is OrderStatus.Refunded or OrderStatus.Cancelled) == 0) return null;
+        // Runs on every event of the seller: one counting pass, without copying the orders. Only a reversed or
+        // self-linked order can be suspect, so when even all of them are too small a share the honest common case
+        // (a few refunds among many orders) stops here, before buyers are grouped.
+        var (from, recent, bound) = (now - rule.Window, 0, 0);
+        foreach (var o in s.Orders)
+        {
+            if (o.At <= from || o.At > now) continue;
+            recent++;
+            if (o.SelfLinked || o.Status is OrderStatus.Refunded or OrderStatus.Cancelled) bound++;
+        }
+
+        if (recent < Math.Max(1, rule.MinCount)) return null;
+        if (rule.Threshold > 0 && bound == 0) return null;
+        if ((double)bound / recent < rule.Threshold) return null;
         var orders = Recent(s, now, rule.Window);
         var repeatBuyers = orders.GroupBy(o => o.BuyerId).Where(g => g.Count() >= RepeatBuyerOrders).Select(g => g.Key).ToHashSet(StringComparer.Ordinal);
         var reversed = orders.Count(o => o.Status is OrderStatus.Refunded or OrderStatus.Cancelled);
