@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 using Integrity.LoadTests.Evaluation;
-using Integrity.LoadTests.Marketplace;
+using Integrity.Harness.Market;
 
 namespace Integrity.LoadTests.Tests;
 

@@ -38,12 +38,12 @@ public sealed class ApplyTests(SharedEngineFixture fixture)
         Assert.Contains($"names seller {other} for listing {owned}, which belongs to seller {owner}", letter.GetString("Reason"), StringComparison.Ordinal);
 
         var stored = await Engine.Tables.StoredEntitiesAsync(id);
-        Assert.Equal(1, stored[new(EntityType.Listing, owned)].EventsApplied);      // only its creation
-        Assert.Equal(4, stored[new(EntityType.Listing, others)].EventsApplied);     // creation and the three after the poison
-        Assert.Equal(3, stored[new(EntityType.Reviewer, $"C-{id}-buyer")].EventsApplied);
-        Assert.Equal(1, stored[new(EntityType.Seller, owner)].EventsApplied);
-        Assert.Equal(4, stored[new(EntityType.Seller, other)].EventsApplied);       // not the poison review
-        Assert.False(stored.ContainsKey(new(EntityType.Reviewer, $"C-{id}-poisoner")), "the poison review reached its reviewer");
+        Assert.Equal(1, stored[new(EntityKind.Listing, owned)].EventsApplied);      // only its creation
+        Assert.Equal(4, stored[new(EntityKind.Listing, others)].EventsApplied);     // creation and the three after the poison
+        Assert.Equal(3, stored[new(EntityKind.Reviewer, $"C-{id}-buyer")].EventsApplied);
+        Assert.Equal(1, stored[new(EntityKind.Seller, owner)].EventsApplied);
+        Assert.Equal(4, stored[new(EntityKind.Seller, other)].EventsApplied);       // not the poison review
+        Assert.False(stored.ContainsKey(new(EntityKind.Reviewer, $"C-{id}-poisoner")), "the poison review reached its reviewer");
     }
 
     [Fact]
@@ -71,9 +71,9 @@ public sealed class ApplyTests(SharedEngineFixture fixture)
         Assert.Equal(4, second.Answer!["accepted"]!.GetValue<int>());
         var expected = new Dictionary<EntityKey, long>
         {
-            [new(EntityType.Listing, listing)] = 4,
-            [new(EntityType.Seller, seller)] = 4,
-            [new(EntityType.Reviewer, buyer)] = 3,
+            [new(EntityKind.Listing, listing)] = 4,
+            [new(EntityKind.Seller, seller)] = 4,
+            [new(EntityKind.Reviewer, buyer)] = 3,
         };
         Ledgers.AssertExactlyOnce(expected, once);
         Ledgers.AssertExactlyOnce(expected, twice);
@@ -102,9 +102,9 @@ public sealed class ApplyTests(SharedEngineFixture fixture)
         await Engine.Tables.WaitSettledAsync(TimeSpan.FromSeconds(60));
         Ledgers.AssertExactlyOnce(new Dictionary<EntityKey, long>
         {
-            [new(EntityType.Listing, listing)] = 3,
-            [new(EntityType.Seller, seller)] = 3,
-            [new(EntityType.Reviewer, buyer)] = 2,
+            [new(EntityKind.Listing, listing)] = 3,
+            [new(EntityKind.Seller, seller)] = 3,
+            [new(EntityKind.Reviewer, buyer)] = 2,
         }, await Engine.Tables.StoredEntitiesAsync(id));
     }
 

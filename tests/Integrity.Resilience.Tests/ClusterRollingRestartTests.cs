@@ -17,6 +17,9 @@ public sealed class ClusterRollingRestartTests(ITestOutputHelper output)
     /// <summary>The load comes in rounds of this many events (14 s), each on entities of its own, until every silo has restarted.</summary>
     private const int EventsPerRound = 3_500;
 
+    /// <summary>Honest sellers of each round's market.</summary>
+    private const int Sellers = 150;
+
     [Fact]
     public async Task Restarting_every_silo_in_turn_under_load_applies_every_accepted_event_exactly_once()
     {
@@ -125,21 +128,13 @@ public sealed class ClusterRollingRestartTests(ITestOutputHelper output)
             var stats = new LoadTotals();
             for (var round = 0; round < 40 && !stop.IsCancellationRequested; round++)
             {
-                var market = new SyntheticMarket(new MarketOptions { Prefix = $"rolling{round}", Sellers = 150, Reviewers = 1500, ReviewShare = 0.1 });
-                using var sender = new IngestSender(cluster[up()[0]].BaseAddress, TestSecrets.IngestKey, new SenderOptions
-                {
-                    Workers = 2,
-                    BatchSize = 50,
-                    EventsPerSecond = EventsPerSecond,
-                    MaxEvents = EventsPerRound,
-                    Duration = TimeSpan.FromSeconds(60),
-                    HardStop = TimeSpan.FromSeconds(180),
-                    MaxRetryAfter = TimeSpan.FromSeconds(1),
-                });
+                var market = Loads.Market($"rolling{round}", Sellers, EventsPerRound);
+                using var sender = Loads.Sender(cluster[up()[0]].BaseAddress, workers: 2, batch: 50, EventsPerRound, TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(180),
+                    EventsPerSecond, maxRetryAfter: TimeSpan.FromSeconds(1));
                 load.Current = sender;
                 using var rotating = new CancellationTokenSource();
                 var rotation = cluster.RoundRobinAsync(sender, up, rotating.Token);
-                await sender.RunAsync(market);
+                await sender.RunAsync(market.Events);
                 await rotating.CancelAsync();
                 await rotation;
                 foreach (var (entity, count) in sender.Ledger.PerEntity())
@@ -173,8 +168,8 @@ public sealed class ClusterRollingRestartTests(ITestOutputHelper output)
             {
                 if (up().Contains(silo))
                 {
-                    var seller = Interlocked.Increment(ref asked) % 150;
-                    using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(cluster[silo].BaseAddress, $"/v1/sellers/S-rolling0-{seller}"));
+                    var seller = (Interlocked.Increment(ref asked) % Sellers) + 1;
+                    using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(cluster[silo].BaseAddress, $"/v1/sellers/S-rolling0-{seller:D6}"));
                     request.Headers.Add("X-Api-Key", TestSecrets.AnalystKey);
                     try
                     {
@@ -248,7 +243,7 @@ public sealed class ClusterRollingRestartTests(ITestOutputHelper output)
             {
                 _current = null;
                 _done += sender.Ledger.Count;
-                Uncertain.UnionWith(sender.Ledger.UncertainIds());
+                Uncertain.UnionWith(sender.Ledger.UncertainEventIds());
             }
         }
     }
@@ -266,13 +261,14 @@ public sealed class ClusterRollingRestartTests(ITestOutputHelper output)
 
         public List<string> Problems { get; } = [];
 
-        public void Add(SenderStats round)
+        public void Add(RunStatistics round)
         {
-            Accepted += round.Accepted;
-            Requests += round.Requests;
-            Unavailable += round.Unavailable;
-            TransportErrors += round.TransportErrors;
-            Problems.AddRange(round.Problems);
+            var totals = round.Totals();
+            Accepted += totals.EventsAccepted;
+            Requests += totals.Requests;
+            Unavailable += round.Answers("503");
+            TransportErrors += totals.TransportErrors;
+            Problems.AddRange(round.Problems());
         }
     }
 }

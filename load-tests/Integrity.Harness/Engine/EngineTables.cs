@@ -124,7 +124,7 @@ public sealed class EngineTables(string connectionString, string? grainStateConn
         {
             if (idPrefix is null || stored.Id.Contains(idPrefix, StringComparison.Ordinal))
             {
-                result[new EntityKey(Enum.Parse<EntityType>(stored.StateName, ignoreCase: true), stored.Id)] = new StoredEntity(stored.EventsApplied, stored.WrittenAt);
+                result[new EntityKey(Enum.Parse<EntityKind>(stored.StateName, ignoreCase: true), stored.Id)] = new StoredEntity(stored.EventsApplied, stored.WrittenAt);
             }
         }
 

@@ -1,6 +1,7 @@
 using HdrHistogram;
-using Integrity.LoadTests.Driver;
-using Integrity.LoadTests.Marketplace;
+using Integrity.Harness.Ledger;
+using Integrity.Harness.Reports;
+using Integrity.Harness.Market;
 
 namespace Integrity.LoadTests.Evaluation;
 

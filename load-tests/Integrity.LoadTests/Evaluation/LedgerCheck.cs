@@ -1,4 +1,5 @@
-using Integrity.LoadTests.Marketplace;
+using Integrity.Harness.Ledger;
+using Integrity.Harness.Market;
 
 namespace Integrity.LoadTests.Evaluation;
 

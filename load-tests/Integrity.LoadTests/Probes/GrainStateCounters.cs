@@ -1,6 +1,6 @@
 using Azure.Data.Tables;
 using Integrity.LoadTests.Evaluation;
-using Integrity.LoadTests.Marketplace;
+using Integrity.Harness.Market;
 using Integrity.Storage.AzureTables.GrainStorage;
 
 namespace Integrity.LoadTests.Probes;

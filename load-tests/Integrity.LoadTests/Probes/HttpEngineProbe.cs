@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using Integrity.LoadTests.Evaluation;
-using Integrity.LoadTests.Marketplace;
+using Integrity.Harness.Market;
 
 namespace Integrity.LoadTests.Probes;
 
