@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Integrity.Harness.Ledger;
 using Integrity.LoadTests.Evaluation;
 using Integrity.Harness.Market;
 

@@ -81,6 +81,6 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output)
         Assert.Empty(sender.Stats.Problems());
         Assert.Equal(Events, sender.Ledger.Count);
         Assert.Empty(sender.Ledger.UncertainEventIds());
-        Ledgers.AssertExactlyOnce(sender.Ledger.PerEntity(), stored);
+        Ledgers.AssertExactlyOnce(sender.Ledger, stored);
     }
 }

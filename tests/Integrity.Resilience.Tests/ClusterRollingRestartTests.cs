@@ -85,7 +85,7 @@ public sealed class ClusterRollingRestartTests(ITestOutputHelper output)
 
             var restartedAt = clock.Elapsed;
             await stop.CancelAsync();
-            var (ledger, stats) = await load.Task;
+            var stats = await load.Task;
             var probes = await probe;
             var sent = clock.Elapsed;
             var settle = await cluster.Tables.WaitSettledAsync(TimeSpan.FromSeconds(120));
@@ -95,15 +95,15 @@ public sealed class ClusterRollingRestartTests(ITestOutputHelper output)
             output.WriteLine($"all restarted at {restartedAt.TotalSeconds:0.0}s; load done at {sent.TotalSeconds:0.0}s ({stats.Accepted:N0} events accepted in {stats.Requests:N0} requests, " +
                 $"{stats.Unavailable} 503s retried, {stats.TransportErrors} transport errors retried), settled {settle.TotalSeconds:0.0}s later");
             output.WriteLine($"API probe: {probes.Answered:N0} answered, {probes.Failed:N0} failed, longest time with no silo answering {probes.LongestGap.TotalSeconds:0.0}s");
-            output.WriteLine($"after: {string.Join(", ", after.OrderBy(p => p.Key).Select(p => $"p{p.Key}@{p.Value}"))}; entities checked {ledger.Count:N0}, stored {stored.Count:N0}");
+            output.WriteLine($"after: {string.Join(", ", after.OrderBy(p => p.Key).Select(p => $"p{p.Key}@{p.Value}"))}; entities checked {load.Ledger.PerEntity().Count:N0}, stored {stored.Count:N0}");
 
             Assert.Empty(stats.Problems);
-            Assert.Empty(load.Uncertain);
+            Assert.Empty(load.Ledger.UncertainEventIds());
             Assert.True(probes.LongestGap < TimeSpan.FromSeconds(5), $"no silo answered the API for {probes.LongestGap.TotalSeconds:0.0}s");
             Assert.Equal(8, after.Count);
             // No stopping silo tried to hand a grain's in-memory state over (entity and helper grains are immovable).
             Assert.DoesNotContain("Failed to dehydrate", cluster.Output(), StringComparison.Ordinal);
-            Ledgers.AssertExactlyOnce(ledger, stored);
+            Ledgers.AssertExactlyOnce(load.Ledger, stored);
         }
         finally
         {
@@ -116,37 +116,29 @@ public sealed class ClusterRollingRestartTests(ITestOutputHelper output)
 
     /// <summary>
     /// The steady load: rounds of <see cref="EventsPerRound"/> events at <see cref="EventsPerSecond"/>, each round on
-    /// entities of its own, until <paramref name="stop"/> (the round under way is finished: every batch is answered).
-    /// Its target moves round-robin over the silos that are up every 100 ms. Bounded: at most 40 rounds.
+    /// entities of its own, until <paramref name="stop"/> (the round under way is finished: every batch is answered), all
+    /// into one ledger. Its target moves round-robin over the silos that are up every 100 ms. Bounded: at most 40 rounds.
     /// </summary>
     private static RollingLoad LoadAsync(HostCluster cluster, Func<IReadOnlyList<int>> up, CancellationToken stop)
     {
         var load = new RollingLoad();
         load.Task = Task.Run(async () =>
         {
-            var ledger = new Dictionary<EntityKey, long>();
             var stats = new LoadTotals();
             for (var round = 0; round < 40 && !stop.IsCancellationRequested; round++)
             {
                 var market = Loads.Market($"rolling{round}", Sellers, EventsPerRound);
                 using var sender = Loads.Sender(cluster[up()[0]].BaseAddress, workers: 2, batch: 50, EventsPerRound, TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(180),
-                    EventsPerSecond, maxRetryAfter: TimeSpan.FromSeconds(1));
-                load.Current = sender;
+                    EventsPerSecond, maxRetryAfter: TimeSpan.FromSeconds(1), ledger: load.Ledger);
                 using var rotating = new CancellationTokenSource();
                 var rotation = cluster.RoundRobinAsync(sender, up, rotating.Token);
                 await sender.RunAsync(market.Events);
                 await rotating.CancelAsync();
                 await rotation;
-                foreach (var (entity, count) in sender.Ledger.PerEntity())
-                {
-                    ledger[entity] = count;
-                }
-
-                load.RoundDone(sender);
                 stats.Add(sender.Stats);
             }
 
-            return (ledger, stats);
+            return stats;
         });
         return load;
     }
@@ -207,45 +199,15 @@ public sealed class ClusterRollingRestartTests(ITestOutputHelper output)
         return (answers.Count, failed, longestGap);
     }
 
+    /// <summary>The load under way: its rounds' figures when done, and the one ledger of every round.</summary>
     private sealed class RollingLoad
     {
-        private readonly Lock _gate = new();
-        private IngestSender? _current;
-        private long _done;
+        public Task<LoadTotals> Task { get; set; } = null!;
 
-        public Task<(Dictionary<EntityKey, long> Ledger, LoadTotals Stats)> Task { get; set; } = null!;
-
-        public IngestSender? Current
-        {
-            set
-            {
-                lock (_gate)
-                {
-                    _current = value;
-                }
-            }
-        }
-
-        public HashSet<string> Uncertain { get; } = new(StringComparer.Ordinal);
+        public EventLedger Ledger { get; } = new();
 
         /// <summary>Events accepted so far, all rounds.</summary>
-        public long Accepted()
-        {
-            lock (_gate)
-            {
-                return _done + (_current?.Ledger.Count ?? 0);
-            }
-        }
-
-        public void RoundDone(IngestSender sender)
-        {
-            lock (_gate)
-            {
-                _current = null;
-                _done += sender.Ledger.Count;
-                Uncertain.UnionWith(sender.Ledger.UncertainEventIds());
-            }
-        }
+        public long Accepted() => Ledger.Count;
     }
 
     /// <summary>The sender's figures summed over the rounds.</summary>

@@ -70,6 +70,6 @@ public sealed class HostCrashTests(ITestOutputHelper output)
         Assert.Empty(sender.Stats.Problems());
         Assert.Equal(Events, sender.Ledger.Count);
         Assert.Empty(sender.Ledger.UncertainEventIds());
-        Ledgers.AssertExactlyOnce(sender.Ledger.PerEntity(), stored);
+        Ledgers.AssertExactlyOnce(sender.Ledger, stored);
     }
 }

@@ -24,10 +24,11 @@ internal static class Loads
     /// 503s (Retry-After honored up to <paramref name="maxRetryAfter"/>, 5 s by default) and connection errors, until
     /// <paramref name="hardStop"/>; no new batch starts after <paramref name="duration"/>.
     /// </summary>
-    public static IngestSender Sender(Uri target, int workers, int batch, long events, TimeSpan duration, TimeSpan hardStop, double? rate = null, TimeSpan? maxRetryAfter = null) =>
+    public static IngestSender Sender(
+        Uri target, int workers, int batch, long events, TimeSpan duration, TimeSpan hardStop, double? rate = null, TimeSpan? maxRetryAfter = null, EventLedger? ledger = null) =>
         new(new SenderOptions
         {
             Target = target, ApiKey = TestSecrets.IngestKey, Concurrency = workers, Batch = batch, MaxEvents = events, Rate = rate,
             Duration = duration, DrainTimeout = hardStop - duration, MaxRetries = 100_000, MaxRetryWait = maxRetryAfter ?? TimeSpan.FromSeconds(5),
-        });
+        }, ledger: ledger);
 }

@@ -51,6 +51,6 @@ public sealed class StorageOutageTests(ITestOutputHelper output)
         Assert.True(unavailableWhileDown >= 3, $"ingest answered only {unavailableWhileDown} 503 while storage was down");
         Assert.Empty(sender.Stats.Problems()); // every 503 carried Retry-After; nothing else went wrong
         Assert.Equal(Events, sender.Ledger.Count);
-        Ledgers.AssertExactlyOnce(sender.Ledger.PerEntity(), stored);
+        Ledgers.AssertExactlyOnce(sender.Ledger, stored);
     }
 }

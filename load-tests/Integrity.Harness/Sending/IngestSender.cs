@@ -27,7 +27,8 @@ public sealed class IngestSender : IDisposable
     private Uri _target;
     private int _inFlight;
 
-    public IngestSender(SenderOptions options, TimeProvider? time = null)
+    /// <param name="ledger">A ledger to keep (several senders, one after another, may share one); a new one by default.</param>
+    public IngestSender(SenderOptions options, TimeProvider? time = null, EventLedger? ledger = null)
     {
         var errors = options.Validate();
         if (errors.Count > 0) throw new ArgumentException(string.Join("; ", errors), nameof(options));
@@ -43,6 +44,7 @@ public sealed class IngestSender : IDisposable
             UseProxy = false,
         };
         Stats = new RunStatistics(_time);
+        Ledger = ledger ?? new EventLedger();
     }
 
     /// <summary>Where the next attempt goes.</summary>
@@ -52,7 +54,7 @@ public sealed class IngestSender : IDisposable
         set => Volatile.Write(ref _target, value);
     }
 
-    public EventLedger Ledger { get; } = new();
+    public EventLedger Ledger { get; }
 
     /// <summary>What was sent and answered; its clock starts when the sender is made.</summary>
     public RunStatistics Stats { get; }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
+using Integrity.Harness.Ledger;
 using Integrity.LoadTests.Evaluation;
 using Integrity.Harness.Market;
 
