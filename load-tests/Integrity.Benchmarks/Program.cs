@@ -37,7 +37,7 @@ public static class BenchmarkCommandLine
             Opt("--separate-grain-state", false, "Grain state in a second Azurite of its own."),
             Opt("--out", Path.Combine(RepositoryRoot.Path, "docs", "benchmarks"), "Where the JSON, Markdown and charts go."),
             Opt("--checkpoint-interval", "00:00:02", "Consumers:CheckpointInterval of the engine."),
-            Opt("--review-share", 0.1, "Share of events that are reviews."),
+            Opt("--review-share", 0.1, "Share of events that are reviews, once the traffic's mix is steady (reviews follow their orders by 1-12 days)."),
             Opt("--phases", "behind,naive,latency,sustainable", "Phases to run, comma-separated."),
             Opt("--silos", "", "Compare cluster sizes instead of the phases: silo counts, comma-separated (e.g. 1,3), each on one Azurite."),
             Opt("--repeat", 1, "With --silos: how many times each size runs (interleaved; medians reported)."),

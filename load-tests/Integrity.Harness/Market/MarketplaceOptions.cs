@@ -70,8 +70,9 @@ public sealed record MarketplaceOptions
     public double EventsPerOrder => 1 + 0.03 + (0.97 * (1 + 0.02 + ReviewRate + 0.015));
 
     /// <summary>
-    /// The review rate at which reviews are <paramref name="share"/> of honest traffic (what the benchmarks ask for),
-    /// at most 1 (reviews are then about a third of it).
+    /// The review rate at which reviews are <paramref name="share"/> of honest traffic (what the benchmarks ask for) once
+    /// its mix is steady, at most 1 (reviews are then about a third of it). Reviews come 1 to 12 days after their order,
+    /// so the stream's first days, from the warm-up on, hold fewer.
     /// </summary>
     public static double ReviewRateForShare(double share) => Math.Clamp(share * (1 + 0.03 + (0.97 * 1.035)) / (0.97 * (1 - share)), 0, 1);
 
