@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
@@ -26,8 +25,9 @@ public static class BenchmarkCommandLine
             Opt("--seconds", 60, "Length of the write-behind phase (s)."),
             Opt("--naive-seconds", 30, "Length of the naive write-through phase (s)."),
             ToolCommandLine.Rate("--rate", "Target events/s of the throughput phases, or max (default)."),
-            Opt("--sellers", 500, "Sellers (4 listings each)."),
+            Opt("--sellers", 500, "Sellers (5 listings each on average)."),
             Opt("--customers", 5000, "Customers (buyers and reviewers)."),
+            Opt("--skew", 0.0, "0: activity spread evenly; above 0, the market generator's Zipf exponent of sellers', listings' and (halved) customers' activity, e.g. 1."),
             Opt("--workers", 4, "Concurrent senders."),
             Opt("--batch", 1000, "Events per request."),
             Opt("--latency-rate", 20_000.0, "Rate of the event-to-decision phase (events/s)."),
@@ -37,7 +37,7 @@ public static class BenchmarkCommandLine
             Opt("--separate-grain-state", false, "Grain state in a second Azurite of its own."),
             Opt("--out", Path.Combine(RepositoryRoot.Path, "docs", "benchmarks"), "Where the JSON, Markdown and charts go."),
             Opt("--checkpoint-interval", "00:00:02", "Consumers:CheckpointInterval of the engine."),
-            Opt("--review-share", 0.1, "Share of events that are reviews."),
+            Opt("--review-share", 0.1, "Share of events that are reviews, once the traffic's mix is steady (reviews follow their orders by 1-12 days)."),
             Opt("--phases", "behind,naive,latency,sustainable", "Phases to run, comma-separated."),
             Opt("--silos", "", "Compare cluster sizes instead of the phases: silo counts, comma-separated (e.g. 1,3), each on one Azurite."),
             Opt("--repeat", 1, "With --silos: how many times each size runs (interleaved; medians reported)."),
@@ -57,7 +57,7 @@ public static class BenchmarkCommandLine
                 r.GetValue<int>("--seconds"), r.GetValue<int>("--naive-seconds"), ToolCommandLine.RateValue(r, "--rate"), r.GetValue<int>("--sellers"), r.GetValue<int>("--customers"),
                 r.GetValue<int>("--workers"), r.GetValue<int>("--batch"), r.GetValue<double>("--latency-rate"), r.GetValue<int>("--latency-seconds"), r.GetValue<double>("--sustainable-rate"),
                 r.GetValue<bool>("--in-memory"), r.GetValue<bool>("--separate-grain-state"), r.GetRequiredValue<string>("--out"), r.GetRequiredValue<string>("--checkpoint-interval"),
-                r.GetValue<double>("--review-share"), SiloCounts(r.GetRequiredValue<string>("--silos")), r.GetValue<int>("--repeat"));
+                r.GetValue<double>("--review-share"), SiloCounts(r.GetRequiredValue<string>("--silos")), r.GetValue<int>("--repeat"), r.GetValue<double>("--skew"));
             var phases = r.GetRequiredValue<string>("--phases").Split(',');
             var results = new List<PhaseResult>();
             await output.WriteLineAsync($"Integrity ingestion benchmark: {JsonSerializer.Serialize(options)}");
@@ -126,14 +126,7 @@ internal sealed record SavedRun([property: System.Text.Json.Serialization.JsonPr
 internal sealed record BenchOptions(
     int Seconds, int NaiveSeconds, double? Rate, int Sellers, int Customers, int Workers, int Batch,
     double LatencyRate, int LatencySeconds, double SustainableRate, bool InMemory, bool SeparateGrainState, string Out, string CheckpointInterval, double ReviewShare,
-    IReadOnlyList<int>? Silos, int Repeat);
-
-internal sealed record Percentiles(long Count, double P50, double P90, double P99, double P999, double Max)
-{
-    public static Percentiles? Of(LongHistogram h, double scale) => h.TotalCount == 0 ? null : new(h.TotalCount,
-        h.GetValueAtPercentile(50) / scale, h.GetValueAtPercentile(90) / scale, h.GetValueAtPercentile(99) / scale,
-        h.GetValueAtPercentile(99.9) / scale, h.GetMaxValue() / scale);
-}
+    IReadOnlyList<int>? Silos, int Repeat, double Skew);
 
 /// <summary>One phase on a cluster of <paramref name="Silos"/> silos, in repeat <paramref name="Repeat"/>.</summary>
 internal sealed record ScalingRun(int Silos, int Repeat, PhaseResult Result);
@@ -141,7 +134,7 @@ internal sealed record ScalingRun(int Silos, int Repeat, PhaseResult Result);
 internal sealed record PhaseResult(
     string Name, string Mode, double? TargetRate, double SendSeconds, long Accepted, double AcceptedPerSecond,
     long AppliedInWindow, double AppliedPerSecond, long ApplicationsInWindow, double ApplicationsPerSecond, double? DrainSeconds, long Requests, long Unavailable503, long TransportErrors,
-    Percentiles? IngestLatencyMs, Percentiles? EventToDecisionMs, long TippingSent, long TippingDecided,
+    LatencySummary? IngestLatencyMs, LatencySummary? EventToDecisionMs, long TippingSent, long TippingDecided,
     double MaxStoredLagSeconds, double MaxStoredLagAfterDrainSeconds, string CheckpointInterval, IReadOnlyList<string> Problems, IReadOnlyList<PipelineSample> Samples,
     IReadOnlyDictionary<string, int>? PartitionsPerSilo = null);
 
@@ -163,30 +156,14 @@ internal static class Phases
             ["Security:RateLimit:PermitsPerSecond"] = "100000",
             ["Security:RateLimit:Burst"] = "100000",
         }, inMemoryStorage: o.InMemory, separateGrainStateStorage: o.SeparateGrainState, silos: silos);
-        var market = new SyntheticMarket(new MarketOptions
-        {
-            Prefix = "b" + Guid.NewGuid().ToString("N")[..6], Sellers = o.Sellers, Reviewers = o.Customers, TippingListingShare = tippingShare, ReviewShare = o.ReviewShare,
-            LateListingEvery = tippingShare > 0 ? 40 : 0,
-        });
-        var tippingAcceptedAt = new ConcurrentDictionary<string, DateTimeOffset>(StringComparer.Ordinal);
         var maxEvents = (long)Math.Min((rate ?? 60_000) * seconds * 1.2, (long)o.Sellers * 800);
-        using var sender = new IngestSender(engine.BaseAddress, TestSecrets.IngestKey, new SenderOptions
+        var market = Market(o, maxEvents, tippingShare);
+        var tipping = Tipping(market);
+        using var sender = new IngestSender(new SenderOptions
         {
-            Workers = o.Workers, BatchSize = o.Batch, EventsPerSecond = rate, MaxEvents = maxEvents,
-            Duration = TimeSpan.FromSeconds(seconds), HardStop = TimeSpan.FromSeconds(seconds + 60), KeepLedger = false,
-        })
-        {
-            OnAccepted = (events, at) =>
-            {
-                foreach (var e in events)
-                {
-                    if (e.Tipping)
-                    {
-                        tippingAcceptedAt[e.EventId] = at;
-                    }
-                }
-            },
-        };
+            Target = engine.BaseAddress, ApiKey = TestSecrets.IngestKey, Concurrency = o.Workers, Batch = o.Batch, Rate = rate, MaxEvents = maxEvents,
+            Duration = TimeSpan.FromSeconds(seconds), DrainTimeout = TimeSpan.FromSeconds(60), MaxRetries = 100_000, MaxRetryWait = TimeSpan.FromSeconds(5),
+        });
 
         // Several silos: the requests go round-robin over them, as behind a load balancer.
         using var stopSpreading = new CancellationTokenSource();
@@ -194,7 +171,7 @@ internal static class Phases
         var clock = Stopwatch.StartNew();
         using var admin = new HttpClient { BaseAddress = engine.BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
         admin.DefaultRequestHeaders.Add("X-Api-Key", TestSecrets.AnalystKey);
-        var monitor = new PipelineMonitor(engine.Tables, () => sender.Stats.Accepted, async () =>
+        var monitor = new PipelineMonitor(engine.Tables, () => sender.Stats.AcceptedCount, async () =>
         {
             using var report = JsonDocument.Parse(await admin.GetStringAsync(new Uri("/v1/admin/progress", UriKind.Relative)));
             return report.RootElement.GetProperty("partitions").EnumerateArray().Sum(p => p.GetProperty("eventsApplied").ValueKind == JsonValueKind.Number ? p.GetProperty("eventsApplied").GetInt64() : 0);
@@ -213,7 +190,7 @@ internal static class Phases
             }
         });
 
-        await sender.RunAsync(market);
+        await sender.RunAsync(market.Events);
         await stopSpreading.CancelAsync();
         await spreading;
         var sendSeconds = clock.Elapsed.TotalSeconds;
@@ -238,14 +215,15 @@ internal static class Phases
         var partitionsPerSilo = (await engine.Cluster.PartitionSilosAsync()).GroupBy(p => p.Value, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
         Console.WriteLine($"  partitions per silo: {string.Join(", ", partitionsPerSilo.Select(p => $"{p.Key} {p.Value}"))}");
 
-        Percentiles? decisionLatency = null;
+        LatencySummary? decisionLatency = null;
         long decided = 0;
+        var tippingAcceptedAt = tipping.Select(sender.Ledger.AcceptedAt).OfType<DateTimeOffset>().Count();
         if (tippingShare > 0)
         {
             var h = new LongHistogram(3_600_000_000, 3);
             foreach (var d in await engine.Tables.DecisionsAsync())
             {
-                var trigger = d.TriggeringEventIds.Select(id => tippingAcceptedAt.TryGetValue(id, out var at) ? at : (DateTimeOffset?)null).FirstOrDefault(a => a is not null);
+                var trigger = d.TriggeringEventIds.Where(tipping.Contains).Select(sender.Ledger.AcceptedAt).FirstOrDefault(a => a is not null);
                 if (trigger is { } acceptedAt && d.EntityKind == "listing")
                 {
                     decided++;
@@ -253,23 +231,55 @@ internal static class Phases
                 }
             }
 
-            decisionLatency = Percentiles.Of(h, 1000.0);
+            decisionLatency = LatencySummary.OfAny(h);
         }
 
         var stats = sender.Stats;
+        var totals = stats.Totals();
         var windowEnd = monitor.Samples.Where(s => s.Seconds <= sendSeconds).ToList();
         var appliedInWindow = atSendEnd.Checkpointed;
         var result = new PhaseResult(
             name, writeThrough ? "write-through (state written per event per grain, checkpoint per row)" : $"write-behind (checkpoint every {o.CheckpointInterval})",
-            rate, Math.Round(sendSeconds, 1), stats.Accepted, Math.Round(stats.Accepted / sendSeconds), appliedInWindow, Math.Round(appliedInWindow / sendSeconds),
+            rate, Math.Round(sendSeconds, 1), totals.EventsAccepted, Math.Round(totals.EventsAccepted / sendSeconds), appliedInWindow, Math.Round(appliedInWindow / sendSeconds),
             atSendEnd.Applications, Math.Round(atSendEnd.Applications / sendSeconds),
-            drain is { } dr ? Math.Round(dr, 1) : null, stats.Requests, stats.Unavailable, stats.TransportErrors,
-            Percentiles.Of(stats.Latency, 1000.0), decisionLatency, tippingAcceptedAt.Count, decided,
+            drain is { } dr ? Math.Round(dr, 1) : null, totals.Requests, stats.Answers("503"), totals.TransportErrors,
+            stats.AcceptedLatency(), decisionLatency, tippingAcceptedAt, decided,
             Math.Round(monitor.Samples.Select(s => s.StoredLagSeconds).DefaultIfEmpty().Max(), 2),
-            Math.Round(final.StoredLagSeconds, 2), o.CheckpointInterval, [.. stats.Problems], monitor.Samples, partitionsPerSilo);
+            Math.Round(final.StoredLagSeconds, 2), o.CheckpointInterval, stats.Problems(), monitor.Samples, partitionsPerSilo);
         Console.WriteLine($"  accepted {result.AcceptedPerSecond:N0}/s, applied+stored {result.AppliedPerSecond:N0}/s in the window, entity applications {result.ApplicationsPerSecond:N0}/s, drain {result.DrainSeconds?.ToString("0.0", CultureInfo.InvariantCulture) ?? "not finished"}s, " +
-            $"ingest p99 {result.IngestLatencyMs?.P99:0.0} ms, decision p99 {result.EventToDecisionMs?.P99:0} ms ({decided}/{tippingAcceptedAt.Count}), max stored lag {result.MaxStoredLagSeconds:0.0}s");
+            $"ingest p99 {result.IngestLatencyMs?.P99Ms:0.0} ms, decision p99 {result.EventToDecisionMs?.P99Ms:0} ms ({decided}/{tippingAcceptedAt}), max stored lag {result.MaxStoredLagSeconds:0.0}s");
         return result;
+    }
+
+    /// <summary>
+    /// The phase's traffic: a market of about <paramref name="events"/> events from the harness's generator, with ids of
+    /// its own and no fraud incidents. With a tipping share, listings keep arriving all through it (one for every 40
+    /// events), that share of them with a prohibited claim, which tips a decision at once.
+    /// </summary>
+    private static GeneratedMarketplace Market(BenchOptions o, long events, double tippingShare)
+    {
+        var options = new MarketplaceOptions
+        {
+            IdPrefix = "b" + Guid.NewGuid().ToString("N")[..6], Sellers = o.Sellers, Customers = o.Customers, Skew = o.Skew, FraudRate = 0,
+            ReviewRate = MarketplaceOptions.ReviewRateForShare(o.ReviewShare),
+        }.SizedFor((long)(events * 1.1));
+        if (tippingShare > 0)
+        {
+            options = options with { NewListingsPerDay = events / 40.0 / (options.WarmUp + options.Span).TotalDays, ClaimShare = tippingShare };
+        }
+
+        var clock = Stopwatch.StartNew();
+        var market = MarketplaceGenerator.Generate(options);
+        Console.WriteLine($"  generated {market.Events.Count:N0} events ({market.Sellers.Count:N0} sellers, skew {o.Skew}) in {clock.Elapsed.TotalSeconds:0.0}s");
+        return market;
+    }
+
+    /// <summary>The events that tip a decision at once: the creations of the listings with a prohibited claim (from the ground truth).</summary>
+    private static HashSet<string> Tipping(GeneratedMarketplace market)
+    {
+        var claims = market.GroundTruth.Entries.Where(e => e.Pattern == FraudPatterns.ProhibitedClaims && e.Kind == EntityKind.Listing).Select(e => e.Id).ToHashSet(StringComparer.Ordinal);
+        return market.Events.Where(e => e.Type == Integrity.Domain.Events.EventTypeNames.ListingCreated && e.Touched.Any(t => t.Kind == EntityKind.Listing && claims.Contains(t.Id)))
+            .Select(e => e.EventId).ToHashSet(StringComparer.Ordinal);
     }
 }
 
@@ -286,7 +296,7 @@ internal static class Report
         md.AppendLine(inv, $"# Ingestion benchmark {date}");
         md.AppendLine();
         md.AppendLine(inv, $"`dotnet run -c Release --project load-tests/Integrity.Benchmarks -- {string.Join(' ', Environment.GetCommandLineArgs().Skip(1))}` on {Machine()}.");
-        md.AppendLine(inv, $"Azurite {(o.InMemory ? "in memory" : "on a data folder")}{(o.SeparateGrainState ? " (grain state in a second Azurite of its own)" : "")}, the host process and the sender on this one machine; {o.Sellers:N0} sellers × 4 listings, {o.Customers:N0} customers; {o.Workers} senders, {o.Batch:N0} events per request. Raw figures: `{Path.GetFileName(json)}`.");
+        md.AppendLine(inv, $"Azurite {(o.InMemory ? "in memory" : "on a data folder")}{(o.SeparateGrainState ? " (grain state in a second Azurite of its own)" : "")}, the host process and the sender on this one machine; {o.Sellers:N0} sellers × 5 listings on average{(o.Skew > 0 ? $" (Zipf, skew {o.Skew})" : "")}, {o.Customers:N0} customers; {o.Workers} senders, {o.Batch:N0} events per request. Raw figures: `{Path.GetFileName(json)}`.");
         md.AppendLine();
         md.AppendLine("| phase | target/s | accepted/s | applied+stored/s (checkpointed, in the window) | entity applications/s (in the window) | drain after | ingest p50 / p90 / p99 / p99.9 ms | event→decision p50 / p99 ms | max stored lag s |");
         md.AppendLine("|---|---|---|---|---|---|---|---|---|");
@@ -295,7 +305,7 @@ internal static class Report
             var l = r.IngestLatencyMs;
             var d = r.EventToDecisionMs;
             md.AppendLine(inv, $"| {r.Name} | {(r.TargetRate is { } t ? t.ToString("N0", inv) : "max")} | {r.AcceptedPerSecond:N0} | {r.AppliedPerSecond:N0} | {r.ApplicationsPerSecond:N0} | {(r.DrainSeconds is { } x ? x.ToString("0.0", inv) + " s" : "not drained")} | " +
-                $"{l?.P50:0.0} / {l?.P90:0.0} / {l?.P99:0.0} / {l?.P999:0.0} | {(d is null ? "–" : $"{d.P50:0} / {d.P99:0} ({r.TippingDecided}/{r.TippingSent})")} | {r.MaxStoredLagSeconds:0.0} |");
+                $"{l?.P50Ms:0.0} / {l?.P90Ms:0.0} / {l?.P99Ms:0.0} / {l?.P999Ms:0.0} | {(d is null ? "–" : $"{d.P50Ms:0} / {d.P99Ms:0} ({r.TippingDecided}/{r.TippingSent})")} | {r.MaxStoredLagSeconds:0.0} |");
         }
 
         if (results.FirstOrDefault(r => r.Name == "write-behind") is { } behind && results.FirstOrDefault(r => r.Name.StartsWith("naive", StringComparison.Ordinal)) is { } naive)
@@ -329,10 +339,10 @@ internal static class Report
             ("accepted/s", r => r.AcceptedPerSecond, "N0"),
             ("applied+stored/s (in the window)", r => r.AppliedPerSecond, "N0"),
             ("entity applications/s", r => r.ApplicationsPerSecond, "N0"),
-            ("ingest p50 ms", r => r.IngestLatencyMs?.P50, "N0"),
-            ("ingest p99 ms", r => r.IngestLatencyMs?.P99, "N0"),
-            ("event→decision p50 ms", r => r.EventToDecisionMs?.P50, "N0"),
-            ("event→decision p99 ms", r => r.EventToDecisionMs?.P99, "N0"),
+            ("ingest p50 ms", r => r.IngestLatencyMs?.P50Ms, "N0"),
+            ("ingest p99 ms", r => r.IngestLatencyMs?.P99Ms, "N0"),
+            ("event→decision p50 ms", r => r.EventToDecisionMs?.P50Ms, "N0"),
+            ("event→decision p99 ms", r => r.EventToDecisionMs?.P99Ms, "N0"),
             ("drain after the load s", r => r.DrainSeconds, "0.0"),
             ("503 answers", r => r.Unavailable503, "N0"),
         };
@@ -349,7 +359,7 @@ internal static class Report
         md.AppendLine();
         md.AppendLine(inv, $"`dotnet run -c Release --project load-tests/Integrity.Benchmarks -- {string.Join(' ', Environment.GetCommandLineArgs().Skip(1))}` on {Machine()}.");
         md.AppendLine(inv, $"Every silo a host process, all on one Azurite ({(o.InMemory ? "in memory" : "on a data folder")}), with the sender, on this one machine; the requests go round-robin over the silos. " +
-            $"{o.Sellers:N0} sellers × 4 listings, {o.Customers:N0} customers; {o.Workers} senders, {o.Batch:N0} events per request; checkpoints every {o.CheckpointInterval}. " +
+            $"{o.Sellers:N0} sellers × 5 listings on average{(o.Skew > 0 ? $" (Zipf, skew {o.Skew})" : "")}, {o.Customers:N0} customers; {o.Workers} senders, {o.Batch:N0} events per request; checkpoints every {o.CheckpointInterval}. " +
             $"Medians of {o.Repeat} repeats (each repeat's values in brackets, sizes interleaved). Raw figures: `{Path.GetFileName(json)}`.");
         foreach (var phase in phases)
         {

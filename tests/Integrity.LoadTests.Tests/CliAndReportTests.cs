@@ -1,9 +1,11 @@
 using System.Text.Json;
 using System.Xml.Linq;
 using Integrity.LoadTests.Cli;
-using Integrity.LoadTests.Driver;
+using Integrity.Harness.Ledger;
+using Integrity.Harness.Reports;
+using Integrity.Harness.Sending;
 using Integrity.LoadTests.Evaluation;
-using Integrity.LoadTests.Marketplace;
+using Integrity.Harness.Market;
 using Integrity.LoadTests.Reports;
 using Integrity.Harness.Terminal;
 using Spectre.Console.Testing;

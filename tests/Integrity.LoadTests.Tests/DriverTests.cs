@@ -1,7 +1,6 @@
-using Integrity.LoadTests.Cli;
-using Integrity.LoadTests.Driver;
-using Integrity.LoadTests.Evaluation;
-using Integrity.LoadTests.Marketplace;
+using Integrity.Harness.Ledger;
+using Integrity.Harness.Sending;
+using Integrity.Harness.Market;
 
 namespace Integrity.LoadTests.Tests;
 
@@ -9,7 +8,7 @@ public sealed class DriverTests(GeneratorFixture fixture) : IClassFixture<Genera
 {
     private IReadOnlyList<GeneratedEvent> Events => fixture.Market.Events;
 
-    private static RunOptions Options(Uri target, int events, int batch = 100) => new()
+    private static SenderOptions Options(Uri target, int events, int batch = 100) => new()
     {
         Target = target,
         ApiKey = FakeIngestServer.Key,
@@ -20,13 +19,11 @@ public sealed class DriverTests(GeneratorFixture fixture) : IClassFixture<Genera
         Linger = TimeSpan.FromMilliseconds(5),
     };
 
-    private static async Task<(EventLedger Ledger, RunStatistics Stats)> RunAsync(RunOptions options, IReadOnlyList<GeneratedEvent> events)
+    private static async Task<(EventLedger Ledger, RunStatistics Stats)> RunAsync(SenderOptions options, IReadOnlyList<GeneratedEvent> events)
     {
-        using var http = RunCommand.CreateClient(options);
-        var ledger = new EventLedger();
-        var stats = new RunStatistics(TimeProvider.System);
-        await new HttpIngestDriver(http, options, TimeProvider.System).RunAsync(events, ledger, stats, CancellationToken.None);
-        return (ledger, stats);
+        using var sender = new IngestSender(options);
+        await sender.RunAsync(events, CancellationToken.None);
+        return (sender.Ledger, sender.Stats);
     }
 
     [Fact]

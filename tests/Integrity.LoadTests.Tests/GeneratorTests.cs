@@ -1,7 +1,7 @@
 using System.Text;
 using Integrity.Domain.Events;
 using Integrity.Domain.Wire;
-using Integrity.LoadTests.Marketplace;
+using Integrity.Harness.Market;
 
 namespace Integrity.LoadTests.Tests;
 

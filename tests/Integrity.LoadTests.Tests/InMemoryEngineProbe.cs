@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
+using Integrity.Harness.Ledger;
 using Integrity.LoadTests.Evaluation;
-using Integrity.LoadTests.Marketplace;
+using Integrity.Harness.Market;
 
 namespace Integrity.LoadTests.Tests;
 

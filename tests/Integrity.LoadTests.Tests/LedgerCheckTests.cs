@@ -1,6 +1,7 @@
 using System.Text;
 using Integrity.LoadTests.Evaluation;
-using Integrity.LoadTests.Marketplace;
+using Integrity.Harness.Ledger;
+using Integrity.Harness.Market;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Integrity.LoadTests.Tests;

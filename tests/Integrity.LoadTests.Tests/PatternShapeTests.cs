@@ -1,8 +1,8 @@
 using Integrity.Domain.Events;
 using Integrity.Domain.Policy;
 using Integrity.Domain.Text;
-using Integrity.LoadTests.Marketplace;
-using HarnessKind = Integrity.LoadTests.Marketplace.EntityKind;
+using Integrity.Harness.Market;
+using HarnessKind = Integrity.Harness.Market.EntityKind;
 
 namespace Integrity.LoadTests.Tests;
 
@@ -228,7 +228,7 @@ public sealed class PatternShapeTests(GeneratorFixture fixture) : IClassFixture<
     }
 
     private static Dictionary<string, decimal> TextBankMedians() =>
-        typeof(MarketplaceGenerator).Assembly.GetType("Integrity.LoadTests.Marketplace.TextBank") is { } t
+        typeof(MarketplaceGenerator).Assembly.GetType("Integrity.Harness.Market.TextBank") is { } t
             && t.GetField("Categories")?.GetValue(null) is Category[] categories
             ? categories.ToDictionary(c => c.Id, c => c.MedianPrice)
             : throw new InvalidOperationException("TextBank.Categories not found");

@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using Integrity.Harness.Terminal;
 using Integrity.LoadTests.Cli;
-using Integrity.LoadTests.Marketplace;
+using Integrity.Harness.Market;
 using Spectre.Console.Testing;
 using Xunit.Abstractions;
 using EventTypeNames = Integrity.Domain.Events.EventTypeNames;

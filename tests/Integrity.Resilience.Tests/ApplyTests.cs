@@ -38,12 +38,12 @@ public sealed class ApplyTests(SharedEngineFixture fixture)
         Assert.Contains($"names seller {other} for listing {owned}, which belongs to seller {owner}", letter.GetString("Reason"), StringComparison.Ordinal);
 
         var stored = await Engine.Tables.StoredEntitiesAsync(id);
-        Assert.Equal(1, stored[new(EntityType.Listing, owned)].EventsApplied);      // only its creation
-        Assert.Equal(4, stored[new(EntityType.Listing, others)].EventsApplied);     // creation and the three after the poison
-        Assert.Equal(3, stored[new(EntityType.Reviewer, $"C-{id}-buyer")].EventsApplied);
-        Assert.Equal(1, stored[new(EntityType.Seller, owner)].EventsApplied);
-        Assert.Equal(4, stored[new(EntityType.Seller, other)].EventsApplied);       // not the poison review
-        Assert.False(stored.ContainsKey(new(EntityType.Reviewer, $"C-{id}-poisoner")), "the poison review reached its reviewer");
+        Assert.Equal(1, stored[new(EntityKind.Listing, owned)].EventsApplied);      // only its creation
+        Assert.Equal(4, stored[new(EntityKind.Listing, others)].EventsApplied);     // creation and the three after the poison
+        Assert.Equal(3, stored[new(EntityKind.Reviewer, $"C-{id}-buyer")].EventsApplied);
+        Assert.Equal(1, stored[new(EntityKind.Seller, owner)].EventsApplied);
+        Assert.Equal(4, stored[new(EntityKind.Seller, other)].EventsApplied);       // not the poison review
+        Assert.False(stored.ContainsKey(new(EntityKind.Reviewer, $"C-{id}-poisoner")), "the poison review reached its reviewer");
     }
 
     [Fact]
@@ -69,12 +69,8 @@ public sealed class ApplyTests(SharedEngineFixture fixture)
         Assert.Equal(HttpStatusCode.Accepted, first.Status);
         Assert.Equal(HttpStatusCode.Accepted, second.Status);
         Assert.Equal(4, second.Answer!["accepted"]!.GetValue<int>());
-        var expected = new Dictionary<EntityKey, long>
-        {
-            [new(EntityType.Listing, listing)] = 4,
-            [new(EntityType.Seller, seller)] = 4,
-            [new(EntityType.Reviewer, buyer)] = 3,
-        };
+        var expected = Lines.Ledger(batch);
+        Assert.Equal(3, expected.PerEntity()[new(EntityKind.Reviewer, buyer)]);
         Ledgers.AssertExactlyOnce(expected, once);
         Ledgers.AssertExactlyOnce(expected, twice);
         Assert.Equal(once.Values.Sum(e => e.EventsApplied), twice.Values.Sum(e => e.EventsApplied));
@@ -85,14 +81,15 @@ public sealed class ApplyTests(SharedEngineFixture fixture)
     {
         var id = Unique();
         var (seller, listing, buyer) = ($"S-{id}", $"L-{id}", $"C-{id}");
+        var valid = (Listing: Lines.Listing($"E-{id}-1", listing, seller, 0), Order: Lines.Order($"E-{id}-5", listing, seller, buyer, 3), Review: Lines.Review($"E-{id}-7", listing, seller, buyer, 5));
         var (status, answer) = await Lines.PostAsync(Engine.BaseAddress,
-            Lines.Listing($"E-{id}-1", listing, seller, 0),
+            valid.Listing,
             "{\"type\":\"order.placed\",",
             Lines.Order($"E-{id}-3", listing, seller, buyer, 1).Replace("\"amount\":35.0", "\"amount\":\"lots\"", StringComparison.Ordinal),
             Lines.Review($"E-{id}-4", listing, seller, buyer, 2).Replace("review.posted", "review.deleted", StringComparison.Ordinal),
-            Lines.Order($"E-{id}-5", listing, seller, buyer, 3),
+            valid.Order,
             Lines.Review($"E-{id}-6", listing, seller, buyer, 4).Replace($"\"reviewerId\":\"{buyer}\",", "", StringComparison.Ordinal),
-            Lines.Review($"E-{id}-7", listing, seller, buyer, 5));
+            valid.Review);
 
         Assert.Equal(HttpStatusCode.Accepted, status);
         Assert.Equal(3, answer!["accepted"]!.GetValue<int>());
@@ -100,12 +97,9 @@ public sealed class ApplyTests(SharedEngineFixture fixture)
         Assert.Equal([(2, "MALFORMED_JSON"), (3, "INVALID_VALUE"), (4, "UNKNOWN_TYPE"), (6, "MISSING_FIELD")], rejected);
 
         await Engine.Tables.WaitSettledAsync(TimeSpan.FromSeconds(60));
-        Ledgers.AssertExactlyOnce(new Dictionary<EntityKey, long>
-        {
-            [new(EntityType.Listing, listing)] = 3,
-            [new(EntityType.Seller, seller)] = 3,
-            [new(EntityType.Reviewer, buyer)] = 2,
-        }, await Engine.Tables.StoredEntitiesAsync(id));
+        var expected = Lines.Ledger(valid.Listing, valid.Order, valid.Review);
+        Assert.Equal(2, expected.PerEntity()[new(EntityKind.Reviewer, buyer)]);
+        Ledgers.AssertExactlyOnce(expected, await Engine.Tables.StoredEntitiesAsync(id));
     }
 
     private static string Unique() => "t" + Guid.NewGuid().ToString("N")[..10];

@@ -20,20 +20,13 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output)
         await using var cluster = await HostCluster.StartAsync(3, "failover",
             c => c["Ingest:MaxStoredLagSeconds"] = "3600"); // the gate has its own tests; here it would only slow the load
         var tables = cluster.Tables;
-        var market = new SyntheticMarket(new MarketOptions { Prefix = "failover", Sellers = 300, Reviewers = 3000, ReviewShare = 0.1 });
-        using var sender = new IngestSender(cluster[0].BaseAddress, TestSecrets.IngestKey, new SenderOptions
-        {
-            Workers = 4,
-            BatchSize = 1000,
-            MaxEvents = Events,
-            // Paced (about 45 s of load), so that the kill lands while events are still being accepted: unpaced, ingest
-            // took the 100k in seconds and the kill came after the last 202.
-            EventsPerSecond = 2_200,
-            Duration = TimeSpan.FromSeconds(300),
-            HardStop = TimeSpan.FromSeconds(330),
-        });
+        var market = Loads.Market("failover", sellers: 300, Events);
+
+        // Paced (about 45 s of load), so that the kill lands while events are still being accepted: unpaced, ingest
+        // took the 100k in seconds and the kill came after the last 202.
+        using var sender = Loads.Sender(cluster[0].BaseAddress, workers: 4, batch: 1000, Events, TimeSpan.FromSeconds(300), TimeSpan.FromSeconds(330), rate: 2_200);
         var clock = Stopwatch.StartNew();
-        var load = sender.RunAsync(market);
+        var load = sender.RunAsync(market.Events);
         while (sender.Ledger.Count < 25_000 && !load.IsCompleted && clock.Elapsed < TimeSpan.FromSeconds(150))
         {
             await Task.Delay(20);
@@ -74,7 +67,7 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output)
         output.WriteLine($"killed silo {victim} (partitions {string.Join(",", victimPartitions)}) at {killedAt.TotalSeconds:0.0}s with {acceptedAtKill:N0} accepted; " +
             $"resumed: {string.Join(", ", resumed.OrderBy(r => r.Key).Select(r => $"p{r.Key} {r.Value.TotalSeconds:0.0}s"))}");
         output.WriteLine($"after: {string.Join(", ", after.OrderBy(p => p.Key).Select(p => $"p{p.Key}@{p.Value}"))}");
-        output.WriteLine($"load done at {sent.TotalSeconds:0.0}s, settled {settle.TotalSeconds:0.0}s later; transport errors {sender.Stats.TransportErrors}, 503s {sender.Stats.Unavailable}; " +
+        output.WriteLine($"load done at {sent.TotalSeconds:0.0}s, settled {settle.TotalSeconds:0.0}s later; transport errors {sender.Stats.Totals().TransportErrors}, 503s {sender.Stats.Answers("503")}; " +
             $"entities checked {sender.Ledger.PerEntity().Count:N0}, stored {stored.Count:N0}");
 
         // The kill landed while events were still being accepted, not after.
@@ -85,9 +78,9 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output)
         Assert.All(resumed.Where(r => victimPartitions.Contains(r.Key)), r =>
             Assert.True(r.Value < TimeSpan.FromSeconds(60), $"the dead silo's partition {r.Key} took {r.Value.TotalSeconds:0.0}s to resume on a survivor"));
         Assert.DoesNotContain(after.Values, silo => cluster.IsSilo(silo, victim));
-        Assert.Empty(sender.Stats.Problems);
+        Assert.Empty(sender.Stats.Problems());
         Assert.Equal(Events, sender.Ledger.Count);
-        Assert.Empty(sender.Ledger.UncertainIds());
-        Ledgers.AssertExactlyOnce(sender.Ledger.PerEntity(), stored);
+        Assert.Empty(sender.Ledger.UncertainEventIds());
+        Ledgers.AssertExactlyOnce(sender.Ledger, stored);
     }
 }

@@ -17,6 +17,9 @@ public sealed class ClusterRollingRestartTests(ITestOutputHelper output)
     /// <summary>The load comes in rounds of this many events (14 s), each on entities of its own, until every silo has restarted.</summary>
     private const int EventsPerRound = 3_500;
 
+    /// <summary>Honest sellers of each round's market.</summary>
+    private const int Sellers = 150;
+
     [Fact]
     public async Task Restarting_every_silo_in_turn_under_load_applies_every_accepted_event_exactly_once()
     {
@@ -86,7 +89,7 @@ public sealed class ClusterRollingRestartTests(ITestOutputHelper output)
 
             var restartedAt = clock.Elapsed;
             await stop.CancelAsync();
-            var (ledger, stats) = await load.Task;
+            var stats = await load.Task;
             var probes = await probe;
             var sent = clock.Elapsed;
             var settle = await cluster.Tables.WaitSettledAsync(TimeSpan.FromSeconds(120));
@@ -96,15 +99,15 @@ public sealed class ClusterRollingRestartTests(ITestOutputHelper output)
             output.WriteLine($"all restarted at {restartedAt.TotalSeconds:0.0}s; load done at {sent.TotalSeconds:0.0}s ({stats.Accepted:N0} events accepted in {stats.Requests:N0} requests, " +
                 $"{stats.Unavailable} 503s retried, {stats.TransportErrors} transport errors retried), settled {settle.TotalSeconds:0.0}s later");
             output.WriteLine($"API probe: {probes.Answered:N0} answered, {probes.Failed:N0} failed, longest time with no silo answering {probes.LongestGap.TotalSeconds:0.0}s");
-            output.WriteLine($"after: {string.Join(", ", after.OrderBy(p => p.Key).Select(p => $"p{p.Key}@{p.Value}"))}; entities checked {ledger.Count:N0}, stored {stored.Count:N0}");
+            output.WriteLine($"after: {string.Join(", ", after.OrderBy(p => p.Key).Select(p => $"p{p.Key}@{p.Value}"))}; entities checked {load.Ledger.PerEntity().Count:N0}, stored {stored.Count:N0}");
 
             Assert.Empty(stats.Problems);
-            Assert.Empty(load.Uncertain);
+            Assert.Empty(load.Ledger.UncertainEventIds());
             Assert.True(probes.LongestGap < TimeSpan.FromSeconds(5), $"no silo answered the API for {probes.LongestGap.TotalSeconds:0.0}s");
             Assert.Equal(8, after.Count);
             // No stopping silo tried to hand a grain's in-memory state over (entity and helper grains are immovable).
             Assert.DoesNotContain("Failed to dehydrate", cluster.Output(), StringComparison.Ordinal);
-            Ledgers.AssertExactlyOnce(ledger, stored);
+            Ledgers.AssertExactlyOnce(load.Ledger, stored);
         }
         finally
         {
@@ -115,45 +118,29 @@ public sealed class ClusterRollingRestartTests(ITestOutputHelper output)
 
     /// <summary>
     /// The steady load: rounds of <see cref="EventsPerRound"/> events at <see cref="EventsPerSecond"/>, each round on
-    /// entities of its own, until <paramref name="stop"/> (the round under way is finished: every batch is answered).
-    /// Its target moves round-robin over the silos that are up every 100 ms. Bounded: at most 40 rounds.
+    /// entities of its own, until <paramref name="stop"/> (the round under way is finished: every batch is answered), all
+    /// into one ledger. Its target moves round-robin over the silos that are up every 100 ms. Bounded: at most 40 rounds.
     /// </summary>
     private static RollingLoad LoadAsync(HostCluster cluster, Func<IReadOnlyList<int>> up, CancellationToken stop)
     {
         var load = new RollingLoad();
         load.Task = Task.Run(async () =>
         {
-            var ledger = new Dictionary<EntityKey, long>();
             var stats = new LoadTotals();
             for (var round = 0; round < 40 && !stop.IsCancellationRequested; round++)
             {
-                var market = new SyntheticMarket(new MarketOptions { Prefix = $"rolling{round}", Sellers = 150, Reviewers = 1500, ReviewShare = 0.1 });
-                using var sender = new IngestSender(cluster[up()[0]].BaseAddress, TestSecrets.IngestKey, new SenderOptions
-                {
-                    Workers = 2,
-                    BatchSize = 50,
-                    EventsPerSecond = EventsPerSecond,
-                    MaxEvents = EventsPerRound,
-                    Duration = TimeSpan.FromSeconds(60),
-                    HardStop = TimeSpan.FromSeconds(180),
-                    MaxRetryAfter = TimeSpan.FromSeconds(1),
-                });
-                load.Current = sender;
+                var market = Loads.Market($"rolling{round}", Sellers, EventsPerRound);
+                using var sender = Loads.Sender(cluster[up()[0]].BaseAddress, workers: 2, batch: 50, EventsPerRound, TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(180),
+                    EventsPerSecond, maxRetryAfter: TimeSpan.FromSeconds(1), ledger: load.Ledger);
                 using var rotating = new CancellationTokenSource();
                 var rotation = cluster.RoundRobinAsync(sender, up, rotating.Token);
-                await sender.RunAsync(market);
+                await sender.RunAsync(market.Events);
                 await rotating.CancelAsync();
                 await rotation;
-                foreach (var (entity, count) in sender.Ledger.PerEntity())
-                {
-                    ledger[entity] = count;
-                }
-
-                load.RoundDone(sender);
                 stats.Add(sender.Stats);
             }
 
-            return (ledger, stats);
+            return stats;
         });
         return load;
     }
@@ -175,8 +162,8 @@ public sealed class ClusterRollingRestartTests(ITestOutputHelper output)
             {
                 if (up().Contains(silo))
                 {
-                    var seller = Interlocked.Increment(ref asked) % 150;
-                    using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(cluster[silo].BaseAddress, $"/v1/sellers/S-rolling0-{seller}"));
+                    var seller = (Interlocked.Increment(ref asked) % Sellers) + 1;
+                    using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(cluster[silo].BaseAddress, $"/v1/sellers/S-rolling0-{seller:D6}"));
                     request.Headers.Add("X-Api-Key", TestSecrets.AnalystKey);
                     try
                     {
@@ -214,45 +201,15 @@ public sealed class ClusterRollingRestartTests(ITestOutputHelper output)
         return (answers.Count, failed, longestGap);
     }
 
+    /// <summary>The load under way: its rounds' figures when done, and the one ledger of every round.</summary>
     private sealed class RollingLoad
     {
-        private readonly Lock _gate = new();
-        private IngestSender? _current;
-        private long _done;
+        public Task<LoadTotals> Task { get; set; } = null!;
 
-        public Task<(Dictionary<EntityKey, long> Ledger, LoadTotals Stats)> Task { get; set; } = null!;
-
-        public IngestSender? Current
-        {
-            set
-            {
-                lock (_gate)
-                {
-                    _current = value;
-                }
-            }
-        }
-
-        public HashSet<string> Uncertain { get; } = new(StringComparer.Ordinal);
+        public EventLedger Ledger { get; } = new();
 
         /// <summary>Events accepted so far, all rounds.</summary>
-        public long Accepted()
-        {
-            lock (_gate)
-            {
-                return _done + (_current?.Ledger.Count ?? 0);
-            }
-        }
-
-        public void RoundDone(IngestSender sender)
-        {
-            lock (_gate)
-            {
-                _current = null;
-                _done += sender.Ledger.Count;
-                Uncertain.UnionWith(sender.Ledger.UncertainIds());
-            }
-        }
+        public long Accepted() => Ledger.Count;
     }
 
     /// <summary>The sender's figures summed over the rounds.</summary>
@@ -268,13 +225,14 @@ public sealed class ClusterRollingRestartTests(ITestOutputHelper output)
 
         public List<string> Problems { get; } = [];
 
-        public void Add(SenderStats round)
+        public void Add(RunStatistics round)
         {
-            Accepted += round.Accepted;
-            Requests += round.Requests;
-            Unavailable += round.Unavailable;
-            TransportErrors += round.TransportErrors;
-            Problems.AddRange(round.Problems);
+            var totals = round.Totals();
+            Accepted += totals.EventsAccepted;
+            Requests += totals.Requests;
+            Unavailable += round.Answers("503");
+            TransportErrors += totals.TransportErrors;
+            Problems.AddRange(round.Problems());
         }
     }
 }

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Integrity.Testing;
 using Xunit.Abstractions;
 
 namespace Integrity.Resilience.Tests;
@@ -20,17 +19,10 @@ public sealed class HostCrashTests(ITestOutputHelper output)
             ["Consumers:CheckpointInterval"] = "00:00:01",
             ["Ingest:MaxStoredLagSeconds"] = "3600",
         });
-        var market = new SyntheticMarket(new MarketOptions { Prefix = "crash", Sellers = 300, Reviewers = 3000, ReviewShare = 0.1 });
-        using var sender = new IngestSender(engine.BaseAddress, TestSecrets.IngestKey, new SenderOptions
-        {
-            Workers = Workers,
-            BatchSize = 1000,
-            MaxEvents = Events,
-            Duration = TimeSpan.FromSeconds(240),
-            HardStop = TimeSpan.FromSeconds(270),
-        });
+        var market = Loads.Market("crash", sellers: 300, Events);
+        using var sender = Loads.Sender(engine.BaseAddress, Workers, batch: 1000, Events, TimeSpan.FromSeconds(240), TimeSpan.FromSeconds(270));
         var clock = Stopwatch.StartNew();
-        var load = sender.RunAsync(market);
+        var load = sender.RunAsync(market.Events);
 
         // Kill once a good part is accepted and the consumers are applying (and checkpointing) behind it.
         while (sender.Ledger.Count < 35_000 && !load.IsCompleted && clock.Elapsed < TimeSpan.FromSeconds(120))
@@ -56,7 +48,7 @@ public sealed class HostCrashTests(ITestOutputHelper output)
 
         // Requests under way when the host died get no answer: those events may or may not have been stored.
         await Task.Delay(1500);
-        var unanswered = sender.Ledger.UncertainIds();
+        var unanswered = sender.Ledger.UncertainEventIds();
         var journaled = await engine.Tables.JournaledEventIdsAsync();
         var storedWithout202 = unanswered.Count(journaled.ContainsKey);
 
@@ -71,13 +63,13 @@ public sealed class HostCrashTests(ITestOutputHelper output)
         output.WriteLine($"accepted {sender.Ledger.Count:N0} events ({acceptedBeforeKill:N0} before the kill at {killedAt.TotalSeconds:0.0}s); " +
             $"checkpoints at the kill: {string.Join(", ", progressBeforeKill.Select(p => $"{p.Checkpoint}/{p.Head}"))}");
         output.WriteLine($"unanswered at the kill: {unanswered.Count:N0} events, of which {storedWithout202:N0} were stored without their 202; " +
-            $"{sender.Stats.ResentEvents:N0} events in resent requests; transport errors {sender.Stats.TransportErrors}; " +
+            $"{sender.Stats.Totals().Retries:N0} requests resent; transport errors {sender.Stats.Totals().TransportErrors}; " +
             $"journaled twice {journaledAfter.Values.Count(c => c > 1):N0}; load done at {sent.TotalSeconds:0.0}s, settled {settle.TotalSeconds:0.0}s later");
         output.WriteLine($"entities checked {sender.Ledger.PerEntity().Count:N0}, stored {stored.Count:N0}");
 
-        Assert.Empty(sender.Stats.Problems);
+        Assert.Empty(sender.Stats.Problems());
         Assert.Equal(Events, sender.Ledger.Count);
-        Assert.Empty(sender.Ledger.UncertainIds());
-        Ledgers.AssertExactlyOnce(sender.Ledger.PerEntity(), stored);
+        Assert.Empty(sender.Ledger.UncertainEventIds());
+        Ledgers.AssertExactlyOnce(sender.Ledger, stored);
     }
 }

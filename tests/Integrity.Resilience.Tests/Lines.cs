@@ -43,5 +43,8 @@ internal static class Lines
         return (response.StatusCode, body.Length == 0 ? null : JsonNode.Parse(body));
     }
 
+    /// <summary>What sending these lines, all accepted, makes each entity apply.</summary>
+    public static EventLedger Ledger(params string[] lines) => EventLedger.Of(lines.Select((line, i) => WireLine.Read(Encoding.UTF8.GetBytes(line), i)));
+
     private static string At(int minute) => Start.AddMinutes(minute).ToString("O");
 }

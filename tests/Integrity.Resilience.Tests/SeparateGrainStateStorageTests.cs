@@ -49,9 +49,9 @@ public sealed class SeparateGrainStateStorageTests
         await engine.Tables.WaitSettledAsync(TimeSpan.FromSeconds(60));
 
         var stored = await engine.Tables.StoredEntitiesAsync("sep-");
-        Assert.Equal(listing, stored[new EntityKey(EntityType.Listing, "sep-L1")].EventsApplied);
-        Assert.Equal(seller, stored[new EntityKey(EntityType.Seller, "sep-S1")].EventsApplied);
-        Assert.Equal(customer, stored[new EntityKey(EntityType.Reviewer, "sep-C1")].EventsApplied);
+        Assert.Equal(listing, stored[new EntityKey(EntityKind.Listing, "sep-L1")].EventsApplied);
+        Assert.Equal(seller, stored[new EntityKey(EntityKind.Seller, "sep-S1")].EventsApplied);
+        Assert.Equal(customer, stored[new EntityKey(EntityKind.Reviewer, "sep-C1")].EventsApplied);
     }
 
     private static async Task<List<string>> TableNamesAsync(string connectionString)

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Integrity.Testing;
 using Xunit.Abstractions;
 
 namespace Integrity.Resilience.Tests;
@@ -17,18 +16,10 @@ public sealed class StorageOutageTests(ITestOutputHelper output)
             ["Consumers:CheckpointInterval"] = "00:00:01",
             ["Ingest:RetryAfterSeconds"] = "1",
         });
-        var market = new SyntheticMarket(new MarketOptions { Prefix = "outage", Sellers = 200, Reviewers = 2000, ReviewShare = 0.1 });
-        using var sender = new IngestSender(engine.BaseAddress, TestSecrets.IngestKey, new SenderOptions
-        {
-            Workers = 3,
-            BatchSize = 500,
-            EventsPerSecond = 3000,
-            MaxEvents = Events,
-            Duration = TimeSpan.FromSeconds(150),
-            HardStop = TimeSpan.FromSeconds(180),
-        });
+        var market = Loads.Market("outage", sellers: 200, Events);
+        using var sender = Loads.Sender(engine.BaseAddress, workers: 3, batch: 500, Events, TimeSpan.FromSeconds(150), TimeSpan.FromSeconds(180), rate: 3000);
         var clock = Stopwatch.StartNew();
-        var load = sender.RunAsync(market);
+        var load = sender.RunAsync(market.Events);
         while (sender.Ledger.Count < 10_000 && clock.Elapsed < TimeSpan.FromSeconds(60))
         {
             await Task.Delay(20);
@@ -36,16 +27,16 @@ public sealed class StorageOutageTests(ITestOutputHelper output)
 
         await engine.Azurite.StopAsync();
         var stoppedAt = clock.Elapsed;
-        var acceptedAtStop = sender.Stats.Accepted;
-        while (sender.Stats.Unavailable < 3 && clock.Elapsed < stoppedAt + TimeSpan.FromSeconds(30))
+        var acceptedAtStop = sender.Stats.AcceptedCount;
+        while (sender.Stats.Answers("503") < 3 && clock.Elapsed < stoppedAt + TimeSpan.FromSeconds(30))
         {
             await Task.Delay(50);
         }
 
-        var unavailableWhileDown = sender.Stats.Unavailable;
+        var unavailableWhileDown = sender.Stats.Answers("503");
         // Let a request or two that were under way at the stop finish their storage retries.
         await Task.Delay(2000);
-        var acceptedWhileDown = sender.Stats.Accepted;
+        var acceptedWhileDown = sender.Stats.AcceptedCount;
         await engine.Azurite.RestartAsync();
         var downFor = clock.Elapsed - stoppedAt;
 
@@ -53,13 +44,13 @@ public sealed class StorageOutageTests(ITestOutputHelper output)
         var settle = await engine.Tables.WaitSettledAsync(TimeSpan.FromSeconds(150));
         var stored = await engine.Tables.StoredEntitiesAsync("-outage-");
 
-        output.WriteLine($"storage down {downFor.TotalSeconds:0.0}s from {stoppedAt.TotalSeconds:0.0}s; 503 answers {sender.Stats.Unavailable} " +
+        output.WriteLine($"storage down {downFor.TotalSeconds:0.0}s from {stoppedAt.TotalSeconds:0.0}s; 503 answers {sender.Stats.Answers("503")} " +
             $"({unavailableWhileDown} seen while down); accepted {acceptedAtStop:N0} at the stop, {acceptedWhileDown:N0} after it (requests already under way); " +
-            $"transport errors {sender.Stats.TransportErrors}; total accepted {sender.Ledger.Count:N0}; settled {settle.TotalSeconds:0.0}s after the load");
+            $"transport errors {sender.Stats.Totals().TransportErrors}; total accepted {sender.Ledger.Count:N0}; settled {settle.TotalSeconds:0.0}s after the load");
 
         Assert.True(unavailableWhileDown >= 3, $"ingest answered only {unavailableWhileDown} 503 while storage was down");
-        Assert.Empty(sender.Stats.Problems); // every 503 carried Retry-After; nothing else went wrong
+        Assert.Empty(sender.Stats.Problems()); // every 503 carried Retry-After; nothing else went wrong
         Assert.Equal(Events, sender.Ledger.Count);
-        Ledgers.AssertExactlyOnce(sender.Ledger.PerEntity(), stored);
+        Ledgers.AssertExactlyOnce(sender.Ledger, stored);
     }
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Azure.Data.Tables;
+using Integrity.Harness.Ledger;
 using Integrity.Harness.Market;
 using Integrity.Storage.AzureTables.GrainStorage;
 using Integrity.Storage.AzureTables.Journal;
@@ -12,9 +13,6 @@ public readonly record struct PartitionProgress(int Partition, long Head, long C
 {
     public bool Settled => Head == Checkpoint;
 }
-
-/// <summary>A stored entity: its applied-event counter and when its row was last written (storage clock).</summary>
-public readonly record struct StoredEntity(long EventsApplied, DateTimeOffset WrittenAt);
 
 /// <summary>An audit row: the decision, the events that tipped it, and when the row was written (storage clock).</summary>
 public sealed record StoredDecision(string EntityKind, string EntityId, string Step, IReadOnlyList<string> TriggeringEventIds, DateTimeOffset WrittenAt);
@@ -116,26 +114,33 @@ public sealed class EngineTables(string connectionString, string? grainStateConn
         return resumed;
     }
 
-    /// <summary>Every stored listing, reviewer and seller with its EventsApplied (one scan of the grain-state table).</summary>
-    public async Task<Dictionary<EntityKey, StoredEntity>> StoredEntitiesAsync(string? idPrefix = null, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Every stored listing, reviewer and seller (whose id contains <paramref name="idPart"/>, if given) with its applied
+    /// counter: one scan of the grain-state table (row layout of Orleans' AzureTableGrainStorage).
+    /// </summary>
+    public async Task<Dictionary<EntityKey, EntityCounters>> StoredEntitiesAsync(string? idPart = null, CancellationToken cancellationToken = default)
     {
-        var result = new Dictionary<EntityKey, StoredEntity>();
+        var result = new Dictionary<EntityKey, EntityCounters>();
         await foreach (var stored in GrainState.ReadAllAsync(cancellationToken))
         {
-            if (idPrefix is null || stored.Id.Contains(idPrefix, StringComparison.Ordinal))
+            if (idPart is null || stored.Id.Contains(idPart, StringComparison.Ordinal))
             {
-                result[new EntityKey(Enum.Parse<EntityType>(stored.StateName, ignoreCase: true), stored.Id)] = new StoredEntity(stored.EventsApplied, stored.WrittenAt);
+                var counters = Counters(stored);
+                result[new EntityKey(counters.Kind, counters.Id)] = counters;
             }
         }
 
         return result;
     }
 
-    /// <summary>One stored entity, read by its grain-state row key (<c>{serviceId}_{grainType}/{id}</c> sanitized).</summary>
-    public async Task<StoredEntity?> StoredEntityAsync(EntityKey entity, string serviceId = "integrity", CancellationToken cancellationToken = default) =>
-        await GrainState.ReadAsync(serviceId, entity.Kind.ToString().ToLowerInvariant(), entity.Id, cancellationToken) is { } stored
-            ? new StoredEntity(stored.EventsApplied, stored.WrittenAt)
+    /// <summary>One stored entity, read by its grain-state row key (<c>{serviceId}_{grainType}/{id}</c> sanitized); null when it has no stored state.</summary>
+    public async Task<EntityCounters?> StoredEntityAsync(EntityKey entity, string serviceId = "integrity", CancellationToken cancellationToken = default) =>
+        EntityKinds.Counted.Contains(entity.Kind) && await GrainState.ReadAsync(serviceId, entity.Kind.ToString().ToLowerInvariant(), entity.Id, cancellationToken) is { } stored
+            ? Counters(stored)
             : null;
+
+    private static EntityCounters Counters(StoredEventCounter stored) =>
+        new(Enum.Parse<EntityKind>(stored.StateName, ignoreCase: true), stored.Id, stored.EventsApplied);
 
     /// <summary>
     /// The silo ports of the silos the cluster's membership table lists as Active (Orleans' Azure Table membership on

@@ -1,448 +1,347 @@
-using System.Diagnostics;
-using System.Globalization;
 using System.Net;
-using System.Net.Http.Headers;
+using System.Text;
 using System.Text.Json;
-using HdrHistogram;
+using System.Threading.Channels;
+using Integrity.Client;
+using Integrity.Harness.Ledger;
 using Integrity.Harness.Market;
 
 namespace Integrity.Harness.Sending;
 
-/// <summary>How an <see cref="IngestSender"/> sends. Every run is bounded in events and in time.</summary>
-public sealed record SenderOptions
-{
-    public int Workers { get; init; } = 4;
-
-    public int BatchSize { get; init; } = 1000;
-
-    /// <summary>Target events/s over all workers; null sends as fast as answers come back.</summary>
-    public double? EventsPerSecond { get; init; }
-
-    public required long MaxEvents { get; init; }
-
-    /// <summary>No new batch is started after this; batches under way are retried until <see cref="HardStop"/>.</summary>
-    public required TimeSpan Duration { get; init; }
-
-    public TimeSpan HardStop { get; init; } = TimeSpan.FromMinutes(3);
-
-    /// <summary>Events per seller at most (the engine remembers the last 1000 event ids per entity).</summary>
-    public int MaxEventsPerSeller { get; init; } = 800;
-
-    public TimeSpan RetryDelay { get; init; } = TimeSpan.FromMilliseconds(250);
-
-    /// <summary>The longest Retry-After honored (a test wants to see 503s without waiting the full production value).</summary>
-    public TimeSpan MaxRetryAfter { get; init; } = TimeSpan.FromSeconds(5);
-
-    /// <summary>Keep every accepted event id and per-entity counts (tests); off for long benchmark runs.</summary>
-    public bool KeepLedger { get; init; } = true;
-}
-
-/// <summary>What the sender saw.</summary>
-public sealed class SenderStats
-{
-    private readonly Lock _gate = new();
-    private long _requests;
-    private long _accepted;
-    private long _rejected;
-    private long _unavailable;
-    private long _throttled;
-    private long _transportErrors;
-    private long _resentEvents;
-    private long _otherFailures;
-
-    /// <summary>Latency of answered 202 requests, microseconds.</summary>
-    public LongHistogram Latency { get; } = new(60_000_000, 3);
-
-    public long Requests => Interlocked.Read(ref _requests);
-
-    public long Accepted => Interlocked.Read(ref _accepted);
-
-    public long Rejected => Interlocked.Read(ref _rejected);
-
-    /// <summary>503 answers (each carried Retry-After, or the sender fails the run).</summary>
-    public long Unavailable => Interlocked.Read(ref _unavailable);
-
-    public long Throttled => Interlocked.Read(ref _throttled);
-
-    /// <summary>Requests that got no answer (connection refused or lost).</summary>
-    public long TransportErrors => Interlocked.Read(ref _transportErrors);
-
-    /// <summary>Events sent again after a request got no answer or a 503.</summary>
-    public long ResentEvents => Interlocked.Read(ref _resentEvents);
-
-    public long OtherFailures => Interlocked.Read(ref _otherFailures);
-
-    public List<string> Problems { get; } = [];
-
-    internal void Request() => Interlocked.Increment(ref _requests);
-
-    internal void Answered(long micros, int accepted, int rejected)
-    {
-        Interlocked.Add(ref _accepted, accepted);
-        Interlocked.Add(ref _rejected, rejected);
-        lock (_gate)
-        {
-            Latency.RecordValue(Math.Min(micros, Latency.HighestTrackableValue));
-        }
-    }
-
-    internal void Unavailable503() => Interlocked.Increment(ref _unavailable);
-
-    internal void Throttled429() => Interlocked.Increment(ref _throttled);
-
-    internal void TransportError() => Interlocked.Increment(ref _transportErrors);
-
-    internal void Resent(int events) => Interlocked.Add(ref _resentEvents, events);
-
-    internal void Failed(string problem)
-    {
-        Interlocked.Increment(ref _otherFailures);
-        lock (_gate)
-        {
-            if (Problems.Count < 20)
-            {
-                Problems.Add(problem);
-            }
-        }
-    }
-
-    public double LatencyMs(double percentile)
-    {
-        lock (_gate)
-        {
-            return Latency.TotalCount == 0 ? double.NaN : Latency.GetValueAtPercentile(percentile) / 1000.0;
-        }
-    }
-
-    public double MaxLatencyMs()
-    {
-        lock (_gate)
-        {
-            return Latency.TotalCount == 0 ? double.NaN : Latency.GetMaxValue() / 1000.0;
-        }
-    }
-}
-
 /// <summary>
-/// The sender's ledger: every event answered 202 (and not rejected), per entity, plus the events whose request got
-/// no answer and that have not been accepted since (they may or may not be stored). Thread-safe.
-/// </summary>
-public sealed class EntityLedger
-{
-    private readonly Lock _gate = new();
-    private readonly Dictionary<EntityKey, long> _perEntity = [];
-    private readonly HashSet<string> _accepted = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _uncertain = new(StringComparer.Ordinal);
-    private readonly HashSet<EntityKey> _sentTo = [];
-
-    public long Count
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _accepted.Count;
-            }
-        }
-    }
-
-    public void Sending(IEnumerable<SynthEvent> events)
-    {
-        lock (_gate)
-        {
-            foreach (var e in events)
-            {
-                foreach (var entity in e.Touched)
-                {
-                    _sentTo.Add(entity);
-                }
-            }
-        }
-    }
-
-    public void Accept(IEnumerable<SynthEvent> events)
-    {
-        lock (_gate)
-        {
-            foreach (var e in events)
-            {
-                _uncertain.Remove(e.EventId);
-                if (!_accepted.Add(e.EventId))
-                {
-                    continue;
-                }
-
-                foreach (var entity in e.Touched)
-                {
-                    _perEntity[entity] = _perEntity.GetValueOrDefault(entity) + 1;
-                }
-            }
-        }
-    }
-
-    public void Unanswered(IEnumerable<SynthEvent> events)
-    {
-        lock (_gate)
-        {
-            foreach (var e in events)
-            {
-                if (!_accepted.Contains(e.EventId))
-                {
-                    _uncertain.Add(e.EventId);
-                }
-            }
-        }
-    }
-
-    public IReadOnlyDictionary<EntityKey, long> PerEntity()
-    {
-        lock (_gate)
-        {
-            return new Dictionary<EntityKey, long>(_perEntity);
-        }
-    }
-
-    /// <summary>Every entity any sent event touches, accepted or not.</summary>
-    public IReadOnlySet<EntityKey> SentTo()
-    {
-        lock (_gate)
-        {
-            return new HashSet<EntityKey>(_sentTo);
-        }
-    }
-
-    public IReadOnlySet<string> UncertainIds()
-    {
-        lock (_gate)
-        {
-            return new HashSet<string>(_uncertain, StringComparer.Ordinal);
-        }
-    }
-}
-
-/// <summary>
-/// Sends a <see cref="SyntheticMarket"/> to <c>POST /v1/events</c> from several workers. Each seller belongs to one
-/// worker, which sends its events in order, in NDJSON batches, one request at a time, paced to its share of the rate.
-/// A batch that gets no answer (the host died) or a 503/429 is sent again, the same event ids, until it is answered
-/// or the hard stop; <see cref="Target"/> may be changed meanwhile (a restarted host listens elsewhere).
+/// Sends a generated stream to <c>POST /v1/events</c> through <see cref="IntegrityClient"/> (batches, gzip, retries on
+/// 503/429/5xx and on no answer, honoring Retry-After, else backing off with jitter). A dispatcher walks the stream in
+/// event-time order, paced to the target rate, and hands each event to the worker that owns its shard key (its seller,
+/// by a stable hash), so one seller's events are sent in order; each worker sends one batch at a time. Every attempt is
+/// watched on its way (<see cref="AttemptWatch"/>): latency and status go to <see cref="Stats"/>, and an attempt that gets
+/// no answer leaves its events uncertain in the <see cref="Ledger"/> until a later attempt is accepted. Bounded in events
+/// (the stream, <see cref="SenderOptions.MaxEvents"/>) and in time (<see cref="SenderOptions.Duration"/>, then at most
+/// <see cref="SenderOptions.DrainTimeout"/> for batches under way). <see cref="Target"/> may change meanwhile (a restarted
+/// host listens elsewhere; a load balancer turns).
 /// </summary>
 public sealed class IngestSender : IDisposable
 {
-    private static readonly MediaTypeHeaderValue Ndjson = new("application/x-ndjson");
-    private readonly HttpClient _http;
-    private int _inFlight;
     private readonly SenderOptions _options;
-    private readonly string _apiKey;
+    private readonly TimeProvider _time;
+    private readonly SocketsHttpHandler _connections;
     private Uri _target;
+    private int _inFlight;
 
-    public IngestSender(Uri target, string apiKey, SenderOptions options)
+    /// <param name="ledger">A ledger to keep (several senders, one after another, may share one); a new one by default.</param>
+    public IngestSender(SenderOptions options, TimeProvider? time = null, EventLedger? ledger = null)
     {
-        _target = target;
-        _apiKey = apiKey;
+        var errors = options.Validate();
+        if (errors.Count > 0) throw new ArgumentException(string.Join("; ", errors), nameof(options));
         _options = options;
-        _http = new HttpClient(new SocketsHttpHandler
+        _time = time ?? TimeProvider.System;
+        _target = options.Target;
+        _connections = new SocketsHttpHandler
         {
-            MaxConnectionsPerServer = options.Workers * 2,
+            MaxConnectionsPerServer = options.Concurrency,
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             ConnectTimeout = TimeSpan.FromSeconds(5),
-        })
-        {
-            Timeout = TimeSpan.FromSeconds(60),
+            AutomaticDecompression = DecompressionMethods.None,
+            UseProxy = false,
         };
+        Stats = new RunStatistics(_time);
+        Ledger = ledger ?? new EventLedger();
     }
 
+    /// <summary>Where the next attempt goes.</summary>
     public Uri Target
     {
         get => Volatile.Read(ref _target);
         set => Volatile.Write(ref _target, value);
     }
 
-    public EntityLedger Ledger { get; } = new();
+    public EventLedger Ledger { get; }
 
-    public SenderStats Stats { get; } = new();
+    /// <summary>What was sent and answered; its clock starts when the sender is made.</summary>
+    public RunStatistics Stats { get; }
 
-    /// <summary>Heard for every accepted batch, with the time its 202 arrived (wall clock).</summary>
-    public Action<IReadOnlyList<SynthEvent>, DateTimeOffset>? OnAccepted { get; init; }
-
-    /// <summary>Answered 202 events over time: (seconds since start, events accepted so far), one sample per batch.</summary>
-    public long StartedAtTimestamp { get; private set; }
-
-    /// <summary>Requests sent whose answer has not been read yet.</summary>
+    /// <summary>Requests sent whose answer has not come yet.</summary>
     public int InFlight => Volatile.Read(ref _inFlight);
 
-    public async Task RunAsync(SyntheticMarket market, CancellationToken cancellationToken = default)
+    public async Task RunAsync(IReadOnlyList<GeneratedEvent> events, CancellationToken cancellationToken = default)
     {
-        StartedAtTimestamp = Stopwatch.GetTimestamp();
-        using var sending = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        sending.CancelAfter(_options.Duration);
-        using var hard = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        hard.CancelAfter(_options.HardStop);
-        var perWorker = _options.MaxEvents / _options.Workers;
-        var workers = Enumerable.Range(0, _options.Workers)
-            .Select(w => Task.Run(() => WorkAsync(market, w, perWorker + (w < _options.MaxEvents % _options.Workers ? 1 : 0), sending.Token, hard.Token), CancellationToken.None))
-            .ToArray();
-        await Task.WhenAll(workers);
-    }
+        // Sending stops at the deadline; batches under way may finish until the hard stop.
+        using var deadline = new CancellationTokenSource(_options.Duration, _time);
+        using var sending = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+        using var hardStop = new CancellationTokenSource(_options.Duration + _options.DrainTimeout, _time);
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, hardStop.Token);
 
-    public void Dispose() => _http.Dispose();
-
-    private async Task WorkAsync(SyntheticMarket market, int worker, long quota, CancellationToken sending, CancellationToken hard)
-    {
-        var sellers = Enumerable.Range(0, market.Options.Sellers).Where(s => s % _options.Workers == worker).ToArray();
-        if (sellers.Length == 0)
-        {
-            return;
-        }
-
-        var rate = _options.EventsPerSecond / _options.Workers;
-        var started = Stopwatch.GetTimestamp();
-        long sent = 0;
-        var round = 0;
-        var next = 0;
-        var batch = new List<SynthEvent>(_options.BatchSize);
+        var workers = Enumerable.Range(0, _options.Concurrency).Select(_ => new Worker(this)).ToArray();
+        var running = workers.Select(w => Task.Run(() => w.RunAsync(sending.Token, stopping.Token), CancellationToken.None)).ToArray();
         try
         {
-            while (sent < quota && round < _options.MaxEventsPerSeller && !sending.IsCancellationRequested)
-            {
-                batch.Clear();
-                while (batch.Count < _options.BatchSize && sent + batch.Count < quota && round < _options.MaxEventsPerSeller)
-                {
-                    batch.Add(market.Event(sellers[next], round));
-                    if (++next == sellers.Length)
-                    {
-                        next = 0;
-                        round++;
-                    }
-                }
-
-                if (rate is { } r)
-                {
-                    var ahead = TimeSpan.FromSeconds(sent / r) - Stopwatch.GetElapsedTime(started);
-                    if (ahead > TimeSpan.FromMilliseconds(1))
-                    {
-                        await Task.Delay(ahead, sending);
-                    }
-                }
-
-                await SendUntilAnsweredAsync(batch, hard);
-                sent += batch.Count;
-            }
+            await DispatchAsync(events, workers, sending.Token);
         }
-        catch (OperationCanceledException) when (sending.IsCancellationRequested || hard.IsCancellationRequested)
+        finally
         {
-            // Bounded in time: stop here.
+            foreach (var w in workers)
+            {
+                w.Queue.Writer.TryComplete();
+            }
+
+            await Task.WhenAll(running);
+            foreach (var w in workers)
+            {
+                w.Dispose();
+            }
         }
     }
 
-    private async Task SendUntilAnsweredAsync(List<SynthEvent> batch, CancellationToken hard)
+    public void Dispose() => _connections.Dispose();
+
+    /// <summary>Stable across processes (unlike string.GetHashCode), so a seed always shards the same way.</summary>
+    public static int ShardOf(string key, int shards)
     {
-        var body = SyntheticMarket.Ndjson(batch);
-        if (_options.KeepLedger)
+        var h = 2166136261u;
+        foreach (var c in key)
         {
-            Ledger.Sending(batch);
+            h = (h ^ c) * 16777619u;
         }
 
-        for (var attempt = 1; ; attempt++)
-        {
-            hard.ThrowIfCancellationRequested();
-            if (attempt > 1)
-            {
-                Stats.Resent(batch.Count);
-            }
+        return (int)(h % (uint)shards);
+    }
 
-            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(Target, "/v1/events"));
-            request.Content = new ByteArrayContent(body);
-            request.Content.Headers.ContentType = Ndjson;
-            request.Headers.Add("X-Api-Key", _apiKey);
-            Stats.Request();
-            var sentAt = Stopwatch.GetTimestamp();
-            HttpResponseMessage response;
-            Interlocked.Increment(ref _inFlight);
+    private async Task DispatchAsync(IReadOnlyList<GeneratedEvent> events, Worker[] workers, CancellationToken sending)
+    {
+        var limit = (int)Math.Min(events.Count, _options.MaxEvents ?? long.MaxValue);
+        var started = _time.GetTimestamp();
+        try
+        {
+            for (var i = 0; i < limit; i++)
+            {
+                if (_options.Rate is { } rate)
+                {
+                    var ahead = TimeSpan.FromSeconds(i / rate) - _time.GetElapsedTime(started);
+                    if (ahead > TimeSpan.FromMilliseconds(2)) await Task.Delay(ahead, _time, sending);
+                }
+
+                var e = events[i];
+                await workers[ShardOf(e.ShardKey, workers.Length)].Queue.Writer.WriteAsync(e, sending);
+                Stats.Dispatched();
+            }
+        }
+        catch (OperationCanceledException) when (sending.IsCancellationRequested)
+        {
+            // The duration is up (or the run was interrupted): stop handing out events.
+        }
+    }
+
+    /// <summary>One worker: its queue, its client (and the watch on its attempts), the batch it is sending.</summary>
+    private sealed class Worker : IDisposable
+    {
+        private readonly IngestSender _sender;
+        private readonly HttpClient _http;
+        private readonly IntegrityClient _client;
+
+        public Worker(IngestSender sender)
+        {
+            _sender = sender;
+            var o = sender._options;
+            Queue = Channel.CreateBounded<GeneratedEvent>(new BoundedChannelOptions(Math.Max(16, o.Batch * 2)) { SingleWriter = true, SingleReader = true });
+            _http = new HttpClient(new AttemptWatch(this) { InnerHandler = sender._connections }, disposeHandler: false)
+            {
+                BaseAddress = o.Target,
+                Timeout = Timeout.InfiniteTimeSpan,
+            };
+            _client = new IntegrityClient(_http, new IntegrityClientOptions
+            {
+                ApiKey = o.ApiKey,
+                MaxBatchEvents = o.Batch,
+                MaxBatchBytes = 8 * 1024 * 1024,
+                Gzip = o.Gzip,
+                MaxAttempts = o.MaxRetries + 1,
+                InitialBackoff = TimeSpan.FromMilliseconds(200),
+                MaxBackoff = TimeSpan.FromSeconds(5),
+                MaxRetryAfter = o.MaxRetryWait,
+                RequestTimeout = o.RequestTimeout,
+            }, sender._time);
+        }
+
+        public Channel<GeneratedEvent> Queue { get; }
+
+        public List<GeneratedEvent> Batch { get; } = [];
+
+        /// <summary>Attempts at the current batch so far.</summary>
+        public int Attempts { get; set; }
+
+        /// <summary>An attempt at the current batch got no answer: the engine may have stored it.</summary>
+        public bool Unanswered { get; private set; }
+
+        public IngestSender Sender => _sender;
+
+        public void NoAnswer()
+        {
+            Unanswered = true;
+            foreach (var e in Batch)
+            {
+                _sender.Ledger.MarkUncertain(e);
+            }
+        }
+
+        public async Task RunAsync(CancellationToken sending, CancellationToken stopping)
+        {
+            var stats = _sender.Stats;
+            while (await WaitAsync(stopping))
+            {
+                Batch.Clear();
+                await FillAsync(sending);
+                if (Batch.Count == 0) continue;
+                if (sending.IsCancellationRequested)
+                {
+                    // Queued after the deadline: never sent, so certainly not accepted.
+                    stats.NotSent(Batch.Count);
+                    continue;
+                }
+
+                (Attempts, Unanswered) = (0, false);
+                await SendAsync(stopping);
+            }
+        }
+
+        private async Task SendAsync(CancellationToken stopping)
+        {
+            var stats = _sender.Stats;
             try
             {
-                response = await _http.SendAsync(request, hard);
+                var result = await _client.SendLinesAsync(Batch.Select(e => Encoding.UTF8.GetString(e.Line)), stopping);
+                Acknowledge(result);
+                return;
             }
-            catch (Exception e) when (e is HttpRequestException or IOException || (e is TaskCanceledException && !hard.IsCancellationRequested))
+            catch (IntegrityClientException e)
             {
-                Interlocked.Decrement(ref _inFlight);
-                Stats.TransportError();
-                if (_options.KeepLedger)
+                // 503/429 to the end and 4xx refuse the batch as a whole: nothing of it was stored, unless an earlier attempt got no answer.
+                stats.Problem(e.Message);
+                if (Unanswered || e.StatusCode is null || ((int)e.StatusCode >= 500 && e.StatusCode != HttpStatusCode.ServiceUnavailable)) Uncertain();
+                else stats.GivenUp(Batch.Count);
+            }
+            catch (Exception e) when (e is JsonException or InvalidDataException)
+            {
+                // A 202 that cannot be read: the events were stored, but which were rejected is unknown.
+                stats.Problem($"unreadable 202: {e.Message}");
+                stats.RecordAnswer(0, 0, [], mismatch: true);
+                NoAnswer();
+                stats.Uncertain(Batch.Count);
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                // The hard stop: an attempt under way got no answer (uncertain); one waiting to retry was never stored.
+                if (Unanswered) stats.Uncertain(Batch.Count);
+                else stats.GivenUp(Batch.Count);
+            }
+        }
+
+        private void Uncertain()
+        {
+            NoAnswer();
+            _sender.Stats.Uncertain(Batch.Count);
+        }
+
+        /// <summary>Every event of the batch not named by a rejection was accepted (rejections give 1-based lines of the batch).</summary>
+        private void Acknowledge(IngestResult answer)
+        {
+            var rejected = new bool[Batch.Count];
+            foreach (var r in answer.Rejected)
+            {
+                var index = r.Line - 1;
+                if (index < 0 || index >= Batch.Count || (r.EventId is not null && Batch[index].EventId != r.EventId))
                 {
-                    Ledger.Unanswered(batch);
+                    index = r.EventId is null ? -1 : Batch.FindIndex(e => e.EventId == r.EventId);
                 }
 
-                await Task.Delay(_options.RetryDelay, hard);
-                continue;
+                if (index >= 0) rejected[index] = true;
             }
 
-            using (response)
+            var now = _sender._time.GetUtcNow();
+            var accepted = 0;
+            for (var i = 0; i < Batch.Count; i++)
             {
-                byte[] bytes;
+                if (rejected[i]) continue;
+                _sender.Ledger.Add(Batch[i], now);
+                accepted++;
+            }
+
+            _sender.Stats.RecordAnswer(accepted, answer.Duplicates, answer.Rejected, mismatch: answer.Accepted + answer.Duplicates != accepted);
+        }
+
+        private async Task<bool> WaitAsync(CancellationToken stopping)
+        {
+            try
+            {
+                return await Queue.Reader.WaitToReadAsync(stopping);
+            }
+            catch (OperationCanceledException)
+            {
+                return false;
+            }
+        }
+
+        /// <summary>Takes what is queued, then waits up to the linger time for the batch to fill.</summary>
+        private async Task FillAsync(CancellationToken sending)
+        {
+            var time = _sender._time;
+            var lingerStart = time.GetTimestamp();
+            while (Batch.Count < _sender._options.Batch)
+            {
+                if (Queue.Reader.TryRead(out var e))
+                {
+                    Batch.Add(e);
+                    continue;
+                }
+
+                var left = _sender._options.Linger - time.GetElapsedTime(lingerStart);
+                if (left <= TimeSpan.Zero || sending.IsCancellationRequested) return;
+                using var lingerTimer = new CancellationTokenSource(left, time);
+                using var linger = CancellationTokenSource.CreateLinkedTokenSource(sending, lingerTimer.Token);
                 try
                 {
-                    bytes = await response.Content.ReadAsByteArrayAsync(hard);
+                    if (!await Queue.Reader.WaitToReadAsync(linger.Token)) return;
                 }
-                finally
+                catch (OperationCanceledException)
                 {
-                    Interlocked.Decrement(ref _inFlight);
-                }
-
-                var micros = (long)Stopwatch.GetElapsedTime(sentAt).TotalMicroseconds;
-                switch (response.StatusCode)
-                {
-                    case HttpStatusCode.Accepted:
-                        Accepted(batch, bytes, micros);
-                        return;
-                    case HttpStatusCode.ServiceUnavailable or HttpStatusCode.TooManyRequests:
-                        if (response.StatusCode == HttpStatusCode.ServiceUnavailable)
-                        {
-                            Stats.Unavailable503();
-                        }
-                        else
-                        {
-                            Stats.Throttled429();
-                        }
-
-                        var retryAfter = response.Headers.RetryAfter?.Delta;
-                        if (retryAfter is null)
-                        {
-                            Stats.Failed($"{(int)response.StatusCode} without Retry-After");
-                        }
-
-                        var wait = retryAfter is { } d && d < _options.MaxRetryAfter ? d : _options.MaxRetryAfter;
-                        await Task.Delay(wait, hard);
-                        continue;
-                    default:
-                        Stats.Failed($"{(int)response.StatusCode}: {System.Text.Encoding.UTF8.GetString(bytes[..Math.Min(bytes.Length, 300)])}");
-                        await Task.Delay(_options.RetryDelay, hard);
-                        continue;
+                    return;
                 }
             }
         }
+
+        public void Dispose() => _http.Dispose();
     }
 
-    private void Accepted(List<SynthEvent> batch, byte[] answer, long micros)
+    /// <summary>
+    /// Sits between the client and the connections: sends each attempt to the current <see cref="Target"/>, counts it in
+    /// flight, and records its latency and status (or that it got no answer, which makes its batch uncertain).
+    /// </summary>
+    private sealed class AttemptWatch(Worker worker) : DelegatingHandler
     {
-        var at = DateTimeOffset.UtcNow;
-        using var json = JsonDocument.Parse(answer);
-        var rejectedLines = new HashSet<int>();
-        foreach (var r in json.RootElement.GetProperty("rejected").EnumerateArray())
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
-            rejectedLines.Add(r.GetProperty("line").GetInt32());
+            var sender = worker.Sender;
+            request.RequestUri = new Uri(sender.Target, request.RequestUri!.PathAndQuery);
+            var retry = worker.Attempts++ > 0;
+            var started = sender._time.GetTimestamp();
+            Interlocked.Increment(ref sender._inFlight);
+            try
+            {
+                var response = await base.SendAsync(request, cancellationToken);
+                var status = (int)response.StatusCode;
+                sender.Stats.RecordRequest(status.ToString(System.Globalization.CultureInfo.InvariantCulture), sender._time.GetElapsedTime(started), worker.Batch.Count, retry);
+                if (status is 503 or 429 && response.Headers.RetryAfter is null) sender.Stats.Problem($"{status} without Retry-After");
+                else if (status is >= 500 and not 503) sender.Stats.Problem($"{status} {response.ReasonPhrase}");
+                return response;
+            }
+            catch (Exception e) when (e is HttpRequestException or OperationCanceledException)
+            {
+                sender.Stats.RecordRequest("error", sender._time.GetElapsedTime(started), worker.Batch.Count, retry);
+                worker.NoAnswer();
+                throw;
+            }
+            finally
+            {
+                Interlocked.Decrement(ref sender._inFlight);
+            }
         }
-
-        IReadOnlyList<SynthEvent> accepted = rejectedLines.Count == 0 ? batch.ToArray() : [.. batch.Where((_, i) => !rejectedLines.Contains(i + 1))];
-        if (rejectedLines.Count > 0)
-        {
-            Stats.Failed(string.Create(CultureInfo.InvariantCulture, $"{rejectedLines.Count} lines rejected: {json.RootElement.GetProperty("rejected")[0]}"));
-        }
-
-        Stats.Answered(micros, accepted.Count, rejectedLines.Count);
-        if (_options.KeepLedger)
-        {
-            Ledger.Accept(accepted);
-        }
-
-        OnAccepted?.Invoke(accepted, at);
     }
 }

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using Integrity.Harness.Terminal;
-using Integrity.LoadTests.Marketplace;
+using Integrity.Harness.Market;
 
 namespace Integrity.LoadTests.Cli;
 
@@ -37,6 +37,8 @@ public static class GenerateCommand
             Span = span ?? alias ?? defaults.Span,
             FraudRate = cl.GetValue<double?>("--fraud-rate") ?? defaults.FraudRate,
             Start = cl.GetValue<DateTimeOffset?>("--start") ?? defaults.Start,
+            Skew = cl.GetValue<double?>("--skew") ?? defaults.Skew,
+            Customers = cl.GetValue<int?>("--customers"),
         };
         var errors = options.Validate();
         return errors.Count == 0 ? options : throw new UsageException(string.Join("; ", errors));

@@ -45,7 +45,7 @@ public static class LoadTestCommandLine
             ToolCommandLine.Duration("--duration", "Bound on sending (default 10m); requests under way may finish within 30 s after it."),
             new Option<int?>("--batch") { Description = "Events per NDJSON request (default 500)." },
             new Option<bool>("--gzip") { Description = "Gzip request bodies." },
-            new Option<int?>("--max-retries") { Description = "Resends of a batch after 503/429 (honoring Retry-After, capped at 30 s) or a transport error (default 5)." },
+            new Option<int?>("--max-retries") { Description = "Resends of a batch after 503/429 (honoring Retry-After, capped at 30 s), another 5xx or no answer (default 5)." },
             new Option<string>("--input") { Description = "A directory written by generate, instead of generating." },
             new Option<string>("--report") { Description = "Where the report goes.", DefaultValueFactory = _ => "load-test-report" },
         };
@@ -67,5 +67,7 @@ public static class LoadTestCommandLine
         command.Add(ToolCommandLine.Duration("--span", "Event time the generated traffic covers (default 7d)."));
         command.Add(new Option<double?>("--fraud-rate") { Description = "Fraud incidents per honest seller (default 0.05)." });
         command.Add(new Option<DateTimeOffset?>("--start") { Description = "Event time the span starts at (default 2026-03-02T00:00:00Z)." });
+        command.Add(new Option<double?>("--skew") { Description = "0: activity spread evenly (default); above 0, Zipf exponent of sellers', listings' and (halved) buyers' activity, e.g. 1." });
+        command.Add(new Option<int?>("--customers") { Description = "Honest customer accounts (default 15 per honest seller)." });
     }
 }

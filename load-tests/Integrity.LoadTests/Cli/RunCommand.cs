@@ -1,10 +1,9 @@
 using System.CommandLine;
-using System.Net;
 using Integrity.Harness.Engine;
+using Integrity.Harness.Market;
+using Integrity.Harness.Sending;
 using Integrity.Harness.Terminal;
-using Integrity.LoadTests.Driver;
 using Integrity.LoadTests.Evaluation;
-using Integrity.LoadTests.Marketplace;
 using Integrity.LoadTests.Probes;
 using Integrity.LoadTests.Reports;
 using Integrity.Testing;
@@ -91,22 +90,21 @@ public static class RunCommand
     }
 
     private static async Task<RunReport> DriveAsync(
-        RunOptions options, EngineAccess engine, IReadOnlyList<GeneratedEvent> events, GroundTruthFile? truth, MarketplaceOptions? generated, string source,
+        SenderOptions options, EngineAccess engine, IReadOnlyList<GeneratedEvent> events, GroundTruthFile? truth, MarketplaceOptions? generated, string source,
         string reportDir, TextWriter output, TextWriter progress, LiveProgress live, TimeProvider time, CancellationToken cancellationToken)
     {
         var total = Math.Min(events.Count, options.MaxEvents ?? long.MaxValue);
         await progress.WriteLineAsync($"sending {total:N0} of {events.Count:N0} events to {options.Target} with {options.Concurrency} workers, batch {options.Batch}, rate {(options.Rate?.ToString("N0", System.Globalization.CultureInfo.InvariantCulture) ?? "max")}");
 
-        using var http = CreateClient(options);
         using var readBack = new HttpClient(new SocketsHttpHandler { UseProxy = false, MaxConnectionsPerServer = 16 }) { Timeout = Timeout.InfiniteTimeSpan };
         await using var feed = engine.ViewerKey is { } viewer && engine.Probe != "none" && engine.Probe != "storage"
             ? await LiveDecisionFeed.StartAsync(readBack, options.Target, viewer, time, cancellationToken)
             : null;
-        var ledger = new EventLedger();
-        var stats = new RunStatistics(time);
+        using var sender = new IngestSender(options, time);
+        var (ledger, stats) = (sender.Ledger, sender.Stats);
         var startedAt = time.GetUtcNow();
         var sendStarted = time.GetTimestamp();
-        await live.RunAsync("progress", stats.Progress(total), new HttpIngestDriver(http, options, time).RunAsync(events, ledger, stats, cancellationToken));
+        await live.RunAsync("progress", stats.Progress(total), sender.RunAsync(events, cancellationToken));
 
         var sendSeconds = stats.Elapsed.TotalSeconds;
         var totals = stats.Totals();
@@ -186,13 +184,13 @@ public static class RunCommand
         return access;
     }
 
-    public static RunOptions ReadOptions(ParseResult cl, bool selfHost = false)
+    public static SenderOptions ReadOptions(ParseResult cl, bool selfHost = false)
     {
         // Self-hosted: the engine's address and key are known once it runs; these placeholders pass validation.
         var target = selfHost ? "http://127.0.0.1:1/" : cl.GetValue<string>("--target") ?? throw new UsageException("--target URL is required (e.g. http://127.0.0.1:5080), or --self-host");
         if (!Uri.TryCreate(target, UriKind.Absolute, out var uri)) throw new UsageException($"--target must be an absolute URL, got '{target}'");
-        var defaults = new RunOptions { Target = uri, ApiKey = "-" };
-        var options = new RunOptions
+        var defaults = new SenderOptions { Target = uri, ApiKey = "-" };
+        var options = new SenderOptions
         {
             Target = uri,
             ApiKey = selfHost ? "self-hosted" : cl.GetValue<string>("--api-key") ?? Environment.GetEnvironmentVariable("INTEGRITY_INGEST_KEY") ?? "",
@@ -207,16 +205,4 @@ public static class RunCommand
         var errors = options.Validate();
         return errors.Count == 0 ? options : throw new UsageException(string.Join("; ", errors));
     }
-
-    /// <summary>One connection per worker, no client-side timeout (the driver has its own, on the TimeProvider).</summary>
-    public static HttpClient CreateClient(RunOptions options) => new(new SocketsHttpHandler
-    {
-        MaxConnectionsPerServer = options.Concurrency,
-        PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-        AutomaticDecompression = DecompressionMethods.None,
-        UseProxy = false,
-    })
-    {
-        Timeout = Timeout.InfiniteTimeSpan,
-    };
 }

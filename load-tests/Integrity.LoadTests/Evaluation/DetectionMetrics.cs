@@ -1,4 +1,4 @@
-using Integrity.LoadTests.Marketplace;
+using Integrity.Harness.Market;
 
 namespace Integrity.LoadTests.Evaluation;
 

@@ -1,6 +1,7 @@
 using HdrHistogram;
-using Integrity.LoadTests.Driver;
-using Integrity.LoadTests.Marketplace;
+using Integrity.Harness.Ledger;
+using Integrity.Harness.Reports;
+using Integrity.Harness.Market;
 
 namespace Integrity.LoadTests.Evaluation;
 
@@ -61,15 +62,9 @@ public sealed class EngineEvaluator(IEngineProbe probe, TimeProvider time)
     {
         if (probe is IBulkEngineProbe bulk)
         {
+            // Stored but never sent: it must have applied nothing.
             var all = await bulk.GetAllEntitiesAsync(cancellationToken);
-            var result = population.ToDictionary(e => e, e => all.GetValueOrDefault(e));
-            foreach (var (entity, counters) in all)
-            {
-                // Stored but never sent: it must have applied nothing.
-                result.TryAdd(entity, counters);
-            }
-
-            return result;
+            return population.Union(all.Keys).ToDictionary(e => e, e => all.GetValueOrDefault(e));
         }
 
         var observed = new System.Collections.Concurrent.ConcurrentDictionary<EntityKey, EntityCounters?>();

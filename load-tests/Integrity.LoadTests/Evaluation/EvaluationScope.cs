@@ -1,4 +1,4 @@
-using Integrity.LoadTests.Marketplace;
+using Integrity.Harness.Market;
 
 namespace Integrity.LoadTests.Evaluation;
 
@@ -10,7 +10,7 @@ namespace Integrity.LoadTests.Evaluation;
 /// </summary>
 public sealed record EvaluationScope(IReadOnlyCollection<EntityKey> Population, GroundTruth Truth, int CulpritsNotReached, string Note)
 {
-    public static IReadOnlySet<EntityKind> CountedKinds { get; } = new HashSet<EntityKind> { EntityKind.Seller, EntityKind.Listing, EntityKind.Reviewer };
+    public static IReadOnlySet<EntityKind> CountedKinds => EntityKinds.Counted;
 
     /// <param name="sent">How many events of the stream (a prefix) were handed to the driver's workers.</param>
     public static EvaluationScope Of(IReadOnlyList<GeneratedEvent> events, int sent, GroundTruth truth)

@@ -1,4 +1,5 @@
-using Integrity.LoadTests.Marketplace;
+using Integrity.Harness.Ledger;
+using Integrity.Harness.Market;
 
 namespace Integrity.LoadTests.Evaluation;
 
@@ -14,12 +15,6 @@ public interface IEngineProbe
     /// <summary>Every decision (automatic and analyst) whose event time is at or after <paramref name="since"/>.</summary>
     IAsyncEnumerable<DecisionInfo> GetDecisionsAsync(DateTimeOffset since, CancellationToken cancellationToken);
 }
-
-/// <summary>
-/// How many distinct events an entity has applied. <see cref="AppliedEventIds"/> is optional: when the engine can
-/// list them, the ledger check names the missing and unexpected events instead of only counting them.
-/// </summary>
-public sealed record EntityCounters(EntityKind Kind, string Id, long EventsApplied, IReadOnlyCollection<string>? AppliedEventIds = null);
 
 /// <summary>
 /// One enforcement step as the engine published it. <see cref="At"/> is event time (the entity's clock when it

@@ -1,7 +1,7 @@
 using HdrHistogram;
+using Integrity.Harness.Ledger;
 using Integrity.Harness.Reports;
-using Integrity.LoadTests.Evaluation;
-using Integrity.LoadTests.Marketplace;
+using Integrity.Harness.Market;
 
 namespace Integrity.LoadTests.Reports;
 

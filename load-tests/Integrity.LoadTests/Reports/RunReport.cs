@@ -1,4 +1,6 @@
-using Integrity.LoadTests.Driver;
+using Integrity.Harness.Ledger;
+using Integrity.Harness.Reports;
+using Integrity.Harness.Sending;
 using Integrity.LoadTests.Evaluation;
 
 namespace Integrity.LoadTests.Reports;

@@ -1,6 +1,6 @@
-using Integrity.LoadTests.Marketplace;
+using Integrity.Harness.Market;
 
-namespace Integrity.LoadTests.Evaluation;
+namespace Integrity.Harness.Ledger;
 
 /// <summary>One entity whose applied count is not what the ledger says.</summary>
 public sealed record LedgerDiscrepancy(EntityKind Kind, string Id, long Accepted, long Uncertain, long Applied, string Problem);
@@ -26,6 +26,33 @@ public sealed record LedgerCheckResult(
 /// <summary>Compares the sender's ledger with the engine's per-entity counters.</summary>
 public static class LedgerCheck
 {
+    /// <summary>
+    /// Against what the engine stored (<paramref name="stored"/>, every counted entity of the run): each counted entity
+    /// of the ledger and of <paramref name="population"/> (the run's other entities, e.g. of events sent but not
+    /// accepted), and each other stored one, which must have applied nothing.
+    /// </summary>
+    public static LedgerCheckResult CompareStored(EventLedger ledger, IReadOnlyDictionary<EntityKey, EntityCounters> stored, IEnumerable<EntityKey>? population = null)
+    {
+        var observed = new Dictionary<EntityKey, EntityCounters?>();
+        foreach (var entity in ledger.PerEntity().Keys.Concat(ledger.UncertainPerEntity().Keys).Concat(population ?? []).Where(e => EntityKinds.Counted.Contains(e.Kind)))
+        {
+            observed[entity] = stored.GetValueOrDefault(entity);
+        }
+
+        foreach (var (entity, counters) in stored)
+        {
+            observed.TryAdd(entity, counters);
+        }
+
+        return Compare(ledger, observed);
+    }
+
+    /// <summary>The verdict and its first discrepancies, for a test's failure message.</summary>
+    public static string Describe(LedgerCheckResult check) =>
+        $"{(check.Passed ? "passed" : "FAILED")}: {check.EntitiesMatching} of {check.EntitiesChecked} entities match; {check.MissingApplications} missing, {check.ExtraApplications} extra of {check.EventsExpected} applications"
+        + string.Concat(check.Discrepancies.Take(25).Select(d => $"\n{d.Kind}/{d.Id}: accepted {d.Accepted}, uncertain {d.Uncertain}, applied {d.Applied}: {d.Problem}"))
+        + string.Concat(check.MissingEventIds.Concat(check.UnexpectedEventIds).Take(10).Select(id => "\n" + id));
+
     /// <summary>Discrepancies listed in full up to this many; the counts always cover all of them.</summary>
     public const int MaxListed = 100;
 

@@ -1,7 +1,8 @@
 using System.Text.Json;
-using Integrity.LoadTests.Evaluation;
+using Integrity.Harness.Ledger;
+using Integrity.Harness.Reports;
 
-namespace Integrity.LoadTests.Marketplace;
+namespace Integrity.Harness.Market;
 
 /// <summary>The ground-truth file: the generation settings, a count per pattern and role, and every entry.</summary>
 public sealed record GroundTruthFile(

@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 
-namespace Integrity.LoadTests.Marketplace;
+namespace Integrity.Harness.Market;
 
 /// <summary>
 /// One wire event of the generated stream. Fields are kept until the stream is sorted and ids are assigned, then the

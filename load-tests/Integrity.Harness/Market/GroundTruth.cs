@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace Integrity.LoadTests.Marketplace;
+namespace Integrity.Harness.Market;
 
 /// <summary>The fraud patterns the generator injects (DESIGN.md "The problems it exists for"). Names are report keys.</summary>
 public static class FraudPatterns

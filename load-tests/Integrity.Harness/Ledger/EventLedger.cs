@@ -1,6 +1,6 @@
-using Integrity.LoadTests.Marketplace;
+using Integrity.Harness.Market;
 
-namespace Integrity.LoadTests.Evaluation;
+namespace Integrity.Harness.Ledger;
 
 /// <summary>
 /// The sender's ledger: which events were accepted (answered 202 and not rejected), when, and how many of them each

@@ -1,4 +1,4 @@
-namespace Integrity.LoadTests.Marketplace;
+namespace Integrity.Harness.Market;
 
 /// <summary>
 /// The kinds of entity the harness counts events for. Names match the engine's entity kinds so a probe can map them
@@ -11,6 +11,13 @@ public enum EntityKind
     Reviewer,
     Brand,
     Category,
+}
+
+/// <summary>Sets of entity kinds.</summary>
+public static class EntityKinds
+{
+    /// <summary>The kinds whose grains keep an applied-event counter in grain state (brands and categories are helpers without one).</summary>
+    public static IReadOnlySet<EntityKind> Counted { get; } = new HashSet<EntityKind> { EntityKind.Seller, EntityKind.Listing, EntityKind.Reviewer };
 }
 
 /// <summary>One entity as the harness names it.</summary>

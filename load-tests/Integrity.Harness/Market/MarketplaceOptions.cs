@@ -1,4 +1,4 @@
-namespace Integrity.LoadTests.Marketplace;
+namespace Integrity.Harness.Market;
 
 /// <summary>How big a marketplace to generate, over how much event time, and how much fraud to inject.</summary>
 public sealed record MarketplaceOptions
@@ -39,7 +39,49 @@ public sealed record MarketplaceOptions
 
     public int DefamationReviewers { get; init; } = 20;
 
+    /// <summary>Put in every entity, event and identifier value (empty: none), so markets sent to one storage never share an entity.</summary>
+    public string IdPrefix { get; init; } = "";
+
+    /// <summary>
+    /// 0: activity spread evenly (2–8 listings a seller, log-normal demand per listing, buyers picked uniformly). Above 0,
+    /// realistically skewed: the Zipf exponent of sellers' activity (listings and orders by seller rank) and of listings'
+    /// demand within a seller; buyers are Zipf with half of it (a marketplace's busiest buyers are far less concentrated
+    /// than its busiest sellers). 1 is the classic Zipf.
+    /// </summary>
+    public double Skew { get; init; }
+
+    /// <summary>Honest customer accounts; null: 15 per honest seller, at least 100.</summary>
+    public int? Customers { get; init; }
+
+    /// <summary>Share of delivered honest orders that their buyer reviews.</summary>
+    public double ReviewRate { get; init; } = 0.35;
+
+    /// <summary>New honest listings per day from the warm-up to the end of the span, market-wide, each by a seller drawn by activity: listings keep arriving among the orders.</summary>
+    public double NewListingsPerDay { get; init; }
+
+    /// <summary>Share of those new listings whose description makes a prohibited claim: each a <c>prohibited_claims</c> culprit that tips a decision at once.</summary>
+    public double ClaimShare { get; init; }
+
     public DateTimeOffset End => Start + Span;
+
+    public int CustomerCount => Customers ?? Math.Max(100, Sellers * 15);
+
+    /// <summary>Events an honest order brings on average: placed; cancelled (3%) or delivered; then refund, review and complaint at their rates.</summary>
+    public double EventsPerOrder => 1 + 0.03 + (0.97 * (1 + 0.02 + ReviewRate + 0.015));
+
+    /// <summary>
+    /// The review rate at which reviews are <paramref name="share"/> of honest traffic (what the benchmarks ask for) once
+    /// its mix is steady, at most 1 (reviews are then about a third of it). Reviews come 1 to 12 days after their order,
+    /// so the stream's first days, from the warm-up on, hold fewer.
+    /// </summary>
+    public static double ReviewRateForShare(double share) => Math.Clamp(share * (1 + 0.03 + (0.97 * 1.035)) / (0.97 * (1 - share)), 0, 1);
+
+    /// <summary>These options with the honest demand set so that the stream holds about <paramref name="events"/> events.</summary>
+    public MarketplaceOptions SizedFor(long events)
+    {
+        var orderDays = Sellers * 5.0 * (WarmUp + Span).TotalDays;
+        return this with { OrdersPerListingPerDay = Math.Clamp(events / (orderDays * EventsPerOrder), 0.01, 1000) };
+    }
 
     public int FraudIncidents => FraudRate <= 0 ? 0 : Math.Max(FraudPatterns.All.Count, (int)Math.Round(Sellers * FraudRate));
 
@@ -53,6 +95,11 @@ public sealed record MarketplaceOptions
         if (Span < TimeSpan.FromDays(1) || Span > TimeSpan.FromDays(365)) errors.Add($"--span must be between 1d and 365d, got {Span}");
         if (FraudRate is < 0 or > 1 || double.IsNaN(FraudRate)) errors.Add($"--fraud-rate must be between 0 and 1, got {FraudRate}");
         if (OrdersPerListingPerDay is <= 0 or > 1000) errors.Add($"orders per listing per day must be in (0, 1000], got {OrdersPerListingPerDay}");
+        if (Skew is < 0 or > 3 || double.IsNaN(Skew)) errors.Add($"--skew must be between 0 (even) and 3, got {Skew}");
+        if (Customers is < 10) errors.Add($"--customers must be at least 10, got {Customers}");
+        if (ReviewRate is < 0 or > 1 || ClaimShare is < 0 or > 1) errors.Add("review rate and claim share must be between 0 and 1");
+        if (NewListingsPerDay is < 0 or > 1_000_000) errors.Add($"new listings per day must be in [0, 1000000], got {NewListingsPerDay}");
+        if (IdPrefix.Any(c => !char.IsAsciiLetterOrDigit(c))) errors.Add($"the id prefix takes letters and digits only, got '{IdPrefix}'");
         if (RingReviewers < 2 || RingListings < 1 || NetworkStores < 2 || DefamationReviewers < 2) errors.Add("fraud shapes need at least 2 accounts/stores and 1 listing");
         return errors;
     }

@@ -1,18 +1,9 @@
 using HdrHistogram;
+using Integrity.Client;
+using Integrity.Harness.Reports;
 using Integrity.Harness.Terminal;
 
-namespace Integrity.LoadTests.Driver;
-
-/// <summary>Latency percentiles in milliseconds.</summary>
-public sealed record LatencySummary(long Count, double P50Ms, double P90Ms, double P99Ms, double P999Ms, double MaxMs, double MeanMs)
-{
-    public static LatencySummary Of(HistogramBase h) => h.TotalCount == 0
-        ? new(0, 0, 0, 0, 0, 0, 0)
-        : new(h.TotalCount, Ms(h.GetValueAtPercentile(50)), Ms(h.GetValueAtPercentile(90)), Ms(h.GetValueAtPercentile(99)),
-            Ms(h.GetValueAtPercentile(99.9)), Ms(h.GetMaxValue()), Math.Round(h.GetMean() / 1000.0, 3));
-
-    private static double Ms(long micros) => Math.Round(micros / 1000.0, 3);
-}
+namespace Integrity.Harness.Sending;
 
 /// <summary>One second of the run: what was sent and accepted in it, and its request latency p99.</summary>
 public sealed record SecondSample(int Second, long EventsSent, long EventsAccepted, long EventsRejected, long Requests, long Errors, double P99Ms);
@@ -35,9 +26,9 @@ public sealed record RunTotals(
     IReadOnlyDictionary<string, long> RejectCodes);
 
 /// <summary>
-/// Everything the driver measures: request latency in an HdrHistogram (microseconds, 3 significant digits),
-/// a per-second timeline with its own coarse histogram for p99 over time, and counters. Thread-safe (one lock;
-/// it is taken once per request, not per event).
+/// Everything the sender measures: request latency in an HdrHistogram (microseconds, 3 significant digits), every
+/// request's and the accepted ones' apart, a per-second timeline with its own coarse histogram for p99 over time,
+/// counters, and the answers that should not happen (problems). Thread-safe (one lock, taken once per request, not per event).
 /// </summary>
 public sealed class RunStatistics
 {
@@ -46,6 +37,8 @@ public sealed class RunStatistics
     private readonly TimeProvider _time;
     private readonly long _started;
     private readonly LongHistogram _latency = new(HighestMicros, 3);
+    private readonly LongHistogram _acceptedLatency = new(HighestMicros, 3);
+    private readonly List<string> _problems = [];
     private readonly List<SecondBucket> _seconds = [];
     private readonly Dictionary<string, long> _statusCodes = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _rejectCodes = new(StringComparer.Ordinal);
@@ -71,6 +64,7 @@ public sealed class RunStatistics
         lock (_gate)
         {
             _latency.RecordValue(micros);
+            if (status == "202") _acceptedLatency.RecordValue(micros);
             var bucket = Bucket();
             bucket.Latency.RecordValue(micros);
             bucket.Requests++;
@@ -107,6 +101,20 @@ public sealed class RunStatistics
         }
     }
 
+    /// <summary>An answer that should not happen (a 503 without Retry-After, a refusal, an unreadable 202): the first 20 are kept.</summary>
+    public void Problem(string problem)
+    {
+        lock (_gate)
+        {
+            if (_problems.Count < 20) _problems.Add(problem);
+        }
+    }
+
+    public IReadOnlyList<string> Problems()
+    {
+        lock (_gate) return [.. _problems];
+    }
+
     public void GivenUp(int events) => Interlocked.Add(ref _givenUp, events);
 
     public void Uncertain(int events) => Interlocked.Add(ref _uncertain, events);
@@ -130,6 +138,18 @@ public sealed class RunStatistics
     public LatencySummary Latency()
     {
         lock (_gate) return LatencySummary.Of(_latency);
+    }
+
+    /// <summary>Latency of the requests answered 202.</summary>
+    public LatencySummary? AcceptedLatency()
+    {
+        lock (_gate) return LatencySummary.OfAny(_acceptedLatency);
+    }
+
+    /// <summary>Answers with this status so far ("503", "429", "error" for none).</summary>
+    public long Answers(string status)
+    {
+        lock (_gate) return _statusCodes.GetValueOrDefault(status);
     }
 
     /// <summary>A copy of the request latency histogram (microseconds), for the percentile chart.</summary>

@@ -1,7 +1,7 @@
-namespace Integrity.LoadTests.Driver;
+namespace Integrity.Harness.Sending;
 
-/// <summary>How the driver sends: where, with which key, how hard, for how long.</summary>
-public sealed record RunOptions
+/// <summary>How the <see cref="IngestSender"/> sends: where, with which key, how hard, for how long.</summary>
+public sealed record SenderOptions
 {
     /// <summary>The engine's base address; only loopback addresses are accepted.</summary>
     public required Uri Target { get; init; }
@@ -29,10 +29,10 @@ public sealed record RunOptions
     /// <summary>How long a worker waits for a batch to fill before sending what it has.</summary>
     public TimeSpan Linger { get; init; } = TimeSpan.FromMilliseconds(20);
 
-    /// <summary>Resends of one batch after 503/429 or a transport error, before giving up on it.</summary>
+    /// <summary>Resends of one batch after 503/429, another 5xx or a transport error, before giving up on it.</summary>
     public int MaxRetries { get; init; } = 5;
 
-    /// <summary>The longest Retry-After the driver honors; a longer one is shortened to this.</summary>
+    /// <summary>The longest Retry-After the sender honors; a longer one is shortened to this.</summary>
     public TimeSpan MaxRetryWait { get; init; } = TimeSpan.FromSeconds(30);
 
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(30);
@@ -51,7 +51,7 @@ public sealed record RunOptions
         if (MaxEvents is < 1) errors.Add($"--events must be at least 1, got {MaxEvents}");
         if (Duration <= TimeSpan.Zero || Duration > TimeSpan.FromHours(24)) errors.Add($"--duration must be between 1s and 24h, got {Duration}");
         if (Batch is < 1 or > 10_000) errors.Add($"--batch must be 1..10000, got {Batch}");
-        if (MaxRetries is < 0 or > 100) errors.Add($"--max-retries must be 0..100, got {MaxRetries}");
+        if (MaxRetries is < 0 or > 100_000) errors.Add($"--max-retries must be 0..100000, got {MaxRetries}");
         return errors;
     }
 }

@@ -1,4 +1,4 @@
-namespace Integrity.LoadTests.Marketplace;
+namespace Integrity.Harness.Market;
 
 /// <summary>
 /// Words and phrases for titles, descriptions and reviews. Honest texts are composed from several independent parts

@@ -1,12 +1,12 @@
 using Integrity.Domain.Events;
 
-namespace Integrity.LoadTests.Marketplace;
+namespace Integrity.Harness.Market;
 
 /// <summary>
 /// Collects the wire events of one generated marketplace, one method per event type, each naming the entities the
-/// engine routes it to. <see cref="Seal"/> orders them by event time and gives them their ids.
+/// engine routes it to. <see cref="Seal"/> orders them by event time and gives them their ids, <c>{idStem}-{n}</c>.
 /// </summary>
-public sealed class EventStream(int seed)
+public sealed class EventStream(string idStem)
 {
     private readonly List<GeneratedEvent> _events = [];
 
@@ -70,7 +70,7 @@ public sealed class EventStream(int seed)
         var sorted = _events.OrderBy(e => e.OccurredAt).ThenBy(e => e.CreationOrder).ToList();
         for (var i = 0; i < sorted.Count; i++)
         {
-            sorted[i].Seal($"ev-{seed}-{i + 1:D8}");
+            sorted[i].Seal($"{idStem}-{i + 1:D8}");
         }
 
         _events.Clear();

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Integrity.Domain.Events;
 
-namespace Integrity.LoadTests.Marketplace;
+namespace Integrity.Harness.Market;
 
 /// <summary>
 /// Reads back what the driver needs from a wire line written earlier (or by hand): type, id, time, the seller to

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Integrity.LoadTests.Marketplace;
+namespace Integrity.Harness.Market;
 
 /// <summary>
 /// The shared workshop of the honest generator and the fraud injector: id counters, entity factories with
@@ -16,10 +16,12 @@ internal sealed class MarketplaceBuilder
     private int _complaints;
     private int _reports;
 
+    private Zipf? _buyers;
+
     public MarketplaceBuilder(MarketplaceOptions options)
     {
         Options = options;
-        Stream = new EventStream(options.Seed) { End = options.End };
+        Stream = new EventStream(Id("ev", options.Seed.ToString(CultureInfo.InvariantCulture))) { End = options.End };
     }
 
     public MarketplaceOptions Options { get; }
@@ -39,19 +41,31 @@ internal sealed class MarketplaceBuilder
 
     public Category Category(string id) => TextBank.Categories.First(c => c.Id == id);
 
+    /// <summary>An id of this market: <c>{kind}-{number}</c>, or <c>{kind}-{prefix}-{number}</c> with an id prefix.</summary>
+    public string Id(string kind, string number) => Options.IdPrefix.Length == 0 ? $"{kind}-{number}" : $"{kind}-{Options.IdPrefix}-{number}";
+
+    /// <summary>An honest buyer: uniformly, or by Zipf rank (half the market's skew) in a skewed market.</summary>
+    public Customer PickCustomer(Random rng)
+    {
+        if (Options.Skew <= 0) return TextBank.Pick(rng, HonestCustomers);
+        if (_buyers?.Count != HonestCustomers.Count) _buyers = new Zipf(HonestCustomers.Count, Options.Skew / 2);
+        return HonestCustomers[_buyers.Sample(rng)];
+    }
+
     /// <summary>A seller whose every identifier is unique to it: clearly fake values derived from its number.</summary>
     public Seller NewSeller(Random rng, DateTimeOffset registeredAt, string? name = null)
     {
         var n = ++_sellers;
+        var p = Options.IdPrefix;
         var identity = new SellerIdentity(
-            BankAccount: $"XX00 TEST {n:D10}",
-            Phone: $"+00 555 {n:D8}",
-            Email: $"seller{n}@stores.example",
-            Address: $"{n} Test Street, Sellerville",
-            Device: $"dev-s{n:x8}",
-            TaxId: $"TAX{n:D9}",
+            BankAccount: $"XX00 TEST {p}{n:D10}",
+            Phone: $"+00 555 {p}{n:D8}",
+            Email: $"seller{p}{n}@stores.example",
+            Address: $"{n} Test Street {p}, Sellerville",
+            Device: $"dev-s{p}{n:x8}",
+            TaxId: $"TAX{p}{n:D9}",
             Ip: $"198.18.{(n >> 8) & 255}.{n & 255}");
-        var seller = new Seller($"S-{n:D6}", name ?? $"{TextBank.Pick(rng, TextBank.StoreWords)} {TextBank.Pick(rng, TextBank.StoreKinds)} {n}", identity, registeredAt);
+        var seller = new Seller(Id("S", $"{n:D6}"), name ?? $"{TextBank.Pick(rng, TextBank.StoreWords)} {TextBank.Pick(rng, TextBank.StoreKinds)} {n}", identity, registeredAt);
         Sellers.Add(seller);
         return seller;
     }
@@ -60,14 +74,15 @@ internal sealed class MarketplaceBuilder
     public Customer NewCustomer(DateTimeOffset accountCreatedAt)
     {
         var n = ++_customers;
+        var p = Options.IdPrefix;
         return new Customer(
-            $"C-{n:D7}", Round(accountCreatedAt), $"{(n % 200) + 1} Buyer Lane, Flat {n}, Customertown", $"card-fp-{n:x8}",
-            $"c{n}@mail.example", $"dev-c{n:x8}", $"100.{64 + ((n >> 16) & 63)}.{(n >> 8) & 255}.{n & 255}", null);
+            Id("C", $"{n:D7}"), Round(accountCreatedAt), $"{(n % 200) + 1} Buyer Lane {p}, Flat {n}, Customertown", $"card-fp-{p}{n:x8}",
+            $"c{p}{n}@mail.example", $"dev-c{p}{n:x8}", $"100.{64 + ((n >> 16) & 63)}.{(n >> 8) & 255}.{n & 255}", null);
     }
 
     public Listing NewListing(Seller seller, DateTimeOffset at, Category category, string title, string description, decimal price, string noun, string? brandId = null)
     {
-        var listing = new Listing($"L-{++_listings:D7}", seller, title, description, brandId, category, decimal.Round(price, 2), Round(at)) { Noun = noun };
+        var listing = new Listing(Id("L", $"{++_listings:D7}"), seller, title, description, brandId, category, decimal.Round(price, 2), Round(at)) { Noun = noun };
         seller.Listings.Add(listing);
         Stream.ListingCreated(listing.CreatedAt, listing);
         return listing;
@@ -85,17 +100,17 @@ internal sealed class MarketplaceBuilder
     }
 
     public Order NewOrder(Listing listing, Customer buyer, DateTimeOffset at) =>
-        new($"O-{++_orders:D8}", listing, buyer, listing.Price, Round(at));
+        new(Id("O", $"{++_orders:D8}"), listing, buyer, listing.Price, Round(at));
 
-    public string NextReviewId() => $"R-{++_reviews:D8}";
+    public string NextReviewId() => Id("R", $"{++_reviews:D8}");
 
-    public string NextComplaintId() => $"CP-{++_complaints:D7}";
+    public string NextComplaintId() => Id("CP", $"{++_complaints:D7}");
 
-    public string NextReportId() => $"BR-{++_reports:D6}";
+    public string NextReportId() => Id("BR", $"{++_reports:D6}");
 
     /// <summary>
     /// An honest order and what follows it: cancelled (3%), else delivered in 1–5 days, then perhaps refunded (2%),
-    /// a verified review (35%), an honest complaint (1.5%).
+    /// a verified review (<see cref="MarketplaceOptions.ReviewRate"/>, 35% by default), an honest complaint (1.5%).
     /// </summary>
     public Order HonestOrder(Random rng, Listing listing, Customer buyer, DateTimeOffset placedAt)
     {
@@ -114,7 +129,7 @@ internal sealed class MarketplaceBuilder
             Stream.OrderRefunded(delivered + Hours(rng, 24, 240), order);
         }
 
-        if (rng.NextDouble() < 0.35)
+        if (rng.NextDouble() < Options.ReviewRate)
         {
             var rating = TextBank.HonestRating(rng);
             Stream.ReviewPosted(delivered + Hours(rng, 6, 168), NextReviewId(), listing, buyer, rating, TextBank.HonestReview(rng, listing.Noun, rating), order.Id);
@@ -138,7 +153,7 @@ internal sealed class MarketplaceBuilder
         {
             t += TimeSpan.FromDays(-Math.Log(1 - rng.NextDouble()) / ordersPerDay);
             if (t >= Options.End) return;
-            HonestOrder(rng, listing, TextBank.Pick(rng, HonestCustomers), t);
+            HonestOrder(rng, listing, PickCustomer(rng), t);
         }
     }
 

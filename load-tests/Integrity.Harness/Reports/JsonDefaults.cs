@@ -2,7 +2,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace Integrity.LoadTests;
+namespace Integrity.Harness.Reports;
 
 /// <summary>The one JSON style of every file the harness writes: camelCase, indented, enums by name.</summary>
 public static class JsonDefaults

@@ -1,4 +1,4 @@
-namespace Integrity.LoadTests.Marketplace;
+namespace Integrity.Harness.Market;
 
 /// <summary>
 /// Injects the fraud incidents, patterns taken in turn so any positive rate covers every pattern. Each incident
