@@ -53,6 +53,7 @@ public static class QueryApiHostBuilderExtensions
         app.MapEntitiesApi();
         app.MapListsApi();
         app.MapDecisionStreamApi();
+        app.MapWebhooksApi();
         return app;
     }
 
