@@ -159,11 +159,13 @@ public sealed class WebhookDeliveryTests(WebhookHostFixture fixture)
         var audited = await SellerAndListingAsync(suffix);
         Assert.NotEmpty(audited);
         var failed = await fixture.WaitForAsync("/v1/webhooks/platform-f/deliveries?status=failed", f => f.GetProperty("deliveries").GetArrayLength() == audited.Count);
+        // An entity's later delivery waits behind its first, so it may be past the retry period at its first attempt.
         Assert.All(failed.GetProperty("deliveries").EnumerateArray(), d =>
         {
-            Assert.True(d.GetProperty("attempts").GetInt32() >= 2);
+            Assert.True(d.GetProperty("attempts").GetInt32() >= 1);
             Assert.Equal("HTTP 500", d.GetProperty("lastError").GetString());
         });
+        Assert.Contains(failed.GetProperty("deliveries").EnumerateArray(), d => d.GetProperty("attempts").GetInt32() >= 2);
         var listed = await fixture.WaitForAsync("/v1/webhooks", _ => true);
         Assert.Equal(audited.Count, Endpoints(listed)["platform-f"].GetProperty("failed").GetInt32());
 
