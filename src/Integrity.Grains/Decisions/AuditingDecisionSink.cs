@@ -15,10 +15,13 @@ namespace Integrity.Grains.Decisions;
 /// The feed may so show a decision whose state a crash then loses: the replay from the checkpoint makes it again with
 /// the same <see cref="AuditRecord.EntryId"/> (decision ids are deterministic), which is how subscribers dedupe.
 /// </summary>
-public sealed partial class AuditingDecisionSink(IAuditLog audit, IClusterClient client, IntegrityMetrics metrics, ILogger<AuditingDecisionSink> logger)
+public sealed partial class AuditingDecisionSink(
+    IAuditLog audit, IEnumerable<IAuditSubscriber> subscribers, IClusterClient client, IntegrityMetrics metrics, ILogger<AuditingDecisionSink> logger)
     : BackgroundService, IDecisionSink
 {
     private const int MaxBatch = 1000;
+
+    private readonly IAuditSubscriber[] _subscribers = [.. subscribers];
 
     private IReadOnlyList<IDecisionObserver> _feeds = [];
 
@@ -103,6 +106,13 @@ public sealed partial class AuditingDecisionSink(IAuditLog audit, IClusterClient
             try
             {
                 await audit.AppendAsync(batch, stoppingToken);
+
+                // Told only once the batch is durable (webhooks carry audited decisions only); a failure retries the batch.
+                foreach (var subscriber in _subscribers)
+                {
+                    await subscriber.AuditedAsync(batch, stoppingToken);
+                }
+
                 return;
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)

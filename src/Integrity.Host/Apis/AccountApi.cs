@@ -13,7 +13,7 @@ public static class AccountApi
             .RequireAuthorization()
             .WithTags("Account")
             .WithName("WhoAmI")
-            .WithSummary("The role of the API key presented and the roles it grants. Role: any key (ingest, analyst or viewer).");
+            .WithSummary("The role of the API key presented and the roles it grants. Role: any key (ingest, analyst, viewer or admin).");
         return app;
     }
 

@@ -268,7 +268,7 @@ public static partial class EntitiesApi
     internal static string Shorten(string text) => text.Length <= 40 ? text : text[..40] + "…";
 
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
-    private static partial Regex AnalystPattern();
+    internal static partial Regex AnalystPattern();
 
     [GeneratedRegex("^[A-Za-z0-9._:-]{1,64}$")]
     private static partial Regex ActionIdPattern();

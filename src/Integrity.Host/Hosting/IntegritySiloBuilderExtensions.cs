@@ -2,6 +2,9 @@ using Azure.Data.Tables;
 using Integrity.Domain.Policy;
 using Integrity.Grains.Consumers;
 using Integrity.Grains.Policy;
+using Integrity.Grains.Webhooks;
+using Integrity.Host.Security;
+using Integrity.Host.Webhooks;
 using Integrity.Storage.AzureTables;
 using Integrity.Storage.AzureTables.Journal;
 using Integrity.Storage.AzureTables.Streaming;
@@ -68,6 +71,16 @@ public static class IntegritySiloBuilderExtensions
         services.AddValidatedOptions<PolicyOptions>(configuration.GetSection(ConfiguredPolicyProvider.Section), p => p.Validate());
         services.TryAddSingleton<IPolicyProvider, ConfiguredPolicyProvider>();
         silo.AddIntegrityGrains();
+
+        // Outbound webhooks: configured endpoints validated at start; secrets of registered ones sealed under a key
+        // derived from the identifier hash key (read when first needed: a local run generates that key after this).
+        services.AddValidatedOptions<WebhookOptions>(configuration.GetSection(WebhookOptions.Section), o => o.Validate());
+        services.TryAddSingleton(_ => WebhookSecretKeys.From(configuration[$"{SecurityOptions.Section}:{nameof(SecurityOptions.IdentifierHashKey)}"]));
+        services.AddHttpClient(HttpWebhookSender.ClientName)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) });
+        services.TryAddSingleton<IWebhookSender, HttpWebhookSender>();
+        silo.AddWebhookTables();
+        silo.AddIntegrityWebhooks();
         return silo;
     }
 

@@ -39,6 +39,7 @@ public static class OpenApiHostBuilderExtensions
         ["Lists"] = "Decisions, top risk and open cases, from the index tables.",
         ["Live feed"] = "Decisions as they are audited, as server-sent events.",
         ["Monitoring"] = "Prometheus metrics. Viewer keys.",
+        ["Webhooks"] = "Signed deliveries of audited decisions to the platform's endpoints: listed to viewers, registered by admin keys, paused, resumed and replayed by analysts.",
     };
 
     public static WebApplicationBuilder AddIntegrityOpenApi(this WebApplicationBuilder builder)

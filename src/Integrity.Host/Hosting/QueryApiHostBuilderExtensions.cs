@@ -54,6 +54,7 @@ public static class QueryApiHostBuilderExtensions
         app.MapAuditApi();
         app.MapListsApi();
         app.MapDecisionStreamApi();
+        app.MapWebhooksApi();
         return app;
     }
 

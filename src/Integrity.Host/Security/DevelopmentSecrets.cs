@@ -28,7 +28,7 @@ public static class DevelopmentSecrets
 
     private static void GenerateApiKeysIfWanted(IConfiguration configuration, bool embedded, TextWriter console)
     {
-        string[] roles = ["Ingest", "Analyst", "Viewer"];
+        string[] roles = ["Ingest", "Analyst", "Viewer", "Admin"];
         bool HasKeys(string role) => configuration.GetSection($"{KeysSection}:{role}").GetChildren().Any(c => !string.IsNullOrWhiteSpace(c.Value))
             || !string.IsNullOrWhiteSpace(configuration[$"{KeysSection}:{role}"]);
         var anyConfigured = roles.Any(HasKeys);

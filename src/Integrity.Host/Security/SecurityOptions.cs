@@ -37,10 +37,14 @@ public sealed class SecurityOptions
 
         public List<string> Viewer { get; set; } = [];
 
+        /// <summary>Keys that register and delete webhook endpoints (and may read).</summary>
+        public List<string> Admin { get; set; } = [];
+
         public IEnumerable<(string Role, string Key)> All() =>
             Ingest.Select(k => (ApiRoles.Ingest, k))
                 .Concat(Analyst.Select(k => (ApiRoles.Analyst, k)))
-                .Concat(Viewer.Select(k => (ApiRoles.Viewer, k)));
+                .Concat(Viewer.Select(k => (ApiRoles.Viewer, k)))
+                .Concat(Admin.Select(k => (ApiRoles.Admin, k)));
     }
 
     /// <summary>A token bucket per API key: <see cref="PermitsPerSecond"/> sustained, bursts up to <see cref="Burst"/>.</summary>

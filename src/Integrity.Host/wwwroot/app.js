@@ -154,9 +154,50 @@
       fillRanked($("cases"), cases.items, "openedAt", $("cases-empty"));
       $("cases-count").textContent = cases.items.length ? String(cases.items.length) + (cases.continuation ? "+" : "") : "";
       fillRanked($("risk"), risk.items, "updatedAt", $("risk-empty"));
+      await loadWebhooks();
     } catch (err) {
       if (err instanceof ApiError && err.status === 401) ensureKey(true).then(start);
     }
+  }
+
+  // Endpoints paused (by an analyst or after failing for Webhooks:PauseAfter) stand out, with Resume for analysts.
+  async function loadWebhooks() {
+    try {
+      const list = await api("/v1/webhooks");
+      const endpoints = list.endpoints || [];
+      $("webhooks").replaceChildren(...endpoints.map((w) => h("tr", { "data-webhook-id": w.id, "data-paused": String(w.paused) },
+        h("td", { title: w.url }, h("code", {}, w.id), " ", h("span", { class: "muted" }, w.source)),
+        h("td", {}, w.paused
+          ? h("span", { class: "step-badge", "data-testid": "webhook-paused", title: w.pauseReason || "" }, `Paused by ${w.pausedBy || "?"}`)
+          : h("span", { class: "muted" }, "Active")),
+        h("td", {}, String(w.pending)),
+        h("td", {}, String(w.failed)),
+        h("td", {}, w.paused ? h("button", { class: "btn", type: "button", "data-testid": "webhook-resume", onclick: () => resumeWebhook(w.id) }, "Resume") : ""))));
+      $("webhooks-empty").hidden = endpoints.length > 0;
+      const paused = endpoints.filter((w) => w.paused).length;
+      $("webhooks-count").textContent = paused ? `${paused} paused` : "";
+    } catch (err) {
+      $("webhooks-empty").hidden = false;
+    }
+  }
+
+  async function resumeWebhook(id) {
+    let key = state.role === "analyst" ? storage.key : storage.analystKey;
+    if (!key) {
+      const answer = await askKey({ title: "Analyst key", help: "Resuming an endpoint needs an analyst key. It is kept in this tab only (sessionStorage).", analyst: true });
+      if (!answer) return;
+      storage.analystKey = key = answer.key;
+    }
+    const analyst = storage.analyst || (window.prompt("Your analyst handle (letters, digits, '.', '_', '-')") || "").trim();
+    if (!analyst) return;
+    storage.analyst = analyst;
+    try {
+      await api(`/v1/webhooks/${encodeURIComponent(id)}/resume`, { method: "POST", body: { note: "resumed from the dashboard" }, key, headers: { "X-Analyst": analyst } });
+    } catch (err) {
+      if (err instanceof ApiError && (err.status === 401 || err.status === 403)) storage.analystKey = null;
+      window.alert(err.message);
+    }
+    await loadWebhooks();
   }
 
   function fillRanked(tbody, items, timeField, empty) {
