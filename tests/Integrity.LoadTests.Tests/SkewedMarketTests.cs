@@ -33,10 +33,14 @@ public sealed class SkewedMarketTests
         Assert.InRange(buyers, 0.06, 0.2);
         Assert.True(listings > 0.15, $"the top 1% of listings carry {listings:P1} of the orders");
 
-        var even = MarketplaceGenerator.Generate(Large with { Skew = 0, Sellers = 1000, Customers = null, Span = TimeSpan.FromDays(2), OrdersPerListingPerDay = 0.5 });
+        var even = MarketplaceGenerator.Generate(Large with { Skew = 0, Sellers = 1000, Customers = null, Span = TimeSpan.FromDays(8), OrdersPerListingPerDay = 0.5 });
         var evenOrders = even.Events.Where(e => e.Type == EventTypeNames.OrderPlaced).ToList();
+        var evenListings = even.Events.SelectMany(e => e.Touched).Where(t => t.Kind == EntityKind.Listing).Distinct().Count();
         Assert.True(TopShare(evenOrders, EntityKind.Seller, 1000) < 0.05, "an even market is skewed");
-        Assert.True(TopShare(evenOrders, EntityKind.Listing, evenOrders.SelectMany(e => e.Touched).Count(t => t.Kind == EntityKind.Listing)) < 0.05, "an even market's listings are skewed");
+        // Listings are never quite even (some arrive late in the span, and demand varies by price), so the skewed market's
+        // concentration is held against the even one's rather than against a fixed line.
+        var evenListingShare = TopShare(evenOrders, EntityKind.Listing, evenListings);
+        Assert.True(evenListingShare < 0.1 && evenListingShare < listings / 2, $"the top 1% of an even market's listings carry {evenListingShare:P1} of its orders, the skewed one's {listings:P1}");
         Assert.True(TopShare(evenOrders, EntityKind.Reviewer, even.Options.CustomerCount) < 0.05, "an even market's buyers are skewed");
     }
 
