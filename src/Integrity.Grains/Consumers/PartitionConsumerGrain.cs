@@ -248,8 +248,12 @@ public sealed partial class PartitionConsumerGrain(
             var gap = false;
             while (position < through && !gap)
             {
-                _stages.Enter(ConsumerLane.Dispatch, $"reading rows after {position} from the journal (replay to {through}, pass {pass})");
-                var rows = await journal.ReadAsync(_partition, position, ReplayPageRows, CancellationToken.None);
+                IReadOnlyList<JournalSlice> rows;
+                using (_stages.Enter(ConsumerLane.Dispatch, $"reading rows after {position} from the journal (replay to {through}, pass {pass})"))
+                {
+                    rows = await journal.ReadAsync(_partition, position, ReplayPageRows, CancellationToken.None);
+                }
+
                 if (rows.Count == 0)
                 {
                     break;
