@@ -24,7 +24,14 @@ public sealed class ClusterRollingRestartTests(ITestOutputHelper output)
     public async Task Restarting_every_silo_in_turn_under_load_applies_every_accepted_event_exactly_once()
     {
         // The staleness gate has its own tests; here its refusals would only thin the load.
-        await using var cluster = await HostCluster.StartAsync(3, "rolling", c => c["Ingest:MaxStoredLagSeconds"] = "3600");
+        await using var cluster = await HostCluster.StartAsync(3, "rolling", c =>
+        {
+            c["Ingest:MaxStoredLagSeconds"] = "3600";
+            // A read of an entity still on a stopping silo answers 503 after this, not after the 10 s response timeout.
+            c["QueryApi:GrainReadTimeout"] = "00:00:02";
+            // The directory's range hand-overs, to read beside the probe's gaps.
+            c["Logging:LogLevel:Orleans.Runtime.GrainDirectory"] = "Debug";
+        });
         var clock = Stopwatch.StartNew();
         var up = new HashSet<int>(cluster.Running);
         IReadOnlyList<int> Up()
@@ -92,18 +99,18 @@ public sealed class ClusterRollingRestartTests(ITestOutputHelper output)
             var stats = await load.Task;
             var probes = await probe;
             var sent = clock.Elapsed;
+            output.WriteLine(probes.ToString());
             var settle = await cluster.Tables.WaitSettledAsync(TimeSpan.FromSeconds(120));
             var stored = await cluster.Tables.StoredEntitiesAsync("-rolling");
             var after = await cluster.PartitionSilosAsync();
 
             output.WriteLine($"all restarted at {restartedAt.TotalSeconds:0.0}s; load done at {sent.TotalSeconds:0.0}s ({stats.Accepted:N0} events accepted in {stats.Requests:N0} requests, " +
                 $"{stats.Unavailable} 503s retried, {stats.TransportErrors} transport errors retried), settled {settle.TotalSeconds:0.0}s later");
-            output.WriteLine($"API probe: {probes.Answered:N0} answered, {probes.Failed:N0} failed, longest time with no silo answering {probes.LongestGap.TotalSeconds:0.0}s");
             output.WriteLine($"after: {string.Join(", ", after.OrderBy(p => p.Key).Select(p => $"p{p.Key}@{p.Value}"))}; entities checked {load.Ledger.PerEntity().Count:N0}, stored {stored.Count:N0}");
 
             Assert.Empty(stats.Problems);
             Assert.Empty(load.Ledger.UncertainEventIds());
-            Assert.True(probes.LongestGap < TimeSpan.FromSeconds(5), $"no silo answered the API for {probes.LongestGap.TotalSeconds:0.0}s");
+            Assert.True(probes.LongestGap < TimeSpan.FromSeconds(5), $"no silo answered the API for {probes.LongestGap.TotalSeconds:0.0}s from {probes.LongestGapFrom:HH:mm:ss.fff} UTC (see {HostCluster.LogPath("rolling")})");
             Assert.Equal(8, after.Count);
             // No stopping silo tried to hand a grain's in-memory state over (entity and helper grains are immovable).
             Assert.DoesNotContain("Failed to dehydrate", cluster.Output(), StringComparison.Ordinal);
@@ -148,14 +155,17 @@ public sealed class ClusterRollingRestartTests(ITestOutputHelper output)
     /// <summary>
     /// Asks every silo that is up for a seller of the load's first round (a grain call and an audit read, the next
     /// seller each time) every 200 ms, each silo on its own, until <paramref name="stop"/>; 200 and 404 (not applied
-    /// yet) are answers. The longest gap is the longest time in which no silo answered.
+    /// yet) are answers. The longest gap is the longest time in which no silo answered; it and every failure carry the
+    /// wall-clock time (UTC, as in the silos' logs) so that a failure can be read beside <see cref="HostCluster.LogPath"/>.
     /// </summary>
-    private static async Task<(long Answered, long Failed, TimeSpan LongestGap)> ProbeAsync(HostCluster cluster, Func<IReadOnlyList<int>> up, CancellationToken stop)
+    private static async Task<ProbeResult> ProbeAsync(HostCluster cluster, Func<IReadOnlyList<int>> up, CancellationToken stop)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
         var clock = Stopwatch.StartNew();
+        var started = DateTime.UtcNow;
         var answers = new List<TimeSpan>();
-        long failed = 0, asked = 0;
+        var failures = new List<string>();
+        long asked = 0;
         await Task.WhenAll(Enumerable.Range(0, cluster.Count).Select(silo => Task.Run(async () =>
         {
             while (!stop.IsCancellationRequested && clock.Elapsed < TimeSpan.FromMinutes(5))
@@ -165,24 +175,30 @@ public sealed class ClusterRollingRestartTests(ITestOutputHelper output)
                     var seller = (Interlocked.Increment(ref asked) % Sellers) + 1;
                     using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(cluster[silo].BaseAddress, $"/v1/sellers/S-rolling0-{seller:D6}"));
                     request.Headers.Add("X-Api-Key", TestSecrets.AnalystKey);
+                    var asking = clock.Elapsed;
+                    string? failure;
                     try
                     {
                         using var response = await http.SendAsync(request, CancellationToken.None);
-                        lock (answers)
-                        {
-                            if (response.StatusCode is HttpStatusCode.OK or HttpStatusCode.NotFound)
-                            {
-                                answers.Add(clock.Elapsed);
-                            }
-                            else
-                            {
-                                failed++;
-                            }
-                        }
+                        failure = response.StatusCode is HttpStatusCode.OK or HttpStatusCode.NotFound
+                            ? null
+                            : $"{(int)response.StatusCode} {Shorten(await response.Content.ReadAsStringAsync(CancellationToken.None))}";
                     }
                     catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
                     {
-                        Interlocked.Increment(ref failed);
+                        failure = $"{e.GetType().Name}: {e.Message}";
+                    }
+
+                    lock (answers)
+                    {
+                        if (failure is null)
+                        {
+                            answers.Add(clock.Elapsed);
+                        }
+                        else
+                        {
+                            failures.Add($"{started + asking:HH:mm:ss.fff}–{started + clock.Elapsed:HH:mm:ss.fff} silo {silo}, seller {seller}: {failure}");
+                        }
                     }
                 }
 
@@ -197,8 +213,19 @@ public sealed class ClusterRollingRestartTests(ITestOutputHelper output)
         })));
 
         var times = answers.Order().Prepend(TimeSpan.Zero).Append(clock.Elapsed).ToList();
-        var longestGap = times.Zip(times.Skip(1), (a, b) => b - a).Max();
-        return (answers.Count, failed, longestGap);
+        var gaps = times.Zip(times.Skip(1), (from, to) => (From: from, Length: to - from));
+        var longest = gaps.MaxBy(g => g.Length);
+        return new ProbeResult(answers.Count, failures, longest.Length, started + longest.From);
+
+        static string Shorten(string body) => body.Length <= 300 ? body : body[..300] + "…";
+    }
+
+    /// <summary>What the API probe saw: answers, failures (each with its wall-clock span), and the longest time no silo answered.</summary>
+    private sealed record ProbeResult(long Answered, IReadOnlyList<string> Failures, TimeSpan LongestGap, DateTime LongestGapFrom)
+    {
+        public override string ToString() =>
+            $"API probe: {Answered:N0} answered, {Failures.Count:N0} failed, longest time with no silo answering {LongestGap.TotalSeconds:0.0}s " +
+            $"(from {LongestGapFrom:HH:mm:ss.fff} UTC)" + string.Concat(Failures.Take(10).Select(f => $"\n  {f}"));
     }
 
     /// <summary>The load under way: its rounds' figures when done, and the one ledger of every round.</summary>

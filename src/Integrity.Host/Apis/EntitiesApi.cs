@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Claims;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -29,20 +30,22 @@ public static partial class EntitiesApi
         {
             var title = char.ToUpperInvariant(kind.Name[0]) + kind.Name[1..];
             var api = app.MapGroup($"/v1/{kind.Plural}").WithTags($"{title}s");
-            api.MapGet("/{id}", (string id, IGrainFactory grains, IAuditLog audit, IOptions<QueryApiOptions> options, CancellationToken ct) =>
-                    GetAsync(kind, id, grains, audit, options.Value, ct))
+            api.MapGet("/{id}", (string id, HttpResponse response, IGrainFactory grains, IAuditLog audit, IOptions<QueryApiOptions> options, CancellationToken ct) =>
+                    GetAsync(kind, id, response, grains, audit, options.Value, ct))
                 .RequireAuthorization(ApiRoles.Viewer)
                 .WithName($"Get{title}")
                 .WithSummary($"The {kind.Name}: step, score, reasons with evidence, history, override, linked entities, recent decisions. Role: viewer.")
                 .ProducesProblem(StatusCodes.Status400BadRequest)
-                .ProducesProblem(StatusCodes.Status404NotFound);
-            api.MapGet("/{id}/history", (string id, string? from, string? limit, IGrainFactory grains, IAuditLog audit, IOptions<QueryApiOptions> options, CancellationToken ct) =>
-                    HistoryAsync(kind, id, from, limit, grains, audit, options.Value, ct))
+                .ProducesProblem(StatusCodes.Status404NotFound)
+                .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            api.MapGet("/{id}/history", (string id, string? from, string? limit, HttpResponse response, IGrainFactory grains, IAuditLog audit, IOptions<QueryApiOptions> options, CancellationToken ct) =>
+                    HistoryAsync(kind, id, from, limit, response, grains, audit, options.Value, ct))
                 .RequireAuthorization(ApiRoles.Viewer)
                 .WithName($"Get{title}History")
                 .WithSummary($"The {kind.Name}'s score over time and every decision, action and note, oldest first, from the audit table. Role: viewer.")
                 .ProducesProblem(StatusCodes.Status400BadRequest)
-                .ProducesProblem(StatusCodes.Status404NotFound);
+                .ProducesProblem(StatusCodes.Status404NotFound)
+                .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
             api.MapPost("/{id}/actions", (string id, HttpContext context, IGrainFactory grains, IAuditLog audit, TimeProvider time, IOptions<QueryApiOptions> options, IOptions<JsonOptions> json, IntegrityMetrics metrics) =>
                     ActAsync(kind, id, context, grains, audit, time, options.Value, json.Value.SerializerOptions, metrics))
                 .RequireAuthorization(ApiRoles.Analyst)
@@ -61,14 +64,18 @@ public static partial class EntitiesApi
     }
 
     private static async Task<Results<Ok<EntityResponse>, ProblemHttpResult>> GetAsync(
-        EntityKinds.Kind kind, string id, IGrainFactory grains, IAuditLog audit, QueryApiOptions options, CancellationToken ct)
+        EntityKinds.Kind kind, string id, HttpResponse response, IGrainFactory grains, IAuditLog audit, QueryApiOptions options, CancellationToken ct)
     {
         if (EntityKinds.IdProblem(id) is { } problem)
         {
             return BadRequest($"'{Shorten(id)}' is not a {kind.Name} id: {problem}");
         }
 
-        var view = await kind.Grain(grains, id).GetViewAsync();
+        if (await ReadViewAsync(kind, id, grains, options, ct) is not { } view)
+        {
+            return NotAnswering(kind, id, response, options);
+        }
+
         if (!view.Known)
         {
             return NotFound(kind, id);
@@ -78,7 +85,7 @@ public static partial class EntitiesApi
     }
 
     private static async Task<Results<Ok<HistoryResponse>, ProblemHttpResult>> HistoryAsync(
-        EntityKinds.Kind kind, string id, string? from, string? limit, IGrainFactory grains, IAuditLog audit, QueryApiOptions options, CancellationToken ct)
+        EntityKinds.Kind kind, string id, string? from, string? limit, HttpResponse response, IGrainFactory grains, IAuditLog audit, QueryApiOptions options, CancellationToken ct)
     {
         if (EntityKinds.IdProblem(id) is { } problem)
         {
@@ -96,9 +103,17 @@ public static partial class EntitiesApi
         }
 
         var entries = await audit.ReadEntityAsync(kind.Name, id, since, max + 1, ct);
-        if (entries.Count == 0 && !(await kind.Grain(grains, id).GetViewAsync()).Known)
+        if (entries.Count == 0)
         {
-            return NotFound(kind, id);
+            if (await ReadViewAsync(kind, id, grains, options, ct) is not { } view)
+            {
+                return NotAnswering(kind, id, response, options);
+            }
+
+            if (!view.Known)
+            {
+                return NotFound(kind, id);
+            }
         }
 
         var kept = entries.Take(max).ToList();
@@ -257,6 +272,32 @@ public static partial class EntitiesApi
 
         var all = await audit.ReadEntityAsync(kind.Name, id, null, options.MaxHistory, ct);
         return [.. all.TakeLast(options.RecentDecisions).Reverse()];
+    }
+
+    /// <summary>
+    /// The entity's view, or null when its grain does not answer within <see cref="QueryApiOptions.GrainReadTimeout"/>
+    /// (Orleans' own response timeout counts too): a grain on a silo that is stopping answers only once it has been
+    /// deactivated there, which on a silo with thousands of grains has taken longer than the response timeout.
+    /// </summary>
+    private static async Task<EntityView?> ReadViewAsync(EntityKinds.Kind kind, string id, IGrainFactory grains, QueryApiOptions options, CancellationToken ct)
+    {
+        try
+        {
+            return await kind.Grain(grains, id).GetViewAsync().WaitAsync(options.GrainReadTimeout, ct);
+        }
+        catch (TimeoutException)
+        {
+            return null;
+        }
+    }
+
+    private static ProblemHttpResult NotAnswering(EntityKinds.Kind kind, string id, HttpResponse response, QueryApiOptions options)
+    {
+        response.Headers.RetryAfter = "1";
+        return TypedResults.Problem(
+            detail: string.Create(CultureInfo.InvariantCulture,
+                $"The {kind.Name} '{Shorten(id)}' did not answer within {options.GrainReadTimeout.TotalSeconds:0.#} s (QueryApi:GrainReadTimeout): it is probably moving between silos; retry after 1 s."),
+            statusCode: StatusCodes.Status503ServiceUnavailable, title: "Entity not answering");
     }
 
     private static ProblemHttpResult NotFound(EntityKinds.Kind kind, string id) =>

@@ -42,6 +42,13 @@ public sealed class QueryApiOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:05", "00:10:00")]
     public TimeSpan StreamTicketLifetime { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// How long an entity read waits for the entity's grain before it answers 503 with Retry-After: 1. A grain being moved
+    /// (its silo stopping or starting) can otherwise hold a read for the whole Orleans response timeout (30 s by default).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
+    public TimeSpan GrainReadTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (MaxStreamClientsPerKey > MaxStreamClients)
