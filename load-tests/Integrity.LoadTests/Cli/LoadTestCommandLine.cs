@@ -12,13 +12,16 @@ public static class LoadTestCommandLine
 {
     public static Task<int> InvokeAsync(IReadOnlyList<string> args, TextWriter output, TextWriter log, LiveProgress progress, TimeProvider time, CancellationToken cancellationToken) =>
         ToolCommandLine.InvokeAsync(
-            Build((r, ct) => GenerateCommand.RunAsync(r, output, ct), (r, ct) => RunCommand.RunAsync(r, output, log, progress, time, ct), (r, ct) => AuditVerifyCommand.RunAsync(r, output, time, ct)),
+            Build((r, ct) => GenerateCommand.RunAsync(r, output, ct), (r, ct) => RunCommand.RunAsync(r, output, log, progress, time, ct), (r, ct) => AuditVerifyCommand.RunAsync(r, output, time, ct),
+                (r, ct) => RaceCommand.RunAsync(r, output, log, time, ct)),
             args, output, log, cancellationToken);
 
     /// <summary>Parses without running (tests, and commands reading their options).</summary>
-    public static ParseResult Parse(params string[] args) => Build((_, _) => Task.FromResult(0), (_, _) => Task.FromResult(0), (_, _) => Task.FromResult(0)).Parse(args);
+    public static ParseResult Parse(params string[] args) => Build((_, _) => Task.FromResult(0), (_, _) => Task.FromResult(0), (_, _) => Task.FromResult(0), (_, _) => Task.FromResult(0)).Parse(args);
 
-    public static RootCommand Build(Func<ParseResult, CancellationToken, Task<int>> generate, Func<ParseResult, CancellationToken, Task<int>> run, Func<ParseResult, CancellationToken, Task<int>> auditVerify)
+    public static RootCommand Build(
+        Func<ParseResult, CancellationToken, Task<int>> generate, Func<ParseResult, CancellationToken, Task<int>> run, Func<ParseResult, CancellationToken, Task<int>> auditVerify,
+        Func<ParseResult, CancellationToken, Task<int>> race)
     {
         var generateCommand = new Command("generate", "Writes a marketplace's events, ground truth and ledger to a directory.")
         {
@@ -57,6 +60,7 @@ public static class LoadTestCommandLine
             generateCommand,
             runCommand,
             AuditVerifyCommand.Create(auditVerify),
+            RaceCommand.Create(race),
         };
     }
 
