@@ -20,6 +20,8 @@ public enum OutcomeLabel
 /// <para>
 /// Appeals: an appeal's outcome counts once its audit rows carry the kinds below (<c>appeal_upheld</c> as a confirmation,
 /// <c>appeal_reversed</c> as a reversal); a partial outcome (a step down) is no label until someone decides what it says.
+/// An outcome that names the contested decision's id among its <c>triggeringEventIds</c> (as a reversal names the step it
+/// undoes) is paired with that decision; otherwise with the entity's last decision before it (<see cref="OutcomePairing"/>).
 /// </para>
 /// </summary>
 public static class OutcomeLabels
