@@ -159,6 +159,43 @@ public sealed class DashboardTests(ApiHostFixture host) : IAsyncLifetime
         Assert.Empty(errors);
     }
 
+    [Fact]
+    public async Task Rules_view_charts_each_reason_with_its_interval_whiskers_and_the_counts_the_API_reports()
+    {
+        await host.IngestAsync(new Scenarios("rrd1").Counterfeit());
+        await host.WaitForAsync("/v1/listings/L-cf-rrd1", v => v.GetProperty("level").GetInt32() >= 1, TimeSpan.FromSeconds(60));
+        using (var analyst = QueryTests.Analyst(host))
+        using (var reversed = await analyst.PostAsync(new Uri("/v1/listings/L-cf-rrd1/actions", UriKind.Relative),
+            QueryTests.Json("""{"action":"reverse","note":"the brand's reference price was wrong","actionId":"rrd1-reverse"}""")))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.OK, reversed.StatusCode);
+        }
+
+        using var viewer = host.Client();
+        var report = await System.Net.Http.Json.HttpClientJsonExtensions.GetFromJsonAsync<System.Text.Json.JsonElement>(viewer, new Uri("/v1/reports/reasons", UriKind.Relative));
+        var counterfeit = report.GetProperty("reasons").EnumerateArray().First(r => r.GetProperty("reasonCode").GetString() == "COUNTERFEIT");
+        var policy = counterfeit.GetProperty("policyVersion").GetString()!;
+        var errors = new List<string>();
+        var page = await SignedInAsViewerAsync(errors);
+
+        await page.ClickAsync("[data-testid=reason-report-link]");
+
+        var row = page.Locator($"[data-testid=reason-row][data-reason=COUNTERFEIT][data-policy='{policy}']");
+        await Expect(row).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        await Expect(row.Locator("[data-testid=reason-confirmed]")).ToHaveTextAsync(counterfeit.GetProperty("confirmed").GetInt32().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await Expect(row.Locator("[data-testid=reason-reversed]")).ToHaveTextAsync(counterfeit.GetProperty("reversed").GetInt32().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await Expect(row).ToHaveAttributeAsync("data-status", counterfeit.GetProperty("status").GetString()!);
+        // The chart: a bar per reason code and policy version, whiskers over its interval (a line and two caps), the threshold line.
+        var bar = page.Locator($"[data-testid=reason-chart] g.reason-bar[data-reason=COUNTERFEIT][data-policy='{policy}']");
+        await Expect(bar.Locator("rect.bar")).ToHaveCountAsync(1);
+        await Expect(bar.Locator("line.whisker")).ToHaveCountAsync(3);
+        await Expect(page.Locator("[data-testid=reason-chart] line.threshold")).ToHaveCountAsync(1);
+        await Expect(page.Locator("[data-testid=reason-summary]")).ToContainTextAsync("decisions labelled");
+        Directory.CreateDirectory(ScreenshotDirectory);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(ScreenshotDirectory, "dashboard-rules.png"), FullPage = true });
+        Assert.Empty(errors);
+    }
+
     /// <summary>The dashboard, its key modal answered with a viewer key.</summary>
     private async Task<IPage> SignedInAsViewerAsync(List<string> errors)
     {
@@ -194,7 +231,7 @@ public sealed class DashboardTests(ApiHostFixture host) : IAsyncLifetime
         // The key given to the dashboard in this tab fills the ApiKey scheme: it is entered once.
         await Expect(page.Locator("input.scalar-password-input").First).ToHaveValueAsync(TestSecrets.ViewerKey);
         // Every group of operations is listed, and a group opens on its operations.
-        foreach (var tag in new[] { "Health", "Account", "Admin", "Ingest", "Sellers", "Listings", "Reviewers", "Lists", "Live feed", "Monitoring" })
+        foreach (var tag in new[] { "Health", "Account", "Admin", "Ingest", "Sellers", "Listings", "Reviewers", "Lists", "Reports", "Live feed", "Monitoring" })
         {
             await Expect(page.Locator(".t-doc__sidebar").GetByText(tag, new() { Exact = true })).ToBeVisibleAsync();
         }

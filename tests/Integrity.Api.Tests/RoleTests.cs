@@ -29,6 +29,7 @@ public sealed class RoleTests(ApiHostFixture host)
         new("GET", "/v1/decisions"),
         new("GET", "/v1/top-risk?kind=seller"),
         new("GET", "/v1/cases"),
+        new("GET", "/v1/reports/reasons"),
         new("POST", "/v1/decisions/stream/ticket"),
         new("GET", "/v1/decisions/stream"),
     ];
@@ -126,6 +127,7 @@ public sealed class RoleTests(ApiHostFixture host)
         Assert.Equal("analyst", roles["POST /v1/reviewers/{id}/actions"]);
         Assert.Equal("ingest", roles["POST /v1/events"]);
         Assert.Equal("viewer", roles["GET /v1/decisions/stream"]);
+        Assert.Equal("viewer", roles["GET /v1/reports/reasons"]);
         Assert.Equal("public", roles["GET /health"]);
         Assert.All(roles.Where(r => r.Key.Contains("/v1/", StringComparison.Ordinal)), r => Assert.NotEqual("public", r.Value));
     }

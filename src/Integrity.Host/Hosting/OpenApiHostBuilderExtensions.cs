@@ -39,6 +39,7 @@ public static class OpenApiHostBuilderExtensions
         ["Lists"] = "Decisions, top risk and open cases, from the index tables.",
         ["Live feed"] = "Decisions as they are audited, as server-sent events.",
         ["Monitoring"] = "Prometheus metrics. Viewer keys.",
+        ["Reports"] = "Which rules are noisy: analysts' verdicts on policy decisions, per reason code and policy version, with Wilson intervals. Viewer keys.",
         ["Webhooks"] = "Signed deliveries of audited decisions to the platform's endpoints: listed to viewers, registered by admin keys, paused, resumed and replayed by analysts.",
     };
 

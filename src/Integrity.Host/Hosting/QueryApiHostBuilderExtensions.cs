@@ -53,6 +53,7 @@ public static class QueryApiHostBuilderExtensions
         app.MapEntitiesApi();
         app.MapAuditApi();
         app.MapListsApi();
+        app.MapReportsApi();
         app.MapDecisionStreamApi();
         app.MapWebhooksApi();
         return app;

@@ -340,6 +340,73 @@
     return root;
   }
 
+  // ---------- which rules are noisy ----------
+
+  async function loadReasons() {
+    const days = Number($("reasons-days").value) || 30;
+    const threshold = Number($("reasons-threshold").value) || 0.5;
+    const to = new Date();
+    const from = new Date(to.getTime() - days * 86400000);
+    $("reasons-error").hidden = true;
+    try {
+      const report = await api(`/v1/reports/reasons?from=${encodeURIComponent(from.toISOString())}&to=${encodeURIComponent(to.toISOString())}&threshold=${threshold}`);
+      renderReasons(report);
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 401) return ensureKey(true).then(route);
+      $("reasons-error").textContent = err.message;
+      $("reasons-error").hidden = false;
+    }
+  }
+
+  function renderReasons(r) {
+    const noisy = r.reasons.filter((x) => x.status === "noisy").length;
+    $("reasons-summary").textContent = `${r.decisions} decisions labelled (${r.confirmed} confirmed, ${r.reversed} reversed) from ${r.actions} verdicts`
+      + (r.unpaired ? `, ${r.unpaired} with no policy decision to rule on` : "")
+      + (r.truncated ? "; the range held more verdicts than one report reads" : "")
+      + (noisy ? ` · ${noisy} noisy rule${noisy > 1 ? "s" : ""}` : "");
+    const pct = (v) => `${(100 * v).toFixed(0)}%`;
+    $("reasons-rows").replaceChildren(...r.reasons.map((x) => h("tr", { "data-reason": x.reasonCode, "data-policy": x.policyVersion, "data-status": x.status, "data-testid": "reason-row" },
+      h("td", {}, h("code", {}, x.reasonCode)),
+      h("td", { class: "muted" }, x.policyVersion),
+      h("td", {}, h("span", { class: `status-tag status-${x.status}` }, x.status)),
+      h("td", { class: "num", "data-testid": "reason-confirmed" }, String(x.confirmed)),
+      h("td", { class: "num", "data-testid": "reason-reversed" }, String(x.reversed)),
+      h("td", { class: "num" }, pct(x.precision)),
+      h("td", { class: "muted" }, `${pct(x.lower)} – ${pct(x.upper)}`))));
+    $("reasons-empty").hidden = r.reasons.length > 0;
+    $("reasons-chart").replaceChildren(reasonChart(r.reasons, r.threshold));
+  }
+
+  // Precision per reason code and policy version: a bar to the precision, whiskers over the 95% Wilson interval, the
+  // threshold as a dashed line. Worst first, as the API orders them.
+  function reasonChart(rows, threshold) {
+    const W = 760, L = 250, R = 16, T = 8, B = 26, row = 24;
+    const H = T + B + Math.max(1, rows.length) * row;
+    const root = svg("svg", { viewBox: `0 0 ${W} ${H}`, class: "chart-svg", role: "img", "aria-label": "Precision per reason code with 95% intervals" });
+    const x = (v) => L + (W - L - R) * Math.max(0, Math.min(1, v));
+    for (const v of [0, 0.25, 0.5, 0.75, 1]) {
+      root.append(svg("line", { x1: x(v), x2: x(v), y1: T, y2: H - B, class: "grid" }), svg("text", { x: x(v), y: H - 8, class: "axis", "text-anchor": "middle" }, `${v * 100}%`));
+    }
+    if (!rows.length) {
+      root.append(svg("text", { x: (L + W) / 2, y: T + row / 2 + 4, class: "axis", "text-anchor": "middle" }, "No verdict yet"));
+      return root;
+    }
+    rows.forEach((r, i) => {
+      const y = T + i * row, mid = y + row / 2;
+      const tip = `${r.reasonCode} (${r.policyVersion}): ${r.confirmed} confirmed, ${r.reversed} reversed; precision ${(100 * r.precision).toFixed(1)}%, 95% interval ${(100 * r.lower).toFixed(1)}–${(100 * r.upper).toFixed(1)}% · ${r.status}`;
+      const g = svg("g", { "data-reason": r.reasonCode, "data-policy": r.policyVersion, "data-status": r.status, class: "reason-bar" }, svg("title", {}, tip));
+      g.append(
+        svg("text", { x: L - 8, y: mid + 4, class: "label", "text-anchor": "end" }, `${r.reasonCode} · ${r.policyVersion}`),
+        svg("rect", { x: x(0), y: y + 5, width: Math.max(1, x(r.precision) - x(0)), height: row - 10, class: `bar bar-${r.status}` }),
+        svg("line", { x1: x(r.lower), x2: x(r.upper), y1: mid, y2: mid, class: "whisker" }),
+        svg("line", { x1: x(r.lower), x2: x(r.lower), y1: mid - 5, y2: mid + 5, class: "whisker" }),
+        svg("line", { x1: x(r.upper), x2: x(r.upper), y1: mid - 5, y2: mid + 5, class: "whisker" }));
+      root.append(g);
+    });
+    root.append(svg("line", { x1: x(threshold), x2: x(threshold), y1: T, y2: H - B, class: "threshold" }, svg("title", {}, `threshold ${threshold}`)));
+    return root;
+  }
+
   // ---------- actions ----------
 
   async function act(verb) {
@@ -412,10 +479,15 @@
   // ---------- routing ----------
 
   function route() {
+    const reasons = location.hash === "#/reports/reasons";
     const match = location.hash.match(/^#\/(seller|listing|reviewer)\/(.+)$/);
-    $("overview").hidden = !!match;
+    $("overview").hidden = !!match || reasons;
     $("entity").hidden = !match;
-    if (match) {
+    $("reasons").hidden = !reasons;
+    if (reasons) {
+      state.entity = null;
+      loadReasons();
+    } else if (match) {
       loadEntity(match[1], decodeURIComponent(match[2]));
     } else {
       state.entity = null;
@@ -447,7 +519,8 @@
     });
     $("entity-actions").addEventListener("click", (e) => { if (e.target.dataset.action) act(e.target.dataset.action); });
     $("orleans-dashboard-link").addEventListener("click", openOrleansDashboard);
-    setInterval(() => { if (!state.entity) loadLists(); }, 30000);
+    $("reasons-form").addEventListener("submit", (e) => { e.preventDefault(); loadReasons(); });
+    setInterval(() => { if (!state.entity && $("reasons").hidden) loadLists(); }, 30000);
     start();
   });
 })();

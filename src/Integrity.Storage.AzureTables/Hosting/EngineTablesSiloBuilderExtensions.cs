@@ -16,6 +16,7 @@ public static class EngineTablesSiloBuilderExtensions
         services.AddSingleton<IJournalCheckpointStore>(sp => sp.GetRequiredService<JournalCheckpoints>());
         services.AddSingleton(sp => new AuditTable(sp.GetRequiredService<TableServiceClient>()));
         services.AddSingleton<IAuditLog>(sp => sp.GetRequiredService<AuditTable>());
+        services.AddSingleton(sp => new AuditOutcomes(sp.GetRequiredService<AuditTable>()));
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, EngineTablesInitializer>();
         return builder;
     }
