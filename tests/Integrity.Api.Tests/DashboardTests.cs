@@ -253,7 +253,7 @@ public sealed class DashboardTests(ApiHostFixture host) : IAsyncLifetime
         // The key given to the dashboard in this tab fills the ApiKey scheme: it is entered once.
         await Expect(page.Locator("input.scalar-password-input").First).ToHaveValueAsync(TestSecrets.ViewerKey);
         // Every group of operations is listed, and a group opens on its operations.
-        foreach (var tag in new[] { "Health", "Account", "Admin", "Ingest", "Sellers", "Listings", "Reviewers", "Lists", "Live feed", "Monitoring" })
+        foreach (var tag in new[] { "Health", "Account", "Admin", "Ingest", "Sellers", "Listings", "Reviewers", "Lists", "Appeals", "Live feed", "Monitoring" })
         {
             await Expect(page.Locator(".t-doc__sidebar").GetByText(tag, new() { Exact = true })).ToBeVisibleAsync();
         }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Azure.Data.Tables;
 using Integrity.Domain.Webhooks;
 using Integrity.Testing;
 
@@ -102,6 +103,34 @@ public sealed class AppealTests(WebhookHostFixture fixture)
         await fixture.WaitForAsync("/v1/appeals?kind=seller&limit=200", p => Open(p, "AP-1-ap-1") is null);
         using var again = await analyst.PostAsJsonAsync($"/v1/sellers/{scenario.Seller}/appeals/AP-1-ap-1/outcome", new { outcome = "upheld", note = "second thoughts" });
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+    }
+
+    [Fact]
+    public async Task An_appeal_the_entity_cannot_take_is_dead_lettered_with_its_reason_and_opens_no_case()
+    {
+        await fixture.StartHostAsync(new Dictionary<string, string>());
+        var clean = new Scenarios("ap-2").CleanSeller("S-clean-ap-2");
+        await fixture.IngestAsync(clean);
+        await fixture.WaitSettledAsync();
+
+        await fixture.IngestAsync(new Scenarios("ap-2").Appeal("AP-nothing-ap-2", "seller", "S-clean-ap-2", "We did nothing wrong.", []));
+        await fixture.WaitSettledAsync();
+
+        var letters = new List<TableEntity>();
+        var table = new TableServiceClient(fixture.StorageConnectionString).GetTableClient("DeadLetters");
+        await foreach (var row in table.QueryAsync<TableEntity>("Source eq 'consumer'"))
+        {
+            letters.Add(row);
+        }
+
+        var letter = Assert.Single(letters, l => l.GetString("EventId") == "api-ap-2-appeal-AP-nothing-ap-2");
+        Assert.Equal(("APPEAL_NOTHING_TO_CONTEST", "appeal.filed"), (letter.GetString("Code"), letter.GetString("EventType")));
+        Assert.Contains("seller S-clean-ap-2 has no step in force to appeal", letter.GetString("Reason"), StringComparison.Ordinal);
+        var queue = await fixture.WaitForAsync("/v1/appeals?limit=200", _ => true);
+        Assert.DoesNotContain(queue.GetProperty("items").EnumerateArray(), a => a.GetProperty("id").GetString() == "S-clean-ap-2");
+        using var viewer = fixture.Client();
+        using var missing = await viewer.GetAsync(new Uri("/v1/sellers/S-clean-ap-2/appeals/AP-nothing-ap-2", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
     }
 
     private static JsonElement? Open(JsonElement page, string appealId) =>
