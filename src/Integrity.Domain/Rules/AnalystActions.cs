@@ -73,7 +73,8 @@ public static class AnalystActions
     /// An analyst's outcome of an open appeal, audited like any action and naming the appeal. Upheld: nothing moves.
     /// Reversed: the contested step is undone as <see cref="Reverse{T}"/> undoes one (its reasons acknowledged, its
     /// penalty points withdrawn). Partly: down to <paramref name="level"/> (default one step down), the contested
-    /// reasons acknowledged and the seller's penalty points counted for the lower step only.
+    /// reasons acknowledged and the seller's penalty points counted for the lower step only. The contested decision's id
+    /// is the last of the outcome's triggering event ids.
     /// </summary>
     /// <exception cref="InvalidOperationException">No such appeal, or it was decided already.</exception>
     /// <exception cref="ArgumentException">A partial outcome that is not a step down.</exception>
@@ -87,6 +88,10 @@ public static class AnalystActions
             _ => DecisionOrigin.AppealPartly,
         };
         if (level is not null && outcome != AppealOutcome.Partly) throw new ArgumentException("Only a partial outcome takes a level.", nameof(level));
+
+        // Every outcome names the contested decision last among its triggering ids (a reversal as the step it undoes), so
+        // a verdict is paired with the decision it rules on, not with whichever came last.
+        var contested = state.Enforcement.Appeals.FirstOrDefault(a => a.AppealId == appealId)?.DecisionId;
         return Act(state, action, policy, origin, next =>
         {
             var enforcement = next.Enforcement;
@@ -137,7 +142,7 @@ public static class AnalystActions
                 OutcomeDecisionId = DecisionIdOf(T.Kind, next.EntityId, to, action.ActionId),
             };
             return (to, reverses, null);
-        }, appealId);
+        }, appealId, contested);
     }
 
     /// <summary>
@@ -156,7 +161,8 @@ public static class AnalystActions
     }
 
     private static ApplyResult<T> Act<T>(
-        T state, AnalystAction action, PolicyOptions policy, DecisionOrigin origin, Func<T, (int Level, string? Reverses, DateTimeOffset? Until)> change, string? appealId = null)
+        T state, AnalystAction action, PolicyOptions policy, DecisionOrigin origin, Func<T, (int Level, string? Reverses, DateTimeOffset? Until)> change,
+        string? appealId = null, string? contests = null)
         where T : class, IEntityState<T>
     {
         var status = state.Applied.Check(action.ActionId, action.At);
@@ -177,7 +183,7 @@ public static class AnalystActions
             ToLevel: to,
             Score: next.Enforcement.Score,
             Reasons: next.Enforcement.Reasons,
-            TriggeringEventIds: reverses is null ? [action.ActionId] : [action.ActionId, reverses],
+            TriggeringEventIds: (reverses ?? contests) is { } ruledOn ? [action.ActionId, ruledOn] : [action.ActionId],
             PolicyVersion: policy.Version,
             At: action.At,
             Origin: origin,

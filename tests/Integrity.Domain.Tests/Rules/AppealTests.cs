@@ -108,6 +108,9 @@ public sealed class AppealTests
         Assert.Equal(ListingStep.Suppressed, upheld.State.Step);
         var kept = upheld.Decision!;
         Assert.Equal((DecisionOrigin.AppealUpheld, kept.FromLevel), (kept.Origin, kept.ToLevel));
+        var contested = state.Enforcement.History.Last().DecisionId;
+        Assert.Equal(contested, kept.TriggeringEventIds.Last());
+        Assert.Equal(contested, partly.Decision.TriggeringEventIds.Last());
         Assert.Throws<ArgumentException>(() => AnalystActions.DecideAppeal(open, "AP-1", AppealOutcome.Partly, 2, Act("a-3", b), Policy));
     }
 
