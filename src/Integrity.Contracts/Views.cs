@@ -20,7 +20,8 @@ public sealed record EntityView(
     [property: Id(9)] IReadOnlyList<LinkedEntity> Links,
     [property: Id(10)] DateTimeOffset? AssessedAt,
     [property: Id(11)] DateTimeOffset? Clock,
-    [property: Id(12)] string StateJson);
+    [property: Id(12)] string StateJson,
+    [property: Id(13)] IReadOnlyList<AppealCase>? Appeals = null);
 
 /// <summary>Another entity related to this one, and why (e.g. a store sharing a bank account, a listing's reviewer).</summary>
 [GenerateSerializer, Immutable, Alias("integrity.LinkedEntity")]
@@ -35,7 +36,8 @@ public sealed record AnalystCommand(
     [property: Id(3)] DateTimeOffset At,
     [property: Id(4)] string? Note = null,
     [property: Id(5)] int? Level = null,
-    [property: Id(6)] DateTimeOffset? Until = null);
+    [property: Id(6)] DateTimeOffset? Until = null,
+    [property: Id(7)] string? AppealId = null);
 
 public enum AnalystVerb
 {
@@ -44,6 +46,15 @@ public enum AnalystVerb
     Reinstate,
     Override,
     Note,
+
+    /// <summary>The outcome of the appeal <see cref="AnalystCommand.AppealId"/>: the step stands.</summary>
+    AppealUpheld,
+
+    /// <summary>The outcome of the appeal: the contested step is undone.</summary>
+    AppealReversed,
+
+    /// <summary>The outcome of the appeal: partly granted, a step down (to <see cref="AnalystCommand.Level"/>, default one step).</summary>
+    AppealPartly,
 }
 
 /// <summary>An analyst command that cannot be carried out (e.g. nothing to reverse), with the reason.</summary>

@@ -107,6 +107,65 @@ public sealed class DashboardTests(ApiHostFixture host) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Analyst_takes_an_appeal_from_the_queue_reads_its_case_and_reverses_the_step_it_contests()
+    {
+        var scenario = new Scenarios("e2e-ap").Brushing();
+        await host.IngestAsync(scenario);
+        await host.WaitForAsync($"/v1/sellers/{scenario.Seller}", v => v.GetProperty("level").GetInt32() >= 3, TimeSpan.FromSeconds(60));
+        await host.WaitSettledAsync();
+        var seller = await host.WaitForAsync($"/v1/sellers/{scenario.Seller}", _ => true, TimeSpan.FromSeconds(10));
+        var contested = seller.GetProperty("history").EnumerateArray().Last(h => h.GetProperty("origin").GetString() == "automatic");
+        var backTo = seller.GetProperty("ladder")[contested.GetProperty("fromLevel").GetInt32()].GetString()!;
+        await host.IngestAsync(new Scenarios("e2e-ap").Appeal("AP-e2e", "seller", scenario.Seller, "The refunds were a carrier failure, not fake orders.",
+            ["https://platform.example/appeals/AP-e2e/letter.pdf", "DOC-e2e"]));
+        await host.WaitForAsync("/v1/appeals?limit=200", p => p.GetProperty("items").EnumerateArray().Any(a => a.GetProperty("appealId").GetString() == "AP-e2e"), TimeSpan.FromSeconds(60));
+
+        var errors = new List<string>();
+        var page = await SignedInAsViewerAsync(errors);
+
+        // The queue on the overview, above the open cases.
+        var row = page.Locator("[data-testid=appeals] tr[data-appeal-id='AP-e2e']");
+        await Expect(row).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        await Expect(row).ToContainTextAsync("carrier failure");
+        await Expect(row).ToContainTextAsync("2 attachments");
+        Directory.CreateDirectory(ScreenshotDirectory);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(ScreenshotDirectory, "dashboard-appeals.png") });
+
+        // The case on the entity page: what it contests, the statement, the references.
+        await row.Locator("a.entity-link").ClickAsync();
+        var appeal = page.Locator("[data-testid=appeal-case]");
+        await Expect(appeal).ToBeVisibleAsync(new() { Timeout = 20_000 });
+        await Expect(appeal).ToHaveAttributeAsync("data-open", "true");
+        await Expect(appeal).ToContainTextAsync(contested.GetProperty("decisionId").GetString()!);
+        await Expect(appeal).ToContainTextAsync("The refunds were a carrier failure, not fake orders.");
+        await Expect(appeal.Locator("a[href='https://platform.example/appeals/AP-e2e/letter.pdf']")).ToBeVisibleAsync();
+        await Expect(appeal).ToContainTextAsync("DOC-e2e");
+        await Expect(page.Locator("[data-testid=audit-row][data-kind=appeal]")).ToHaveCountAsync(1);
+
+        // Reversed by an analyst: the step goes back down, the case shows its outcome, the trail the action.
+        await page.ClickAsync("#appeal-actions button[data-outcome=reversed]");
+        await Expect(page.Locator("#key-title")).ToHaveTextAsync("Analyst key");
+        await page.FillAsync("#key-input", TestSecrets.AnalystKey);
+        await page.ClickAsync("#key-form button[type=submit]");
+        await Expect(page.Locator("#action-modal")).ToBeVisibleAsync();
+        await page.FillAsync("#action-analyst", "alice");
+        await page.FillAsync("#action-note", "Carrier letter checks out");
+        await page.ClickAsync("#action-submit");
+
+        await Expect(page.Locator("[data-testid=entity-step]")).ToHaveAttributeAsync("data-step", backTo, new() { Timeout = 20_000 });
+        await Expect(appeal).ToHaveAttributeAsync("data-open", "false");
+        await Expect(page.Locator("[data-testid=appeal-status]")).ToContainTextAsync("reversed by alice");
+        await Expect(page.Locator("[data-testid=audit-row][data-kind=action]").First).ToContainTextAsync("Appeal: reversed");
+        await Expect(page.Locator("[data-testid=audit-row][data-kind=action]").First).ToContainTextAsync("Carrier letter checks out");
+        await page.ScreenshotAsync(new() { Path = Path.Combine(ScreenshotDirectory, "dashboard-appeal-case.png"), FullPage = true });
+
+        // Decided, it has left the queue.
+        await page.ClickAsync("a.back");
+        await Expect(page.Locator("[data-testid=appeals] tr[data-appeal-id='AP-e2e']")).ToHaveCountAsync(0, new() { Timeout = 20_000 });
+        Assert.Empty(errors);
+    }
+
+    [Fact]
     public async Task A_note_with_a_right_to_left_override_cannot_reorder_its_attribution_in_the_live_feed()
     {
         const string text = "trusted seller, verified by compliance";
@@ -231,7 +290,7 @@ public sealed class DashboardTests(ApiHostFixture host) : IAsyncLifetime
         // The key given to the dashboard in this tab fills the ApiKey scheme: it is entered once.
         await Expect(page.Locator("input.scalar-password-input").First).ToHaveValueAsync(TestSecrets.ViewerKey);
         // Every group of operations is listed, and a group opens on its operations.
-        foreach (var tag in new[] { "Health", "Account", "Admin", "Ingest", "Sellers", "Listings", "Reviewers", "Lists", "Reports", "Live feed", "Monitoring" })
+        foreach (var tag in new[] { "Health", "Account", "Admin", "Ingest", "Sellers", "Listings", "Reviewers", "Lists", "Appeals", "Reports", "Live feed", "Monitoring" })
         {
             await Expect(page.Locator(".t-doc__sidebar").GetByText(tag, new() { Exact = true })).ToBeVisibleAsync();
         }

@@ -85,6 +85,33 @@ internal sealed class Scenarios(string suffix)
         return this;
     }
 
+    /// <summary>
+    /// An appeal of <paramref name="entityId"/>'s latest step (or <paramref name="decisionId"/>), filed a minute ago:
+    /// after every other event of the scenario, with an event id of its own so it can be sent in a later batch.
+    /// </summary>
+    public Scenarios Appeal(string appealId, string entityKind, string entityId, string statement, IReadOnlyList<string> attachments, string? decisionId = null)
+    {
+        var line = new JsonObject
+        {
+            ["type"] = "appeal.filed",
+            ["schemaVersion"] = 1,
+            ["eventId"] = $"api-{suffix}-appeal-{appealId}",
+            ["occurredAt"] = DateTimeOffset.UtcNow.AddMinutes(-1).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
+            ["appealId"] = appealId,
+            ["entityKind"] = entityKind,
+            ["entityId"] = entityId,
+            ["statement"] = statement,
+            ["attachments"] = new JsonArray([.. attachments.Select(a => JsonValue.Create(a))]),
+        };
+        if (decisionId is not null)
+        {
+            line["decisionId"] = decisionId;
+        }
+
+        _lines.Add(line.ToJsonString());
+        return this;
+    }
+
     private static JsonObject Listing(string listing, string seller, string title, string description, string category, decimal price) => new()
     {
         ["listingId"] = listing, ["sellerId"] = seller, ["title"] = title, ["description"] = description, ["categoryId"] = category,

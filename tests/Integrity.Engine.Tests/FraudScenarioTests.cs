@@ -51,6 +51,35 @@ public abstract class FraudScenarioTests(IEngineUnderTest engine)
     }
 
     [Fact]
+    public async Task An_appeal_on_the_stream_opens_a_case_and_its_reversal_steps_the_seller_down_with_both_in_its_chain()
+    {
+        const string t = "-c15";
+        var b = FraudScenarios.Brushing(t);
+        var run = await ScenarioRun.StartAsync(engine, b.Events);
+        await run.ReachedAsync(EntityKind.Seller, "S-brush" + t, (int)SellerStep.PayoutsHeld, ReasonCodes.Brushing);
+        await engine.WaitUntilSettledAsync();
+        var held = await engine.ViewAsync(EntityKind.Seller, "S-brush" + t);
+        var contested = held.History.Last(h => h.Origin == DecisionOrigin.Automatic);
+
+        await engine.IngestAsync([new AppealFiled("appeal" + t, b.Now + TimeSpan.FromHours(1), "AP" + t, EntityKind.Seller, "S-brush" + t,
+            "Carrier failure, not fake orders.", ["https://p.example/AP/letter.pdf"])]);
+        await engine.WaitUntilSettledAsync();
+        var open = Assert.Single((await engine.ViewAsync(EntityKind.Seller, "S-brush" + t)).Appeals!);
+        Assert.Equal((contested.DecisionId, true), (open.DecisionId, open.IsOpen));
+
+        var reversed = await engine.ActAsync(EntityKind.Seller, "S-brush" + t,
+            new AnalystCommand(AnalystVerb.AppealReversed, "act-appeal" + t, "analyst-1", b.Now + TimeSpan.FromHours(2), "Carrier letter checks out", AppealId: "AP" + t));
+
+        Assert.Equal(contested.FromLevel, reversed.Level);
+        Assert.Equal(AppealOutcome.Reversed, Assert.Single(reversed.Appeals!).Outcome);
+        var audit = await engine.DecisionsAsync(EntityKind.Seller, "S-brush" + t);
+        Assert.Contains(audit, r => r.Kind == "appeal" && r.EntryId == "appeal/AP" + t);
+        Assert.Contains(audit, r => r.Kind == "action" && r.Actor == "analyst-1" && r.Details.Contains("\"appealId\":\"AP" + t + "\"", StringComparison.Ordinal));
+        var chain = await engine.VerifyAuditAsync(EntityKind.Seller, "S-brush" + t);
+        Assert.True(chain.Intact && chain.Unchained == 0 && chain.Chained >= audit.Count, chain.Summary);
+    }
+
+    [Fact]
     public async Task Thirty_stores_sharing_a_bank_account_are_held_when_an_analyst_closes_one()
     {
         const string t = "-c3";

@@ -26,8 +26,8 @@ public static class RaceCommand
         var command = new Command("race", "Races the standard Orleans Azure setup (Azure Queue streams + AzureTableGrainStorage) against the engine written through and as configured, on the same traffic.")
         {
             ToolCommandLine.Option<int?>("--events-a", "Events for phase (a), the standard app (default 4,000).", s => int.Parse(s.Replace("_", "", StringComparison.Ordinal), NumberStyles.Integer, CultureInfo.InvariantCulture), "an integer"),
-            ToolCommandLine.Option<int?>("--events-b", "Events for phase (b), the engine written through (default 20,000).", s => int.Parse(s.Replace("_", "", StringComparison.Ordinal), NumberStyles.Integer, CultureInfo.InvariantCulture), "an integer"),
-            ToolCommandLine.Option<int?>("--events-c", "Events for phase (c), the engine (default: the whole stream).", s => int.Parse(s.Replace("_", "", StringComparison.Ordinal), NumberStyles.Integer, CultureInfo.InvariantCulture), "an integer"),
+            ToolCommandLine.Option<int?>("--events-b", "Events for phase (b), the engine written through (default 5,000).", s => int.Parse(s.Replace("_", "", StringComparison.Ordinal), NumberStyles.Integer, CultureInfo.InvariantCulture), "an integer"),
+            ToolCommandLine.Option<int?>("--events-c", "Events for phase (c), the engine (default 150,000).", s => int.Parse(s.Replace("_", "", StringComparison.Ordinal), NumberStyles.Integer, CultureInfo.InvariantCulture), "an integer"),
             new Option<string>("--phases") { Description = "Which phases to run, e.g. ac (default abc).", DefaultValueFactory = _ => "abc" },
             new Option<string>("--report") { Description = "Directory for race.md.", DefaultValueFactory = _ => "race-report" },
         };
@@ -74,7 +74,7 @@ public static class RaceCommand
 
         if (phases.Contains('b'))
         {
-            var take = Math.Min(cl.GetValue<int?>("--events-b") ?? 20_000, events.Count);
+            var take = Math.Min(cl.GetValue<int?>("--events-b") ?? 5_000, events.Count);
             await progress.WriteLineAsync($"(b) the engine, written through, on {take:N0} events...");
             var b = await EngineRunAsync(events, take, new Dictionary<string, string> { ["Consumers:WriteThrough"] = "true", ["Ingest:MaxStoredLagSeconds"] = "60" }, progress, time, cancellationToken);
             rows.Add(("(b) the engine, every event written through to each grain it touches", take, b.PerSecond, b.Detail));
@@ -82,7 +82,7 @@ public static class RaceCommand
 
         if (phases.Contains('c'))
         {
-            var take = Math.Min(cl.GetValue<int?>("--events-c") ?? events.Count, events.Count);
+            var take = Math.Min(cl.GetValue<int?>("--events-c") ?? 150_000, events.Count);
             await progress.WriteLineAsync($"(c) the engine on {take:N0} events...");
             var c = await EngineRunAsync(events, take, new Dictionary<string, string>(), progress, time, cancellationToken);
             rows.Add(("(c) the engine as configured (checkpointed state)", take, c.PerSecond, c.Detail));

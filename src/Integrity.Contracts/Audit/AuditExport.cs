@@ -86,8 +86,8 @@ public sealed record AuditExportEntry(
         a.Action == b.Action && a.Note == b.Note && a.Reasons.SequenceEqual(b.Reasons) && a.EvidenceEventIds.SequenceEqual(b.EvidenceEventIds);
 
     /// <summary>
-    /// What a decision's or an action's details say in words: the origin (<c>automatic</c>, <c>analyst_reverse</c>, …,
-    /// or <c>note</c>), the analyst's note, <c>CODE: message</c> per reason, and every evidence event id (those that
+    /// What a decision's or an action's details say in words: the origin (<c>automatic</c>, <c>analyst_reverse</c>,
+    /// <c>appeal_reversed</c>, …, <c>note</c>, or <c>appeal_filed</c> for a filed appeal), the analyst's note, <c>CODE: message</c> per reason, and every evidence event id (those that
     /// tipped the decision, then each reason's), each once.
     /// </summary>
     private static (string? Action, string? Note, IReadOnlyList<string> Reasons, IReadOnlyList<string> Evidence) Readable(string kind, string details)
@@ -101,9 +101,20 @@ public sealed record AuditExportEntry(
                 return (null, null, [], []);
             }
 
-            var action = kind == "note" ? "note" : String(root, "origin") ?? (kind == "decision" ? "automatic" : null);
+            var action = kind switch
+            {
+                "note" => "note",
+                "appeal" => "appeal_filed",
+                _ => String(root, "origin") ?? (kind == "decision" ? "automatic" : null),
+            };
             var reasons = new List<string>();
             var evidence = new List<string>();
+            if (kind == "appeal" && String(root, "eventId") is { } filedBy)
+            {
+                // A filed appeal's evidence is the platform's appeal.filed event; the step it contests is named in its details.
+                evidence.Add(filedBy);
+            }
+
             if (root.TryGetProperty("triggeringEventIds", out var triggers) && triggers.ValueKind == JsonValueKind.Array)
             {
                 evidence.AddRange(triggers.EnumerateArray().Where(t => t.ValueKind == JsonValueKind.String).Select(t => t.GetString()!));

@@ -42,6 +42,12 @@ public sealed class EnforcementState
 
     public List<StepRecord> History { get; set; } = [];
 
+    /// <summary>Appeals filed against this entity's steps, open and decided (bounded; the audit table keeps all).</summary>
+    public List<AppealCase> Appeals { get; set; } = [];
+
+    /// <summary>How many appeals state keeps; decided ones go first when full.</summary>
+    public const int MaxAppeals = 20;
+
     public void AddHistory(StepRecord record)
     {
         History.Add(record);
@@ -57,5 +63,6 @@ public sealed class EnforcementState
         Override = Override,
         Acknowledged = [.. Acknowledged],
         History = [.. History],
+        Appeals = [.. Appeals],
     };
 }

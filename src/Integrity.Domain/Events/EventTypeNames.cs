@@ -15,11 +15,12 @@ public static class EventTypeNames
     public const string ComplaintFiled = "complaint.filed";
     public const string BrandRegistered = "brand.registered";
     public const string BrandReported = "brand.reported";
+    public const string AppealFiled = "appeal.filed";
 
     public static IReadOnlyList<string> All { get; } =
     [
         SellerRegistered, SellerUpdated, ListingCreated, ListingUpdated, OrderPlaced, OrderCancelled,
-        OrderRefunded, OrderDelivered, ReviewPosted, ComplaintFiled, BrandRegistered, BrandReported,
+        OrderRefunded, OrderDelivered, ReviewPosted, ComplaintFiled, BrandRegistered, BrandReported, AppealFiled,
     ];
 
     public static string Of(IntegrityEvent e) => e switch
@@ -36,6 +37,7 @@ public static class EventTypeNames
         Events.ComplaintFiled => ComplaintFiled,
         Events.BrandRegistered => BrandRegistered,
         Events.BrandReported => BrandReported,
+        Events.AppealFiled => AppealFiled,
         _ => throw new ArgumentOutOfRangeException(nameof(e), e.GetType().Name, "Unregistered event type."),
     };
 }

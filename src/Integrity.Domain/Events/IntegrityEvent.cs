@@ -20,6 +20,7 @@ namespace Integrity.Domain.Events;
 [JsonDerivedType(typeof(ComplaintFiled), EventTypeNames.ComplaintFiled)]
 [JsonDerivedType(typeof(BrandRegistered), EventTypeNames.BrandRegistered)]
 [JsonDerivedType(typeof(BrandReported), EventTypeNames.BrandReported)]
+[JsonDerivedType(typeof(AppealFiled), EventTypeNames.AppealFiled)]
 public abstract record IntegrityEvent(string EventId, DateTimeOffset OccurredAt)
 {
     /// <summary>The wire type name, e.g. <c>review.posted</c>.</summary>

@@ -17,6 +17,12 @@ public sealed record EventLimits
     /// <summary>Most items in any array or map field.</summary>
     public int MaxCollectionCount { get; init; } = 200;
 
+    /// <summary>Most attachments (references) on one appeal.</summary>
+    public int MaxAttachments { get; init; } = 20;
+
+    /// <summary>Longest URL accepted as a reference (an appeal's attachment).</summary>
+    public int MaxUrlLength { get; init; } = 2048;
+
     /// <summary>Deepest JSON nesting accepted.</summary>
     public int MaxDepth { get; init; } = 8;
 

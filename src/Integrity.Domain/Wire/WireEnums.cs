@@ -20,4 +20,12 @@ internal static class WireEnums
         ["trademark"] = BrandReportKind.Trademark,
         ["defamation"] = BrandReportKind.Defamation,
     };
+
+    /// <summary>The entities with a ladder, and so a decision to appeal.</summary>
+    public static IReadOnlyDictionary<string, EntityKind> AppealEntityKinds { get; } = new Dictionary<string, EntityKind>(StringComparer.Ordinal)
+    {
+        ["seller"] = EntityKind.Seller,
+        ["listing"] = EntityKind.Listing,
+        ["reviewer"] = EntityKind.Reviewer,
+    };
 }

@@ -63,6 +63,73 @@ internal sealed class WireReader(JsonElement root, EventLimits limits, Identifie
 
     public IReadOnlyList<string> TextList(string name, bool required) => List(name, required, isId: false);
 
+    /// <summary>
+    /// References to documents kept elsewhere (an appeal's attachments): each an absolute http(s) URL or the platform's
+    /// document id. Content itself (a data: URL, base64 text) is refused: the audit trail keeps pointers, not blobs.
+    /// </summary>
+    public IReadOnlyList<string> References(string name)
+    {
+        if (Field(name, required: false) is not { } v) return [];
+        if (v.ValueKind != JsonValueKind.Array)
+        {
+            Fail(ParseErrorCodes.InvalidValue, $"\"{name}\" must be an array of URLs or document ids", name);
+            return [];
+        }
+
+        if (v.GetArrayLength() > limits.MaxAttachments)
+        {
+            Fail(ParseErrorCodes.TooMany, $"\"{name}\" has {v.GetArrayLength()} items, limit {limits.MaxAttachments}", name);
+            return [];
+        }
+
+        var items = new List<string>(v.GetArrayLength());
+        var index = 0;
+        foreach (var item in v.EnumerateArray())
+        {
+            var path = string.Create(CultureInfo.InvariantCulture, $"{name}[{index++}]");
+            if (item.ValueKind != JsonValueKind.String || item.GetString() is not { Length: > 0 } s)
+            {
+                Fail(ParseErrorCodes.InvalidValue, $"\"{path}\" must be a non-empty string: a URL or a document id", name);
+                return [];
+            }
+
+            if (s.Length > limits.MaxUrlLength)
+            {
+                Fail(ParseErrorCodes.TooLong, $"\"{path}\" exceeds {limits.MaxUrlLength} characters: send a reference to the document, not the document", name);
+                return [];
+            }
+
+            var isUrl = Uri.TryCreate(s, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp)
+                && s.All(c => c is > ' ' and < '\u007f');
+            if (!isUrl && !IsKey(s, limits.MaxIdLength, allowSlash: false))
+            {
+                Fail(ParseErrorCodes.InvalidValue, $"\"{path}\" must be an http(s) URL or a document id (printable ASCII, at most {limits.MaxIdLength} characters), not \"{Clip(s)}\"", name);
+                return [];
+            }
+
+            items.Add(s);
+        }
+
+        return items;
+    }
+
+    /// <summary>A decision id as our webhooks and API give it (<c>seller/S-1/3/evt-9</c>): an id that may contain '/'.</summary>
+    public string? OptionalDecisionId(string name)
+    {
+        if (Field(name, required: false) is not { } v) return null;
+        var max = (limits.MaxIdLength * 2) + 32;
+        if (v.ValueKind != JsonValueKind.String || !IsKey(v.GetString()!, max, allowSlash: true))
+        {
+            Fail(ParseErrorCodes.InvalidValue, $"\"{name}\" must be a decision id as delivered by webhook or the API (printable ASCII without spaces, at most {max} characters)", name);
+            return null;
+        }
+
+        return v.GetString();
+    }
+
+    private static bool IsKey(string s, int max, bool allowSlash) =>
+        s.Length > 0 && s.Length <= max && s.All(c => c is > ' ' and < '\u007f' and not ('\\' or '#' or '?') && (allowSlash || c != '/'));
+
     /// <summary>A JSON object of id → non-negative amount, e.g. reference prices per category.</summary>
     public IReadOnlyDictionary<string, decimal>? OptionalPriceMap(string name)
     {

@@ -46,6 +46,9 @@ internal static class WireSchemas
             [EventTypeNames.BrandReported] = V1((r, id, at) =>
                 new BrandReported(id, at, r.RequiredId("reportId"), r.RequiredEnum("kind", WireEnums.BrandReportKinds), r.RequiredId("brandId"),
                     r.OptionalId("listingId"), r.RequiredId("sellerId"))),
+            [EventTypeNames.AppealFiled] = V1((r, id, at) =>
+                new AppealFiled(id, at, r.RequiredId("appealId"), r.RequiredEnum("entityKind", WireEnums.AppealEntityKinds), r.RequiredId("entityId"),
+                    r.RequiredText("statement"), r.References("attachments"), r.OptionalDecisionId("decisionId"))),
         };
 
     private static Dictionary<int, Reader> V1(Reader reader) => new() { [1] = reader };

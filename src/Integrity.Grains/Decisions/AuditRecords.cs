@@ -1,5 +1,6 @@
 using Integrity.Contracts;
 using Integrity.Domain.Enforcement;
+using Integrity.Domain.Events;
 using Integrity.Domain.Serialization;
 
 namespace Integrity.Grains.Decisions;
@@ -19,4 +20,35 @@ public static class AuditRecords
         PolicyVersion: decision.PolicyVersion,
         Actor: decision.Analyst,
         Details: DomainJson.Serialize(decision));
+
+    /// <summary>Record kind of a filed appeal; its outcome is an <c>action</c> whose origin is <c>appeal_*</c>.</summary>
+    public const string AppealKind = "appeal";
+
+    /// <summary>
+    /// A filed appeal: entry <c>appeal/{appealId}</c> (the same again after a replay), at the filing's event time, with
+    /// the entity's step and score then, and the case (statement, attachment references, the contested step) as details.
+    /// </summary>
+    public static AuditRecord FromAppeal(EntityKind kind, string entityId, AppealCase appeal, string step, double score, string policyVersion, DateTimeOffset recordedAt) => new(
+        EntityKind: kind.ToString().ToLowerInvariant(),
+        EntityId: entityId,
+        EntryId: "appeal/" + appeal.AppealId,
+        Kind: AppealKind,
+        OccurredAt: appeal.FiledAt,
+        RecordedAt: recordedAt,
+        Step: step,
+        Score: score,
+        PolicyVersion: policyVersion,
+        Actor: null,
+        Details: DomainJson.Serialize(new AppealDetails(appeal, Ladders.StepName(kind, appeal.FromLevel), Ladders.StepName(kind, appeal.ToLevel))));
+
+    /// <summary>The case as audited, with the contested step's names beside its levels.</summary>
+    private sealed record AppealDetails(
+        string AppealId, string EventId, DateTimeOffset FiledAt, string Statement, IReadOnlyList<string> Attachments,
+        string DecisionId, int FromLevel, int ToLevel, string ContestedFrom, string ContestedTo, DateTimeOffset DecidedStepAt, IReadOnlyList<string> ReasonCodes)
+    {
+        public AppealDetails(AppealCase c, string from, string to)
+            : this(c.AppealId, c.EventId, c.FiledAt, c.Statement, c.Attachments, c.DecisionId, c.FromLevel, c.ToLevel, from, to, c.DecidedStepAt, c.ReasonCodes)
+        {
+        }
+    }
 }

@@ -88,6 +88,8 @@ public abstract partial class EntityGrain<TState>(
                     AnalystVerb.Reverse => AnalystActions.Reverse(State, action, Policy),
                     AnalystVerb.Reinstate => AnalystActions.Reinstate(State, action, Policy),
                     AnalystVerb.Override => AnalystActions.Override(State, command.Level ?? throw new ArgumentException("An override needs a level."), command.Until, action, Policy),
+                    AnalystVerb.AppealUpheld or AnalystVerb.AppealReversed or AnalystVerb.AppealPartly => AnalystActions.DecideAppeal(
+                        State, command.AppealId ?? throw new ArgumentException("An appeal outcome names its appeal."), AppealOutcomeOf(command.Verb), command.Level, action, Policy),
                     _ => throw new ArgumentException($"Unknown analyst action {command.Verb}."),
                 };
             }
@@ -119,6 +121,13 @@ public abstract partial class EntityGrain<TState>(
         return View();
     }
 
+    private static AppealOutcome AppealOutcomeOf(AnalystVerb verb) => verb switch
+    {
+        AnalystVerb.AppealUpheld => AppealOutcome.Upheld,
+        AnalystVerb.AppealReversed => AppealOutcome.Reversed,
+        _ => AppealOutcome.Partly,
+    };
+
     /// <summary>
     /// After an analyst's action, the notices a batch would have produced (a seller closed → its linked stores) are
     /// delivered at once, and every grain they changed is written before the analyst hears back.
@@ -148,7 +157,7 @@ public abstract partial class EntityGrain<TState>(
         var e = State.Enforcement;
         // Known while its first write is under way too: the write clears _dirty before it sets RecordExists.
         return new EntityView(KindName, Id, persisted.RecordExists || _dirty || _writing is not null, e.Level, Ladders.StepName(TState.Kind, e.Level), e.Score,
-            [.. e.Reasons], [.. e.History], e.Override, [.. Links()], e.AssessedAt, State.Clock, DomainJson.Serialize(State));
+            [.. e.Reasons], [.. e.History], e.Override, [.. Links()], e.AssessedAt, State.Clock, DomainJson.Serialize(State), [.. e.Appeals]);
     }
 
     /// <summary>
@@ -271,14 +280,16 @@ public abstract partial class EntityGrain<TState>(
         {
             foreach (var item in work.Items)
             {
-                if (item.Event is { } e && Validate(e) is { } problem)
+                if (item.Event is { } e && (Validate(e) ?? (e is Domain.Events.AppealFiled a ? Appeals.Problem(State, a) : null)) is { } problem)
                 {
                     batch.Rejected.Add(new RejectedEvent(e.EventId, problem.Code, problem.Reason));
                     continue;
                 }
 
                 var before = (State.Enforcement.Level, State.Enforcement.Score);
-                var result = await ApplyItemAsync(item, batch);
+                var result = item.Event is Domain.Events.AppealFiled appeal
+                    ? Appeals.File(State, appeal, Policy, owned: true)
+                    : await ApplyItemAsync(item, batch);
                 Accept(result, item, batch);
                 await AfterItemAsync(item, before.Level, before.Score, batch);
             }
@@ -429,6 +440,12 @@ public abstract partial class EntityGrain<TState>(
         if (result.Decision is { } decision)
         {
             decisions.Publish(AuditRecords.From(decision, time.GetUtcNow()));
+        }
+
+        if (result.Appeal is { } appeal)
+        {
+            var e = result.State.Enforcement;
+            decisions.Publish(AuditRecords.FromAppeal(TState.Kind, Id, appeal, Ladders.StepName(TState.Kind, e.Level), e.Score, Policy.Version, time.GetUtcNow()));
         }
     }
 

@@ -129,37 +129,10 @@ public static partial class EntitiesApi
             return BadRequest($"'{Shorten(id)}' is not a {kind.Name} id: {idProblem}");
         }
 
-        var analyst = context.Request.Headers[AnalystHeader].ToString();
-        if (!AnalystPattern().IsMatch(analyst))
+        var (analyst, request, problem) = await ReadAnalystRequestAsync<ActionRequest>(context, json);
+        if (problem is not null)
         {
-            return BadRequest($"Name the analyst in the {AnalystHeader} header: 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit "
-                + "(a handle such as 'alice.m', not an e-mail address).");
-        }
-
-        if (!IsJson(context.Request.ContentType))
-        {
-            return TypedResults.Problem(detail: $"Send the action as application/json, not {Shorten(context.Request.ContentType ?? "(none)")}.",
-                statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported media type");
-        }
-
-        var (body, bodyProblem) = await ActionBody.ReadAsync(context.Request, context.RequestAborted);
-        if (bodyProblem is not null)
-        {
-            return bodyProblem;
-        }
-
-        ActionRequest? request;
-        try
-        {
-            request = body!.Deserialize<ActionRequest>(json);
-        }
-        catch (Exception e) when (e is JsonException or InvalidOperationException)
-        {
-            return BadRequest($"The body is not a valid action: {e.Message}");
-        }
-        finally
-        {
-            body!.Dispose();
+            return problem;
         }
 
         var now = time.GetUtcNow();
@@ -179,8 +152,7 @@ public static partial class EntitiesApi
             return NotFound(kind, id);
         }
 
-        var keyHash = context.User.FindFirstValue(ApiRoles.KeyHashClaim) ?? "unknown";
-        var command = parsed.Command! with { Analyst = $"{analyst} (key {keyHash})" };
+        var command = parsed.Command! with { Analyst = Actor(context, analyst) };
         EntityView view;
         try
         {
@@ -195,6 +167,77 @@ public static partial class EntitiesApi
 
         return TypedResults.Ok(EntityResponse.From(kind, view, await RecentAsync(kind, id, audit, options, context.RequestAborted)));
     }
+
+    /// <summary>
+    /// What every analyst action shares before its own checks: the analyst named in <see cref="AnalystHeader"/>, an
+    /// <c>application/json</c> body read strictly (<see cref="ActionBody"/>), bound to <typeparamref name="T"/>.
+    /// </summary>
+    internal static async Task<(string Analyst, T? Request, ProblemHttpResult? Problem)> ReadAnalystRequestAsync<T>(HttpContext context, JsonSerializerOptions json)
+        where T : class
+    {
+        var analyst = context.Request.Headers[AnalystHeader].ToString();
+        if (!AnalystPattern().IsMatch(analyst))
+        {
+            return ("", null, BadRequest($"Name the analyst in the {AnalystHeader} header: 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit "
+                + "(a handle such as 'alice.m', not an e-mail address)."));
+        }
+
+        if (!IsJson(context.Request.ContentType))
+        {
+            return (analyst, null, TypedResults.Problem(detail: $"Send the action as application/json, not {Shorten(context.Request.ContentType ?? "(none)")}.",
+                statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported media type"));
+        }
+
+        var (body, bodyProblem) = await ActionBody.ReadAsync(context.Request, context.RequestAborted);
+        if (bodyProblem is not null)
+        {
+            return (analyst, null, bodyProblem);
+        }
+
+        try
+        {
+            return (analyst, body!.Deserialize<T>(json), null);
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        {
+            return (analyst, null, BadRequest($"The body is not a valid action: {e.Message}"));
+        }
+        finally
+        {
+            body!.Dispose();
+        }
+    }
+
+    /// <summary>The analyst as the audit trail names them: the handle and the hash prefix of the key they used.</summary>
+    internal static string Actor(HttpContext context, string analyst) =>
+        $"{analyst} (key {context.User.FindFirstValue(ApiRoles.KeyHashClaim) ?? "unknown"})";
+
+    /// <summary>Why a note cannot go to the audit trail (null: it can). <paramref name="required"/>: the action needs a why.</summary>
+    internal static string? NoteProblem(string? note, bool required, string action)
+    {
+        if (string.IsNullOrEmpty(note) && required)
+        {
+            return $"\"note\" is required for {action}: say why, for the audit trail.";
+        }
+
+        if (note is { Length: > MaxNoteLength })
+        {
+            return $"\"note\" is {note.Length} characters long; at most {MaxNoteLength}.";
+        }
+
+        return note is not null && note.Any(c => char.IsControl(c) && c is not ('\n' or '\t'))
+            ? "\"note\" may not contain control characters other than newlines and tabs."
+            : null;
+    }
+
+    /// <summary>A client's id for an action, so a retry is a no-op; a new one when none is given (null: not a valid id).</summary>
+    internal static string? ActionId(string? given)
+    {
+        var id = given ?? Guid.NewGuid().ToString("N");
+        return ActionIdPattern().IsMatch(id) ? id : null;
+    }
+
+    internal const string ActionIdRule = "\"actionId\" must be 1 to 64 letters, digits, '.', '_', ':' or '-' (send the same id again to retry safely).";
 
     private sealed record ParsedCommand(AnalystCommand? Command, string? Problem);
 
@@ -217,19 +260,9 @@ public static partial class EntitiesApi
         }
 
         var note = request.Note?.Trim();
-        if (string.IsNullOrEmpty(note) && v != AnalystVerb.Confirm)
+        if (NoteProblem(note, required: v != AnalystVerb.Confirm, request.Action!) is { } noteProblem)
         {
-            return Fail($"\"note\" is required for {request.Action}: say why, for the audit trail.");
-        }
-
-        if (note is { Length: > MaxNoteLength })
-        {
-            return Fail($"\"note\" is {note.Length} characters long; at most {MaxNoteLength}.");
-        }
-
-        if (note is not null && note.Any(c => char.IsControl(c) && c is not ('\n' or '\t')))
-        {
-            return Fail("\"note\" may not contain control characters other than newlines and tabs.");
+            return Fail(noteProblem);
         }
 
         if (v == AnalystVerb.Override)
@@ -249,21 +282,20 @@ public static partial class EntitiesApi
             return Fail("\"level\" and \"until\" belong to an override only.");
         }
 
-        var actionId = request.ActionId ?? Guid.NewGuid().ToString("N");
-        if (!ActionIdPattern().IsMatch(actionId))
+        if (ActionId(request.ActionId) is not { } actionId)
         {
-            return Fail("\"actionId\" must be 1 to 64 letters, digits, '.', '_', ':' or '-' (send the same id again to retry safely).");
+            return Fail(ActionIdRule);
         }
 
         return new ParsedCommand(new AnalystCommand(v, "analyst/" + actionId, "", now, string.IsNullOrEmpty(note) ? null : note, request.Level, request.Until), null);
     }
 
     /// <summary>Exactly <c>application/json</c>, with optional parameters (<c>; charset=utf-8</c>).</summary>
-    private static bool IsJson(string? contentType) =>
+    internal static bool IsJson(string? contentType) =>
         Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(contentType, out var parsed)
         && parsed.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase);
 
-    private static async Task<IReadOnlyList<AuditRecord>> RecentAsync(EntityKinds.Kind kind, string id, IAuditLog audit, QueryApiOptions options, CancellationToken ct)
+    internal static async Task<IReadOnlyList<AuditRecord>> RecentAsync(EntityKinds.Kind kind, string id, IAuditLog audit, QueryApiOptions options, CancellationToken ct)
     {
         if (options.RecentDecisions == 0)
         {
@@ -279,7 +311,7 @@ public static partial class EntitiesApi
     /// (Orleans' own response timeout counts too): a grain on a silo that is stopping answers only once it has been
     /// deactivated there, which on a silo with thousands of grains has taken longer than the response timeout.
     /// </summary>
-    private static async Task<EntityView?> ReadViewAsync(EntityKinds.Kind kind, string id, IGrainFactory grains, QueryApiOptions options, CancellationToken ct)
+    internal static async Task<EntityView?> ReadViewAsync(EntityKinds.Kind kind, string id, IGrainFactory grains, QueryApiOptions options, CancellationToken ct)
     {
         try
         {
@@ -291,7 +323,7 @@ public static partial class EntitiesApi
         }
     }
 
-    private static ProblemHttpResult NotAnswering(EntityKinds.Kind kind, string id, HttpResponse response, QueryApiOptions options)
+    internal static ProblemHttpResult NotAnswering(EntityKinds.Kind kind, string id, HttpResponse response, QueryApiOptions options)
     {
         response.Headers.RetryAfter = "1";
         return TypedResults.Problem(
@@ -300,7 +332,7 @@ public static partial class EntitiesApi
             statusCode: StatusCodes.Status503ServiceUnavailable, title: "Entity not answering");
     }
 
-    private static ProblemHttpResult NotFound(EntityKinds.Kind kind, string id) =>
+    internal static ProblemHttpResult NotFound(EntityKinds.Kind kind, string id) =>
         TypedResults.Problem(detail: $"No {kind.Name} '{id}' is known: no event about it has been applied.", statusCode: StatusCodes.Status404NotFound, title: "Not found");
 
     internal static ProblemHttpResult BadRequest(string detail) =>

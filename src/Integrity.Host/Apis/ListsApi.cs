@@ -13,7 +13,7 @@ namespace Integrity.Host.Apis;
 /// </summary>
 public static class ListsApi
 {
-    private static readonly string[] RecordKinds = ["decision", "action", "note"];
+    private static readonly string[] RecordKinds = ["decision", "action", "note", "appeal"];
 
     public static IEndpointRouteBuilder MapListsApi(this IEndpointRouteBuilder app)
     {
@@ -21,7 +21,7 @@ public static class ListsApi
         api.MapGet("/decisions", DecisionsAsync)
             .RequireAuthorization(ApiRoles.Viewer)
             .WithName("ListDecisions")
-            .WithSummary("Decisions, analyst actions and notes, newest first by event time, in [from, to); filter by entity kind and type. Role: viewer.")
+            .WithSummary("Decisions, analyst actions, notes and filed appeals, newest first by event time, in [from, to); filter by entity kind and type. Role: viewer.")
             .ProducesProblem(StatusCodes.Status400BadRequest);
         api.MapGet("/top-risk", TopRiskAsync)
             .RequireAuthorization(ApiRoles.Viewer)

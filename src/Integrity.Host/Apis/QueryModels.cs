@@ -50,6 +50,9 @@ public sealed record LastAction(string Origin, string? Analyst, DateTimeOffset A
             DecisionOrigin.AnalystReverse => "Reversed",
             DecisionOrigin.AnalystReinstate => "Reinstated",
             DecisionOrigin.AnalystOverride => "Overridden",
+            DecisionOrigin.AppealUpheld => "Appeal upheld",
+            DecisionOrigin.AppealReversed => "Appeal granted, step reversed",
+            DecisionOrigin.AppealPartly => "Appeal partly granted",
             _ => "Confirmed",
         };
         var from = Ladders.StepName(kind.Domain, step.FromLevel);

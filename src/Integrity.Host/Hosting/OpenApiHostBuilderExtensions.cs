@@ -37,6 +37,7 @@ public static class OpenApiHostBuilderExtensions
         ["Listings"] = "A listing's state, history and analyst actions.",
         ["Reviewers"] = "A reviewer's state, history and analyst actions.",
         ["Lists"] = "Decisions, top risk and open cases, from the index tables.",
+        ["Appeals"] = "Appeals filed by platforms (appeal.filed events): the queue analysts take first, each case with the decision it contests, and its audited outcome.",
         ["Live feed"] = "Decisions as they are audited, as server-sent events.",
         ["Monitoring"] = "Prometheus metrics. Viewer keys.",
         ["Reports"] = "Which rules are noisy: analysts' verdicts on policy decisions, per reason code and policy version, with Wilson intervals. Viewer keys.",

@@ -51,6 +51,7 @@ public static class QueryApiHostBuilderExtensions
     {
         app.MapAccountApi();
         app.MapEntitiesApi();
+        app.MapAppealsApi();
         app.MapAuditApi();
         app.MapListsApi();
         app.MapReportsApi();

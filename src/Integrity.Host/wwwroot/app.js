@@ -1,5 +1,5 @@
-// The trust-and-safety dashboard: live decisions (SSE), open cases, top risk, and an entity page with reasons,
-// links, a score chart, the audit trail and analyst actions. Plain JS, no dependencies, everything from this host.
+// The trust-and-safety dashboard: live decisions (SSE), open appeals, open cases, top risk, and an entity page with
+// reasons, links, a score chart, the audit trail, analyst actions and an open appeal's outcome. Plain JS, no dependencies, everything from this host.
 "use strict";
 
 (() => {
@@ -113,7 +113,7 @@
   }
 
   function feedItem(d, live) {
-    const type = d.kind === "decision" ? "Policy" : d.kind === "note" ? "Note" : originWord(d.origin);
+    const type = recordWord(d.kind, d.origin);
     return h("li", { class: `feed-item${live ? " fresh" : ""}`, "data-entry-id": d.entryId, "data-entity-id": d.entityId, "data-testid": "feed-item" },
       h("div", { class: "feed-line" },
         h("span", { class: `kind-badge kind-${d.entityKind}` }, d.entityKind),
@@ -135,7 +135,14 @@
   }
 
   function originWord(origin) {
-    return { analyst_confirm: "Confirmed", analyst_reverse: "Reversed", analyst_reinstate: "Reinstated", analyst_override: "Override" }[origin] || "Action";
+    return {
+      analyst_confirm: "Confirmed", analyst_reverse: "Reversed", analyst_reinstate: "Reinstated", analyst_override: "Override",
+      appeal_upheld: "Appeal upheld", appeal_reversed: "Appeal: reversed", appeal_partly: "Appeal: partly",
+    }[origin] || "Action";
+  }
+
+  function recordWord(kind, origin) {
+    return kind === "decision" ? "Policy" : kind === "note" ? "Note" : kind === "appeal" ? "Appeal filed" : originWord(origin);
   }
 
   // ---------- lists ----------
@@ -147,10 +154,13 @@
 
   async function loadLists() {
     try {
-      const [cases, risk] = await Promise.all([
+      const [appeals, cases, risk] = await Promise.all([
+        api("/v1/appeals?limit=12"),
         api("/v1/cases?limit=12"),
         api(`/v1/top-risk?kind=${state.riskKind}&limit=12`),
       ]);
+      fillAppeals(appeals.items);
+      $("appeals-count").textContent = appeals.items.length ? String(appeals.items.length) + (appeals.continuation ? "+" : "") : "";
       fillRanked($("cases"), cases.items, "openedAt", $("cases-empty"));
       $("cases-count").textContent = cases.items.length ? String(cases.items.length) + (cases.continuation ? "+" : "") : "";
       fillRanked($("risk"), risk.items, "updatedAt", $("risk-empty"));
@@ -198,6 +208,18 @@
       window.alert(err.message);
     }
     await loadWebhooks();
+  }
+
+  // Appeals come first: the appellant waits on an analyst, and the step they contest stays in force meanwhile.
+  function fillAppeals(items) {
+    $("appeals").replaceChildren(...items.map((a) => h("tr", { "data-entity-id": a.id, "data-appeal-id": a.appealId, "data-testid": "appeal-row" },
+      h("td", {}, h("span", { class: `kind-badge kind-${a.kind}` }, a.kind), " ", h("a", { class: "entity-link", href: entityHref(a.kind, a.id) }, a.id)),
+      h("td", {}, a.contestedTo ? stepBadge(a.contestedTo) : h("code", {}, a.decisionId),
+        h("div", { class: "codes" }, (a.reasonCodes || []).slice(0, 3).map((c) => h("code", {}, c)))),
+      h("td", { class: "statement-cell", title: a.statement }, userText(a.statement),
+        a.attachments ? h("span", { class: "muted" }, ` · ${a.attachments} attachment${a.attachments === 1 ? "" : "s"}`) : null),
+      h("td", { class: "muted", title: a.filedAt }, ago(a.filedAt)))));
+    $("appeals-empty").hidden = items.length > 0;
   }
 
   function fillRanked(tbody, items, timeField, empty) {
@@ -270,6 +292,7 @@
     }
     const analyst = state.role === "analyst" || !!storage.analystKey;
     $("entity-actions").classList.toggle("needs-key", !analyst);
+    renderAppeal(v, analyst);
 
     // Codes an analyst has ruled on (reversed, reinstated) stop counting until they go quiet and come back.
     const ruled = new Set(((v.state && v.state.enforcement && v.state.enforcement.acknowledged) || []));
@@ -292,18 +315,42 @@
     $("entity-body").hidden = false;
   }
 
+  // The entity's latest appeal: open (with the outcome buttons) or as it was decided.
+  function renderAppeal(v, analyst) {
+    const appeals = (v.state && v.state.enforcement && v.state.enforcement.appeals) || [];
+    const a = appeals.find((x) => !x.outcome) || appeals[appeals.length - 1];
+    const box = $("entity-appeal");
+    box.hidden = !a;
+    if (!a) return;
+    const open = !a.outcome;
+    box.dataset.open = String(open);
+    box.dataset.appealId = a.appealId;
+    $("appeal-id").textContent = a.appealId;
+    $("appeal-status").textContent = open ? `filed ${when(a.filedAt)}, awaiting an analyst` : `${a.outcome} by ${a.decidedBy || "an analyst"} · ${when(a.decidedAt)}`;
+    $("appeal-contests").replaceChildren("Contests ", h("code", {}, a.decisionId), ": ",
+      words(v.ladder[a.fromLevel] || String(a.fromLevel)), " → ", stepBadge(v.ladder[a.toLevel] || String(a.toLevel)),
+      " ", h("span", { class: "codes" }, (a.reasonCodes || []).map((c) => h("code", {}, c))));
+    $("appeal-statement").replaceChildren(userText(a.statement));
+    $("appeal-attachments").replaceChildren(...(a.attachments || []).map((ref) => h("li", {},
+      /^https?:\/\//i.test(ref) ? h("a", { href: ref, target: "_blank", rel: "noopener noreferrer" }, ref) : h("code", {}, ref))));
+    $("appeal-actions").hidden = !open;
+    $("appeal-actions").classList.toggle("needs-key", !analyst);
+  }
+
   function auditRow(e) {
     const d = e.details || {};
-    const type = e.kind === "decision" ? "Policy" : e.kind === "note" ? "Note" : originWord(d.origin);
-    const change = e.kind === "note" ? "—" : d.from && d.from !== d.to ? `${words(d.from)} → ${words(d.to)}` : words(e.step);
-    const why = d.note || (d.reasons || []).filter((r) => r.weight > 0).map((r) => r.code).join(", ") || "—";
+    const type = recordWord(e.kind, d.origin);
+    const change = e.kind === "note" ? "—"
+      : e.kind === "appeal" ? `contests ${words(d.contestedFrom || "")} → ${words(d.contestedTo || "")}`
+      : d.from && d.from !== d.to ? `${words(d.from)} → ${words(d.to)}` : words(e.step);
+    const why = d.note || d.statement || (d.reasons || []).filter((r) => r.weight > 0).map((r) => r.code).join(", ") || "—";
     return h("tr", { "data-entry-id": e.entryId, "data-kind": e.kind, "data-testid": "audit-row" },
       h("td", { title: `recorded ${e.recordedAt}` }, when(e.occurredAt)),
       h("td", {}, h("span", { class: `type-tag type-${e.kind}` }, type)),
       h("td", {}, change),
       h("td", { class: "num" }, e.score !== null && e.score !== undefined ? Number(e.score).toFixed(1) : "—"),
       h("td", {}, e.actor ? userText(e.actor) : "policy " + (e.policyVersion || "")),
-      h("td", { class: "why" }, d.note ? userText(d.note) : why));
+      h("td", { class: "why" }, d.note || d.statement ? userText(why) : why));
   }
 
   // Score over time: a step line of every audited score, dots coloured by type, drawn as inline SVG.
@@ -409,7 +456,7 @@
 
   // ---------- actions ----------
 
-  async function act(verb) {
+  async function act(verb, appeal) {
     const v = state.entity && state.entity.view;
     if (!v) return;
     let key = state.role === "analyst" ? storage.key : storage.analystKey;
@@ -419,13 +466,19 @@
       storage.analystKey = key = answer.key;
     }
     const form = $("action-form");
-    $("action-title").textContent = `${verb[0].toUpperCase()}${verb.slice(1)} ${v.kind} ${v.id}`;
+    $("action-title").textContent = appeal
+      ? `Appeal ${appeal}: ${{ upheld: "uphold the step", reversed: "reverse the step", partly: "partly: step down" }[verb]}`
+      : `${verb[0].toUpperCase()}${verb.slice(1)} ${v.kind} ${v.id}`;
     $("action-analyst").value = storage.analyst;
     $("action-note").value = "";
     $("action-note").required = verb !== "confirm";
-    $("action-level-row").hidden = verb !== "override";
+    const levels = appeal ? verb === "partly" : verb === "override";
+    $("action-level-row").hidden = !levels;
     $("action-until-row").hidden = verb !== "override";
-    $("action-level").replaceChildren(...v.ladder.map((name, i) => h("option", { value: i, selected: i === v.level }, `${i} · ${words(name)}`)));
+    // A partial outcome is a step down: only the levels below the current one.
+    const choices = v.ladder.map((name, i) => ({ name, i })).filter((c) => !appeal || c.i < v.level);
+    const chosen = appeal ? v.level - 1 : v.level;
+    $("action-level").replaceChildren(...choices.map((c) => h("option", { value: c.i, selected: c.i === chosen }, `${c.i} · ${words(c.name)}`)));
     $("action-until").value = "";
     $("action-error").hidden = true;
     $("action-modal").hidden = false;
@@ -433,7 +486,9 @@
     $("action-cancel").onclick = () => { $("action-modal").hidden = true; };
     form.onsubmit = async (e) => {
       e.preventDefault();
-      const body = { action: verb, note: $("action-note").value.trim() || null, actionId: crypto.randomUUID().replaceAll("-", "") };
+      const actionId = crypto.randomUUID().replaceAll("-", "");
+      const body = appeal ? { outcome: verb, note: $("action-note").value.trim() || null, actionId } : { action: verb, note: $("action-note").value.trim() || null, actionId };
+      if (appeal && verb === "partly") body.level = Number($("action-level").value);
       if (verb === "override") {
         body.level = Number($("action-level").value);
         const minutes = Number($("action-until").value);
@@ -442,7 +497,10 @@
       storage.analyst = $("action-analyst").value.trim();
       $("action-submit").disabled = true;
       try {
-        await api(`/v1/${v.kind}s/${encodeURIComponent(v.id)}/actions`, { method: "POST", body, key, headers: { "X-Analyst": storage.analyst } });
+        const path = appeal
+          ? `/v1/${v.kind}s/${encodeURIComponent(v.id)}/appeals/${encodeURIComponent(appeal)}/outcome`
+          : `/v1/${v.kind}s/${encodeURIComponent(v.id)}/actions`;
+        await api(path, { method: "POST", body, key, headers: { "X-Analyst": storage.analyst } });
         $("action-modal").hidden = true;
         await loadEntity(v.kind, v.id, true);
         scheduleRefresh();
@@ -518,6 +576,7 @@
       location.hash = entityHref($("lookup-kind").value, $("lookup-id").value.trim());
     });
     $("entity-actions").addEventListener("click", (e) => { if (e.target.dataset.action) act(e.target.dataset.action); });
+    $("appeal-actions").addEventListener("click", (e) => { if (e.target.dataset.outcome) act(e.target.dataset.outcome, $("entity-appeal").dataset.appealId); });
     $("orleans-dashboard-link").addEventListener("click", openOrleansDashboard);
     $("reasons-form").addEventListener("submit", (e) => { e.preventDefault(); loadReasons(); });
     setInterval(() => { if (!state.entity && $("reasons").hidden) loadLists(); }, 30000);

@@ -6,7 +6,7 @@ namespace Integrity.Storage.AzureTables.Index;
 /// <summary>
 /// Where an entity stands in the lists, derived from its audit records alone: every decision and action carries the
 /// level it moved to and the score at the time. A step-up made by the policy opens a case; an analyst's confirm,
-/// reverse, reinstate or override closes it (a note does not). Pure, so the index writer only persists its result.
+/// reverse, reinstate, override or appeal outcome closes it (a note does not). Pure, so the index writer only persists its result.
 /// </summary>
 public static class IndexFold
 {
@@ -21,7 +21,8 @@ public static class IndexFold
         }
 
         var opensCase = move.Origin == "automatic" && move.ToLevel > move.FromLevel;
-        var closesCase = move.Origin is "analyst_confirm" or "analyst_reverse" or "analyst_reinstate" or "analyst_override";
+        var closesCase = move.Origin is "analyst_confirm" or "analyst_reverse" or "analyst_reinstate" or "analyst_override"
+            or "appeal_upheld" or "appeal_reversed" or "appeal_partly";
         var openedAt = opensCase ? current?.OpenedAt ?? record.RecordedAt : closesCase ? null : current?.OpenedAt;
         return new RankedEntity(record.EntityKind, record.EntityId, move.ToLevel, move.Step, move.Score, move.ReasonCodes,
             record.EntryId, move.Origin, record.RecordedAt, openedAt);

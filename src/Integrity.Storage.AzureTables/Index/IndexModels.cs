@@ -45,3 +45,23 @@ public sealed record DecisionQuery(
 
 /// <summary>A continuation token that this index did not issue (or that was altered).</summary>
 public sealed class InvalidContinuationException(string message) : Exception(message);
+
+/// <summary>
+/// An appeal awaiting an analyst, as the queue shows it: the entity and its step when the appeal was filed, the step
+/// contested (decision id, from → to, its reason codes, the policy version), and the start of the statement.
+/// </summary>
+public sealed record OpenAppeal(
+    string Kind,
+    string Id,
+    string AppealId,
+    DateTimeOffset FiledAt,
+    string? Step,
+    double? Score,
+    string DecisionId,
+    string? ContestedFrom,
+    string? ContestedTo,
+    int? ContestedLevel,
+    IReadOnlyList<string> ReasonCodes,
+    string Statement,
+    int Attachments,
+    string? PolicyVersion);

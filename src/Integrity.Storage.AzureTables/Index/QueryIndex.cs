@@ -35,6 +35,39 @@ public sealed class QueryIndex(TableServiceClient service, string tablePrefix = 
             .Select(r => new TableTransactionAction(TableTransactionActionType.UpsertReplace, r, ETag.All));
         await SubmitAsync(_decisions, decisionRows, cancellationToken);
         await RankAsync(records, cancellationToken);
+        await QueueAppealsAsync(records, cancellationToken);
+    }
+
+    /// <summary>Appeals awaiting an analyst, oldest first (see <see cref="AppealIndex"/>).</summary>
+    public Task<IndexPage<OpenAppeal>> OpenAppealsAsync(string? kind, int limit, string? continuation = null, CancellationToken cancellationToken = default) =>
+        PageAsync(_entities, AppealIndex.Partition, kind is null ? null : TableClient.CreateQueryFilter($"Kind eq {kind}"), continuation, null, limit,
+            AppealIndex.Read, cancellationToken);
+
+    /// <summary>
+    /// Opens and closes appeal rows in audit order, one by one: appeals are few, and a filing and its outcome may share
+    /// a batch. Both are idempotent (an upsert, a delete of what is there), so a retried batch leaves the same rows.
+    /// </summary>
+    private async Task QueueAppealsAsync(IReadOnlyCollection<AuditRecord> records, CancellationToken cancellationToken)
+    {
+        foreach (var record in records)
+        {
+            if (record.Kind is not ("appeal" or "action") || AppealIndex.Of(record) is not { } change)
+            {
+                continue;
+            }
+
+            if (change.Opened is { } row)
+            {
+                await _entities.UpsertEntityAsync(row, TableUpdateMode.Replace, cancellationToken);
+                continue;
+            }
+
+            var filter = TableClient.CreateQueryFilter($"PartitionKey eq {AppealIndex.Partition} and CaseKey eq {change.CaseKey}");
+            await foreach (var open in _entities.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken))
+            {
+                await SubmitOneAsync(_entities, new TableTransactionAction(TableTransactionActionType.Delete, open, ETag.All), cancellationToken);
+            }
+        }
     }
 
     /// <summary>Sellers, listings or reviewers above None, highest step first, then highest score.</summary>

@@ -19,6 +19,8 @@ public sealed class WebhookHostFixture : IAsyncLifetime
 
     public HostProcess Host => _host ?? throw new InvalidOperationException("No host is running.");
 
+    public string StorageConnectionString => _azurite.ConnectionString;
+
     /// <summary>Everything every host of these tests printed, stopped ones included.</summary>
     public string AllOutput { get; private set; } = "";
 

@@ -160,6 +160,49 @@ public sealed class EventParserTests
     }
 
     [Fact]
+    public void Appeal_carries_its_entity_statement_attachment_references_and_contested_decision()
+    {
+        var line = """{"type":"appeal.filed","schemaVersion":1,"eventId":"e-a1","occurredAt":"2026-11-23T10:00:00Z","appealId":"AP-1","entityKind":"seller","entityId":"S-1","statement":"Not fake orders.","attachments":["https://p.example/docs/1.pdf","DOC-7"],"decisionId":"seller/S-1/3/e-9"}""";
+
+        var appeal = Assert.IsType<AppealFiled>(Parser.Parse(line).Event);
+
+        Assert.Equal(("AP-1", EntityKind.Seller, "S-1", "Not fake orders.", "seller/S-1/3/e-9"), (appeal.AppealId, appeal.EntityKind, appeal.EntityId, appeal.Statement, appeal.DecisionId));
+        Assert.Equal(["https://p.example/docs/1.pdf", "DOC-7"], appeal.Attachments);
+        Assert.Equal([new EntityRef(EntityKind.Seller, "S-1")], appeal.TouchedEntities());
+    }
+
+    [Theory]
+    [InlineData("\"attachments\":[\"https://p.example/1\",\"data:application/pdf;base64,JVBERi0xLjQK\"]", "INVALID_VALUE: \"attachments[1]\" must be an http(s) URL or a document id")]
+    [InlineData("\"attachments\":[\"\"]", "INVALID_VALUE: \"attachments[0]\" must be a non-empty string")]
+    [InlineData("\"attachments\":\"https://p.example/1\"", "INVALID_VALUE: \"attachments\" must be an array")]
+    [InlineData("\"entityKind\":\"brand\"", "INVALID_VALUE: \"entityKind\" must be one of seller, listing, reviewer, got \"brand\"")]
+    [InlineData("\"statement\":\" \"", "INVALID_VALUE: \"statement\" must not be empty")]
+    [InlineData("\"decisionId\":\"seller/S 1\"", "INVALID_VALUE: \"decisionId\" must be a decision id")]
+    public void Bad_appeal_fields_are_named(string replacement, string expected)
+    {
+        var fields = new Dictionary<string, string>
+        {
+            ["entityKind"] = "\"entityKind\":\"seller\"",
+            ["statement"] = "\"statement\":\"Not fake orders.\"",
+            ["attachments"] = "\"attachments\":[]",
+        };
+        var name = replacement[1..replacement.IndexOf('"', 1)];
+        fields[name] = replacement;
+        var line = $$"""{"type":"appeal.filed","schemaVersion":1,"eventId":"e-a2","occurredAt":"2026-11-23T10:00:00Z","appealId":"AP-2","entityId":"S-1",{{string.Join(',', fields.Values)}}}""";
+
+        Assert.StartsWith(expected, Parser.Parse(line).Error!.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void More_attachments_than_the_limit_are_too_many()
+    {
+        var refs = string.Join(',', Enumerable.Range(0, 21).Select(i => $"\"DOC-{i}\""));
+        var line = $$"""{"type":"appeal.filed","schemaVersion":1,"eventId":"e-a3","occurredAt":"2026-11-23T10:00:00Z","appealId":"AP-3","entityKind":"listing","entityId":"L-1","statement":"x","attachments":[{{refs}}]}""";
+
+        Assert.Equal("TOO_MANY: \"attachments\" has 21 items, limit 20", Parser.Parse(line).Error!.ToString());
+    }
+
+    [Fact]
     public void Unknown_identifier_field_is_rejected_with_its_path()
     {
         var line = """{"type":"seller.updated","schemaVersion":1,"eventId":"e-7","occurredAt":"2026-11-23T10:00:00Z","sellerId":"S-1","identifiers":{"iban":"x"}}""";
