@@ -72,10 +72,12 @@ public sealed class ClusterRollingRestartTests(ITestOutputHelper output)
 
                 // Every partition that had work waiting at the stop moves on, wherever it now runs.
                 var waiting = atStop.Values.Where(p => p.Head > p.Checkpoint).Select(p => p.Partition).ToHashSet();
-                var resumed = await cluster.Tables.WaitResumedAsync(atStop, waiting, TimeSpan.FromSeconds(90));
+                // Bounds for liveness, not speed (the benchmarks time things): on the 2-core CI machine, with three silos and
+                // Azurite on it, partitions resumed in up to 68 s and the cluster settled in 88–118 s in passing runs.
+                var resumed = await cluster.Tables.WaitResumedAsync(atStop, waiting, TimeSpan.FromSeconds(180));
                 if (!waiting.SetEquals(resumed.Keys))
                 {
-                    Assert.Fail($"partitions {string.Join(",", waiting.Except(resumed.Keys))} did not resume within 90 s of silo {silo}'s stop; " +
+                    Assert.Fail($"partitions {string.Join(",", waiting.Except(resumed.Keys))} did not resume within 180 s of silo {silo}'s stop; " +
                         $"progress then: {await cluster.ProgressReportAsync(Up().First())}");
                 }
 
@@ -100,7 +102,7 @@ public sealed class ClusterRollingRestartTests(ITestOutputHelper output)
             var probes = await probe;
             var sent = clock.Elapsed;
             output.WriteLine(probes.ToString());
-            var settle = await cluster.Tables.WaitSettledAsync(TimeSpan.FromSeconds(120));
+            var settle = await cluster.Tables.WaitSettledAsync(TimeSpan.FromSeconds(300));
             var stored = await cluster.Tables.StoredEntitiesAsync("-rolling");
             var after = await cluster.PartitionSilosAsync();
 

@@ -69,6 +69,22 @@ public sealed partial class PartitionConsumerGrain(
         metrics.Dispatched(_partition, _dispatched);
         _checkpointPoll = TimeSpan.FromMilliseconds(Math.Max(1, _options.CheckpointInterval.TotalMilliseconds / 4));
         _checkpointTimer = this.RegisterGrainTimer(CheckpointOnTickAsync, new GrainTimerCreationOptions(_checkpointPoll, _checkpointPoll) { Interleave = true });
+
+        // Stalls are reported on a timer of their own: a timer's next tick waits for its callback, so a checkpoint that
+        // hangs would also hold back a report made from the checkpoint timer (in a CI run a partition's checkpoint stood
+        // still for minutes without a word). In memory only: an idle consumer's tick costs no request.
+        var stallPoll = StallReport / 3;
+        this.RegisterGrainTimer(ReportStalls, new GrainTimerCreationOptions(stallPoll, stallPoll) { Interleave = true });
+    }
+
+    private Task ReportStalls(CancellationToken cancellationToken)
+    {
+        foreach (var (lane, what, took) in _stages.Overdue(StallReport))
+        {
+            LogStageOverdue(logger, _partition, lane, what, took.TotalSeconds);
+        }
+
+        return Task.CompletedTask;
     }
 
     /// <summary>
@@ -106,11 +122,6 @@ public sealed partial class PartitionConsumerGrain(
     private async Task CheckpointOnTickAsync(CancellationToken cancellationToken)
     {
         // A tick that passes while a checkpoint is under way or resting is not lost: the first poll after starts the next.
-        foreach (var (lane, what, took) in _stages.Overdue(StallReport))
-        {
-            LogStageOverdue(logger, _partition, lane, what, took.TotalSeconds);
-        }
-
         if (RestCheckpointTimerIfIdle())
         {
             return;
