@@ -1,6 +1,9 @@
 using Azure.Data.Tables;
+using Integrity.Storage.AzureTables.GrainStorage;
 using Integrity.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using Orleans.Serialization;
+using Orleans.Runtime.Hosting;
 using Orleans.Storage;
 using Orleans.TestingHost;
 
@@ -48,14 +51,14 @@ public sealed class CounterGrain([PersistentState("counter")] IPersistentState<C
 
 /// <summary>
 /// Grain state as the engine registers it (<see cref="GrainStateSiloBuilderExtensions.AddIntegrityGrainState"/>): rows
-/// that a silo configured with nothing but Orleans' official Azure Table provider and its System.Text.Json serializer
-/// reads back, with no .NET type names in them.
+/// that a silo configured with Orleans' official Azure Table provider and its System.Text.Json serializer reads back
+/// (given the engine's row naming, <see cref="GrainKeyedRowStorage"/>), with no .NET type names in them.
 /// </summary>
 [Collection(AzuriteCollection.Name)]
 public sealed class GrainPersistenceTests(AzuriteFixture azurite)
 {
     [Fact]
-    public async Task State_written_by_the_engine_is_read_back_by_a_silo_with_only_the_official_provider()
+    public async Task State_written_by_the_engine_is_read_back_by_a_silo_with_the_official_provider_and_the_row_naming()
     {
         var table = UniqueNames.Table("grains");
         var engine = new InProcessTestClusterBuilder(1).WithIntegritySerialization();
@@ -78,20 +81,26 @@ public sealed class GrainPersistenceTests(AzuriteFixture azurite)
 
         var row = new TableServiceClient(azurite.ConnectionString).GetTableClient(table).Query<TableEntity>().Single();
         Assert.EndsWith("_counter_shop-7", row.PartitionKey, StringComparison.Ordinal);
-        Assert.Equal("counter", row.RowKey);
+        // The grain in the RowKey too, so Azurite finds the row without scanning every counter grain's.
+        Assert.Equal("counter:shop-7", row.RowKey);
         var json = System.Text.Encoding.UTF8.GetString(Integrity.Storage.AzureTables.GrainStorage.GrainStateRow.ReadData(row));
         Assert.Equal("""{"count":2,"notes":["first","second"]}""", json);
 
         var official = new InProcessTestClusterBuilder(1).WithIntegritySerialization();
         official.Options.ServiceId = serviceId;
-        official.ConfigureSilo((_, silo) => silo.AddAzureTableGrainStorageAsDefault(o => o.Configure(options =>
+        official.ConfigureSilo((_, silo) =>
         {
-            options.TableServiceClient = new TableServiceClient(azurite.ConnectionString);
-            options.TableName = table;
-            var json = new SystemTextJsonGrainStorageSerializerOptions();
-            json.JsonSerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase;
-            options.GrainStorageSerializer = new SystemTextJsonGrainStorageSerializer(Microsoft.Extensions.Options.Options.Create(json));
-        })));
+            silo.AddAzureTableGrainStorage("official", o => o.Configure(options =>
+            {
+                options.TableServiceClient = new TableServiceClient(azurite.ConnectionString);
+                options.TableName = table;
+                var json = new SystemTextJsonGrainStorageSerializerOptions();
+                json.JsonSerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase;
+                options.GrainStorageSerializer = new SystemTextJsonGrainStorageSerializer(Microsoft.Extensions.Options.Options.Create(json));
+            }));
+            silo.Services.AddGrainStorage(Orleans.Providers.ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME,
+                (sp, _) => new GrainKeyedRowStorage(sp.GetRequiredKeyedService<IGrainStorage>("official")));
+        });
         await using var reader = official.Build();
         await reader.DeployAsync();
 

@@ -5,6 +5,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Orleans.Providers;
 using Orleans.Serialization;
+using Integrity.Storage.AzureTables.GrainStorage;
+using Orleans.Runtime.Hosting;
 using Orleans.Storage;
 
 namespace Orleans.Hosting;
@@ -19,7 +21,9 @@ namespace Orleans.Hosting;
 /// cannot be read back by System.Text.Json once a producer is registered (<c>PubSubPublisherState</c> has no bindable
 /// constructor), which a crash leaves behind and which killed the live feed on every restart after one.</item>
 /// </list>
-/// Both in one table: their PartitionKeys (service id and grain id) never meet.
+/// Both in one table: their PartitionKeys (service id and grain id) never meet. Entity and helper grain state goes
+/// through <see cref="GrainKeyedRowStorage"/>: the official provider's rows, with the grain in the RowKey as well, so that
+/// Azurite finds a row without scanning every grain of its kind.
 /// </summary>
 public static class GrainStateSiloBuilderExtensions
 {
@@ -37,12 +41,14 @@ public static class GrainStateSiloBuilderExtensions
         string tableName = DefaultTableName,
         string stateProviderName = ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME)
     {
-        builder.AddAzureTableGrainStorage(stateProviderName, o => o.Configure<IServiceProvider>((table, sp) =>
+        var official = stateProviderName + ".official";
+        builder.AddAzureTableGrainStorage(official, o => o.Configure<IServiceProvider>((table, sp) =>
         {
             table.TableServiceClient = client(sp);
             table.TableName = tableName;
             table.GrainStorageSerializer = StateSerializer;
         }));
+        builder.Services.AddGrainStorage(stateProviderName, (sp, _) => new GrainKeyedRowStorage(sp.GetRequiredKeyedService<IGrainStorage>(official)));
         builder.AddAzureTableGrainStorage(ProviderConstants.DEFAULT_PUBSUB_PROVIDER_NAME, o => o.Configure<IServiceProvider>((table, sp) =>
         {
             table.TableServiceClient = client(sp);
