@@ -55,6 +55,10 @@ public static class ToolCommandLine
         return option;
     }
 
+    /// <summary>A count such as 150000 or 150_000 (underscores group digits).</summary>
+    public static Option<long?> Count(string name, string description) =>
+        Option<long?>(name, description, s => long.Parse(s.Replace("_", "", StringComparison.Ordinal), NumberStyles.Integer, CultureInfo.InvariantCulture), "a whole number such as 150000 or 150_000");
+
     /// <summary>A duration such as 90s, 250ms, 10m, 2h, 7d or 00:02:00.</summary>
     public static Option<TimeSpan?> Duration(string name, string description) =>
         Option<TimeSpan?>(name, description, s => ParseDuration(s), "a duration such as 90s, 10m, 2h or 7d");

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using Integrity.Harness.Terminal;
 
 namespace Integrity.LoadTests.Cli;
@@ -44,7 +43,7 @@ public static class LoadTestCommandLine
             ToolCommandLine.Duration("--settle", "Longest wait after sending for the engine to apply what it accepted (default 2m)."),
             new Option<int?>("--concurrency") { Description = "Workers; one seller's events always go through one worker (default 8)." },
             ToolCommandLine.Rate("--rate", "Target events/s over all workers, or max (default)."),
-            ToolCommandLine.Option<long?>("--events", "Send at most this many events (default: the whole stream).", s => long.Parse(s.Replace("_", "", StringComparison.Ordinal), NumberStyles.Integer, CultureInfo.InvariantCulture), "an integer"),
+            ToolCommandLine.Count("--events", "Send at most this many events (default: the whole stream)."),
             ToolCommandLine.Duration("--duration", "Bound on sending (default 10m); requests under way may finish within 30 s after it."),
             new Option<int?>("--batch") { Description = "Events per NDJSON request (default 500)." },
             new Option<bool>("--gzip") { Description = "Gzip request bodies." },

@@ -435,6 +435,7 @@ public sealed partial class PartitionConsumerGrain(
         {
             // The silo is stopping or the consumer deactivating: the next consumer replays from the durable checkpoint.
             outcome = "abandoned";
+            LogCheckpointAbandoned(logger, _partition, upTo, _checkpointed);
             return;
         }
         finally
@@ -524,6 +525,9 @@ public sealed partial class PartitionConsumerGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Partition {Partition}: checkpoint at {Sequence} failed, will retry: {Error}")]
     private static partial void LogCheckpointFailed(ILogger logger, int partition, long sequence, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Partition {Partition}: checkpoint at {Sequence} abandoned (the silo is stopping or the consumer deactivating); the durable checkpoint stays at {Checkpointed}")]
+    private static partial void LogCheckpointAbandoned(ILogger logger, int partition, long sequence, long checkpointed);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Partition {Partition}: row {Sequence} still had notices after {Rounds} rounds; the rest are dropped")]
     private static partial void LogRoundsExhausted(ILogger logger, int partition, long sequence, int rounds);
