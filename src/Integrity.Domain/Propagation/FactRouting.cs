@@ -94,9 +94,9 @@ public static class FactRouting
     }
 
     /// <summary>
-    /// A reviewer that took a review tells the accounts that reviewed the same listing close in time
-    /// (<paramref name="coReviewerIds"/>, what the listing observed). Sent on a redelivery too: a co-reviewer that
-    /// knows the pair drops it.
+    /// A review delivered to its reviewer tells the accounts that reviewed the same listing close in time
+    /// (<paramref name="coReviewerIds"/>, what the listing observed), each right after the review. Sent on every
+    /// delivery, a redelivery too: a co-reviewer that knows the pair drops it.
     /// </summary>
     public static void AfterReview(ReviewPosted review, IReadOnlyList<string>? coReviewerIds, List<Delivery> into)
     {

@@ -166,8 +166,11 @@ public class ReplayEngine
         var reviewer = Reviewer(review.ReviewerId);
         var reviewerBefore = reviewer.Enforcement.Level;
         ApplyToListing(review.ListingId, review, ListingContext.None);
-        var context = ReviewerContext.From(observation);
-        HandleReviewer(ReviewerRules.Apply(reviewer, review, context, Policy, owned: true), reviewerBefore, isEvent: true, review, context);
+        HandleReviewer(ReviewerRules.Apply(reviewer, review, ReviewerContext.From(observation), Policy, owned: true), reviewerBefore, isEvent: true, review);
+
+        var facts = Rent();
+        FactRouting.AfterReview(review, observation.CoReviewerIds, facts);
+        Deliver(facts);
 
         ApplyToSeller(review.SellerId, review, SellerContext.None);
     }
@@ -220,8 +223,8 @@ public class ReplayEngine
         return result;
     }
 
-    /// <param name="review">The review the reviewer took, when the item was one: its co-reviewers hear of it.</param>
-    private ApplyResult<ReviewerState> HandleReviewer(ApplyResult<ReviewerState> result, int levelBefore, bool isEvent, ReviewPosted? review = null, ReviewerContext? context = null)
+    /// <param name="review">The review the reviewer took, when the item was one.</param>
+    private ApplyResult<ReviewerState> HandleReviewer(ApplyResult<ReviewerState> result, int levelBefore, bool isEvent, ReviewPosted? review = null)
     {
         var s = result.State;
         if (result.Changed)
@@ -233,7 +236,6 @@ public class ReplayEngine
         if (!FactRouting.Routes(result.Status, isEvent)) return result;
         var facts = Rent();
         FactRouting.AfterReviewer(s, levelBefore, review, facts);
-        if (review is not null) FactRouting.AfterReview(review, context?.CoReviewerIds, facts);
         Deliver(facts);
         return result;
     }

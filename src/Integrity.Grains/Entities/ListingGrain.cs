@@ -8,6 +8,7 @@ using Integrity.Grains.Consumers;
 using Integrity.Grains.Checkpoints;
 using Integrity.Grains.Decisions;
 using Integrity.Grains.Policy;
+using Integrity.Grains.Routing;
 using Microsoft.Extensions.Logging;
 
 namespace Integrity.Grains.Entities;
@@ -54,10 +55,13 @@ public sealed class ListingGrain(
             case { Event: ReviewPosted review }:
                 var seen = ListingRules.ObserveReview(State, review, Policy);
                 var result = ListingRules.Apply(State, review, ListingContext.None, Policy, owned: true);
-                // The review reaches its reviewer through the listing, with what the listing saw (the reviewer then tells
-                // its co-reviewers); forwarded even when this listing had it already: after a crash the reviewer may not have.
+                // The review reaches its reviewer through the listing, with what the listing saw, and its co-reviewers
+                // in the same round; forwarded even when this listing had it already: after a crash the reviewer may not have.
                 batch.Notices.Add(new Notice(new EntityRef(EntityKind.Reviewer, review.ReviewerId),
                     new WorkItem(Event: review, ReviewerContext: ReviewerContext.From(seen))));
+                var coReviews = new List<Delivery>(seen.CoReviewerIds.Count);
+                FactRouting.AfterReview(review, seen.CoReviewerIds, coReviews);
+                batch.Notices.AddRange(coReviews.Select(fact => WorkDelivery.ToNotice(fact, review.EventId)));
                 return result;
 
             case { Event: OrderEvent order }:

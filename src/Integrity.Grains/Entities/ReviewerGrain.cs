@@ -12,8 +12,8 @@ using Microsoft.Extensions.Logging;
 namespace Integrity.Grains.Entities;
 
 /// <summary>
-/// A customer account. Reviews arrive with what their listing observed; it tells its co-reviewers, every listing it
-/// reviewed when its level changes, and, flagged, each listing it newly reviews (<see cref="FactRouting"/>).
+/// A customer account. Reviews arrive with what their listing observed (the listing tells the co-reviewers); it tells
+/// every listing it reviewed when its level changes, and, flagged, each listing it newly reviews (<see cref="FactRouting"/>).
 /// </summary>
 [Orleans.Placement.Immovable] // as SellerGrain: state only ever from storage
 public sealed class ReviewerGrain(
@@ -35,13 +35,7 @@ public sealed class ReviewerGrain(
 
     protected override ValueTask RouteFactsAsync(WorkItem? item, int levelBefore, List<Delivery> into)
     {
-        var review = item?.Event as ReviewPosted;
-        FactRouting.AfterReviewer(State, levelBefore, review, into);
-        if (review is not null)
-        {
-            FactRouting.AfterReview(review, item!.ReviewerContext?.CoReviewerIds, into);
-        }
-
+        FactRouting.AfterReviewer(State, levelBefore, item?.Event as ReviewPosted, into);
         return ValueTask.CompletedTask;
     }
 
