@@ -23,6 +23,7 @@ public sealed class SellerOrderCountTests
         var policy = new PolicyOptions();
         policy.Signals[ReasonCodes.SellerComplaintRate] = new SignalRule(weight: 0.35, threshold: 0, minCount: 1, window: TimeSpan.FromDays(3));
         policy.Signals[ReasonCodes.Brushing] = new SignalRule(weight: 0.5, threshold: 0.3, minCount: 20, window: TimeSpan.FromDays(2));
+        policy.Signals[ReasonCodes.SelfLinkedOrders] = new SignalRule(weight: 0.3, threshold: 8, minCount: 0, window: TimeSpan.FromDays(2));
         return policy;
     }
 
@@ -31,7 +32,8 @@ public sealed class SellerOrderCountTests
             .Select((kind, minute, order, buyer) =>
             {
                 var at = Start + TimeSpan.FromMinutes(minute);
-                var (o, c) = ($"O-{order}", $"C-{buyer}");
+                // Buyer 0 is the seller itself: its orders are self-linked.
+                var (o, c) = ($"O-{order}", buyer == 0 ? "S-1" : $"C-{buyer}");
                 return kind switch
                 {
                     <= 4 => new OrderPlaced($"p-{order}-{minute}", at, o, "L-1", "S-1", c, 20m, "EUR", null, null),
@@ -47,6 +49,7 @@ public sealed class SellerOrderCountTests
     {
         var policy = Policy();
         var complaintWindow = policy.Rule(ReasonCodes.SellerComplaintRate).Window;
+        var selfLinked = policy.Rule(ReasonCodes.SelfLinkedOrders);
         OrderEvent.Array[600, 1500].Sample(events =>
         {
             var owned = SellerState.Create("S-1");
@@ -67,6 +70,9 @@ public sealed class SellerOrderCountTests
                 {
                     Assert.Contains($" on {walked} orders in ", rate.Message, StringComparison.Ordinal);
                 }
+
+                var walkedSelfLinked = owned.Orders.Count(o => o.SelfLinked && o.At > now - selfLinked.Window && o.At <= now);
+                Assert.Equal(walkedSelfLinked >= selfLinked.Threshold, live.Any(r => r.Code == ReasonCodes.SelfLinkedOrders));
 
                 var expected = string.Join(" | ", live.Select(r => $"{r.Code}: {r.Message}"));
                 Assert.Equal(expected, string.Join(" | ", SellerRules.Reassess(copied, now, policy).State.Enforcement.Reasons.Select(r => $"{r.Code}: {r.Message}")));

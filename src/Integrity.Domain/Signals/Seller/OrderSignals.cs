@@ -22,7 +22,7 @@ public static class OrderSignals
         // Runs on every event of the seller: counted from the running counts (two binary searches, no walk over the
         // orders). Only a reversed or self-linked order can be suspect, so when even all of them are too small a share
         // the honest common case (a few refunds among many orders) stops here, before buyers are grouped.
-        var (recent, bound) = s.OrderTimes().InWindow(now, rule.Window);
+        var (recent, bound, _) = s.OrderTimes().InWindow(now, rule.Window);
 
         if (recent < Math.Max(1, rule.MinCount)) return null;
         if (rule.Threshold > 0 && bound == 0) return null;
@@ -43,7 +43,7 @@ public static class OrderSignals
     {
         var rule = policy.Rule(ReasonCodes.SelfLinkedOrders);
         if (!rule.Enabled) return null;
-        if (CountRecent(s.Orders, o => o.At, now, rule.Window, o => o.SelfLinked) < Math.Max(1, rule.Threshold)) return null;
+        if (s.OrderTimes().InWindow(now, rule.Window).SelfLinked < Math.Max(1, rule.Threshold)) return null;
         var linked = Recent(s, now, rule.Window).Where(o => o.SelfLinked).ToList();
         return SignalReason.Trip(ReasonCodes.SelfLinkedOrders, rule, linked.Count, rule.Threshold,
             $"{linked.Count} orders in {SignalReason.Span(rule.Window)} from {linked.Select(o => o.BuyerId).Distinct().Count()} buyers whose ship-to, payment or contact matches the seller's own identifiers",
