@@ -51,6 +51,21 @@ public abstract class FraudScenarioTests(IEngineUnderTest engine)
     }
 
     [Fact]
+    public async Task A_seller_held_for_its_orders_tells_the_store_sharing_its_device()
+    {
+        const string t = "-c16";
+        var run = await ScenarioRun.StartAsync(engine, FraudScenarios.Brushing(t, sister: true).Events);
+
+        var held = await run.ReachedAsync(EntityKind.Seller, "S-brush" + t, (int)SellerStep.PayoutsHeld, ReasonCodes.Brushing);
+        var brush = await run.ViewAsync(EntityKind.Seller, "S-brush" + t);
+        var sister = await run.ViewAsync(EntityKind.Seller, "S-sister" + t);
+        var link = Assert.Single(sister.Links, l => l.Kind == "seller" && l.Id == "S-brush" + t);
+        Assert.True(link.Level == brush.Level, $"S-sister knows S-brush at level {link.Level}, but S-brush is at {brush.Level} since {held.DecisionId}");
+        Assert.Equal(run.Reference.Seller("S-sister" + t).LinkedSellers["S-brush" + t].Level, link.Level);
+        Assert.Equal(run.Reference.Seller("S-sister" + t).Enforcement.Level, sister.Level);
+    }
+
+    [Fact]
     public async Task An_appeal_on_the_stream_opens_a_case_and_its_reversal_steps_the_seller_down_with_both_in_its_chain()
     {
         const string t = "-c15";

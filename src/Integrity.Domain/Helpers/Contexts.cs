@@ -5,9 +5,10 @@ namespace Integrity.Domain.Helpers;
 /// <summary>
 /// Facts the grain layer fetched for a listing event. Null means "not fetched this time": the listing keeps what it
 /// learned before. <paramref name="Brands"/>: the declared brand and any brand whose keyword the listing uses
-/// (<see cref="BrandDirectory.Candidates"/>). <paramref name="ReviewerLevel"/>: for a review, the reviewer's ladder level.
+/// (<see cref="BrandDirectory.Candidates"/>). A reviewer's level is not context: the listing weighs a review with the
+/// level the reviewer told it (<see cref="ReviewerRiskFact"/>).
 /// </summary>
-public sealed record ListingContext(IReadOnlyList<BrandProfile>? Brands = null, CategoryPriceSnapshot? CategoryPrices = null, int? ReviewerLevel = null)
+public sealed record ListingContext(IReadOnlyList<BrandProfile>? Brands = null, CategoryPriceSnapshot? CategoryPrices = null)
 {
     public static ListingContext None { get; } = new();
 }

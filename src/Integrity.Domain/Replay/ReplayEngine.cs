@@ -106,7 +106,7 @@ public class ReplayEngine
                 ApplyToSeller(order.SellerId, e, SellerContext.None);
                 var buyer = Reviewer(order.BuyerId);
                 var buyerBefore = buyer.Enforcement.Level;
-                HandleReviewer(ReviewerRules.Apply(buyer, e, ReviewerContext.None, Policy, owned: true), buyerBefore);
+                HandleReviewer(ReviewerRules.Apply(buyer, e, ReviewerContext.None, Policy, owned: true), buyerBefore, isEvent: true);
                 break;
             case ComplaintFiled complaint:
                 ApplyToListing(complaint.ListingId, e, ListingContext.None);
@@ -125,13 +125,13 @@ public class ReplayEngine
         ArgumentNullException.ThrowIfNull(action);
         var seller = Seller(sellerId);
         var before = seller.Enforcement.Level;
-        return HandleSeller(action(seller), before);
+        return HandleSeller(action(seller), before, isEvent: false);
     }
 
     public ApplyResult<ListingState> ActOnListing(string listingId, Func<ListingState, ApplyResult<ListingState>> action)
     {
         ArgumentNullException.ThrowIfNull(action);
-        return HandleListing(action(Listing(listingId)));
+        return HandleListing(action(Listing(listingId)), isEvent: false);
     }
 
     public ApplyResult<ReviewerState> ActOnReviewer(string reviewerId, Func<ReviewerState, ApplyResult<ReviewerState>> action)
@@ -139,7 +139,7 @@ public class ReplayEngine
         ArgumentNullException.ThrowIfNull(action);
         var reviewer = Reviewer(reviewerId);
         var before = reviewer.Enforcement.Level;
-        return HandleReviewer(action(reviewer), before);
+        return HandleReviewer(action(reviewer), before, isEvent: false);
     }
 
     /// <summary>An order brings the category's current prices to a listing not yet judged against a category with a history.</summary>
@@ -149,26 +149,27 @@ public class ReplayEngine
             : ListingContext.None;
 
     private void ApplyToListing(string listingId, IntegrityEvent e, ListingContext context) =>
-        HandleListing(ListingRules.Apply(Listing(listingId), e, context, Policy, owned: true));
+        HandleListing(ListingRules.Apply(Listing(listingId), e, context, Policy, owned: true), isEvent: true);
 
     private void ApplyToSeller(string sellerId, IntegrityEvent e, SellerContext context)
     {
         var seller = Seller(sellerId);
         var before = seller.Enforcement.Level;
-        HandleSeller(SellerRules.Apply(seller, e, context, Policy, owned: true), before);
+        HandleSeller(SellerRules.Apply(seller, e, context, Policy, owned: true), before, isEvent: true);
     }
 
     private void ApplyReview(ReviewPosted review)
     {
-        // The listing knows the review's neighbours; the reviewer needs them as context.
+        // The listing knows the review's neighbours; the reviewer needs them as context. The listing weighs the review
+        // with the reviewer level it was told (as a listing grain, which does not ask the reviewer).
         var observation = ListingRules.ObserveReview(Listing(review.ListingId), review, Policy);
         var reviewer = Reviewer(review.ReviewerId);
         var reviewerBefore = reviewer.Enforcement.Level;
-        ApplyToListing(review.ListingId, review, new ListingContext(ReviewerLevel: reviewerBefore));
-        var applied = HandleReviewer(ReviewerRules.Apply(reviewer, review, ReviewerContext.From(observation), Policy, owned: true), reviewerBefore);
+        ApplyToListing(review.ListingId, review, ListingContext.None);
+        HandleReviewer(ReviewerRules.Apply(reviewer, review, ReviewerContext.From(observation), Policy, owned: true), reviewerBefore, isEvent: true, review);
 
         var facts = Rent();
-        FactRouting.AfterReview(review, observation, applied.Changed, facts);
+        FactRouting.AfterReview(review, observation.CoReviewerIds, facts);
         Deliver(facts);
 
         ApplyToSeller(review.SellerId, review, SellerContext.None);
@@ -199,42 +200,56 @@ public class ReplayEngine
         var known = shared.Select(kv => new LinkedSellerFact(kv.Key, Seller(kv.Key).Enforcement.Level, kv.Value, e.OccurredAt)).ToList();
         var seller = Seller(sellerId);
         var before = seller.Enforcement.Level;
-        var result = HandleSeller(SellerRules.Apply(seller, e, new SellerContext(known), Policy, owned: true), before);
+        var result = HandleSeller(SellerRules.Apply(seller, e, new SellerContext(known), Policy, owned: true), before, isEvent: true);
+        if (!FactRouting.Routes(result.Status, isEvent: true)) return;
         var facts = Rent();
-        FactRouting.AfterIdentity(sellerId, result.State.Enforcement.Level, shared, e.OccurredAt, result.Changed, facts);
+        FactRouting.AfterIdentity(sellerId, result.State.Enforcement.Level, shared, e.OccurredAt, facts);
         Deliver(facts);
     }
 
-    private ApplyResult<ListingState> HandleListing(ApplyResult<ListingState> result)
+    private ApplyResult<ListingState> HandleListing(ApplyResult<ListingState> result, bool isEvent)
     {
-        if (!result.Changed) return result;
         var s = result.State;
-        Listings[s.ListingId] = s;
-        Collect(result.Decision);
+        if (result.Changed)
+        {
+            Listings[s.ListingId] = s;
+            Collect(result.Decision);
+        }
+
+        if (!FactRouting.Routes(result.Status, isEvent)) return result;
         var facts = Rent();
         FactRouting.AfterListing(s, facts);
         Deliver(facts);
         return result;
     }
 
-    private ApplyResult<ReviewerState> HandleReviewer(ApplyResult<ReviewerState> result, int levelBefore)
+    /// <param name="review">The review the reviewer took, when the item was one.</param>
+    private ApplyResult<ReviewerState> HandleReviewer(ApplyResult<ReviewerState> result, int levelBefore, bool isEvent, ReviewPosted? review = null)
     {
-        if (!result.Changed) return result;
         var s = result.State;
-        Reviewers[s.ReviewerId] = s;
-        Collect(result.Decision);
+        if (result.Changed)
+        {
+            Reviewers[s.ReviewerId] = s;
+            Collect(result.Decision);
+        }
+
+        if (!FactRouting.Routes(result.Status, isEvent)) return result;
         var facts = Rent();
-        FactRouting.AfterReviewer(s, levelBefore, facts);
+        FactRouting.AfterReviewer(s, levelBefore, review, facts);
         Deliver(facts);
         return result;
     }
 
-    private ApplyResult<SellerState> HandleSeller(ApplyResult<SellerState> result, int levelBefore)
+    private ApplyResult<SellerState> HandleSeller(ApplyResult<SellerState> result, int levelBefore, bool isEvent)
     {
-        if (!result.Changed) return result;
         var s = result.State;
-        Sellers[s.SellerId] = s;
-        Collect(result.Decision);
+        if (result.Changed)
+        {
+            Sellers[s.SellerId] = s;
+            Collect(result.Decision);
+        }
+
+        if (!FactRouting.Routes(result.Status, isEvent)) return result;
         var facts = Rent();
         FactRouting.AfterSeller(s, levelBefore, SellersSharing, facts);
         Deliver(facts);
@@ -253,20 +268,20 @@ public class ReplayEngine
                 case { ListingOutcome: { } outcome }:
                     var seller = Seller(fact.TargetId);
                     var sellerBefore = seller.Enforcement.Level;
-                    HandleSeller(SellerRules.ObserveListingOutcome(seller, outcome, Policy, owned: true), sellerBefore);
+                    HandleSeller(SellerRules.ObserveListingOutcome(seller, outcome, Policy, owned: true), sellerBefore, isEvent: false);
                     break;
                 case { LinkedSeller: { } linked }:
                     var other = Seller(fact.TargetId);
                     var otherBefore = other.Enforcement.Level;
-                    HandleSeller(SellerRules.ObserveLinkedSeller(other, linked, Policy, owned: true), otherBefore);
+                    HandleSeller(SellerRules.ObserveLinkedSeller(other, linked, Policy, owned: true), otherBefore, isEvent: false);
                     break;
                 case { ReviewerRisk: { } risk }:
-                    HandleListing(ListingRules.ObserveReviewerRisk(Listing(fact.TargetId), risk, Policy, owned: true));
+                    HandleListing(ListingRules.ObserveReviewerRisk(Listing(fact.TargetId), risk, Policy, owned: true), isEvent: false);
                     break;
                 case { CoReview: { } co }:
                     var reviewer = Reviewer(fact.TargetId);
                     var reviewerBefore = reviewer.Enforcement.Level;
-                    HandleReviewer(ReviewerRules.ObserveCoReview(reviewer, co, Policy, owned: true), reviewerBefore);
+                    HandleReviewer(ReviewerRules.ObserveCoReview(reviewer, co, Policy, owned: true), reviewerBefore, isEvent: false);
                     break;
             }
         }

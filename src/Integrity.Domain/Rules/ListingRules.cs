@@ -98,7 +98,7 @@ public static class ListingRules
                 RecordContent(s, listing);
                 break;
             case ReviewPosted review:
-                RecordReview(s, review, context, policy);
+                RecordReview(s, review, policy);
                 break;
             case OrderPlaced order:
                 s.SellerId ??= order.SellerId;
@@ -136,7 +136,7 @@ public static class ListingRules
         if (s.CategoryPrices is { } prices && (prices.CategoryId != e.CategoryId || prices.Currency != e.Currency)) s.CategoryPrices = null;
     }
 
-    private static void RecordReview(ListingState s, ReviewPosted e, ListingContext context, PolicyOptions policy)
+    private static void RecordReview(ListingState s, ReviewPosted e, PolicyOptions policy)
     {
         s.SellerId ??= e.SellerId;
         var (hash, length) = ReviewText.Of(e);
@@ -160,7 +160,6 @@ public static class ListingRules
         s.RatingTotals[e.Rating - 1]++;
         if (review.IsPositive) s.PositiveReviews.Add(e.OccurredAt);
         if (review.IsNegative) s.NegativeReviews.Add(e.OccurredAt);
-        if (context.ReviewerLevel is { } level) SetReviewerLevel(s, e.ReviewerId, level);
 
         // Forget levels of reviewers whose reviews have aged out of the bounded list. Only a full list drops a review
         // (a flagged reviewer always has one in the list otherwise), so only then is there anything to look for.

@@ -147,14 +147,18 @@ public static class SellerRules
             _ => OrderStatus.Placed,
         };
         var selfLinked = e.BuyerId == s.SellerId || e.BuyerIdentifiers().Any(s.Identifiers.Contains);
-        var i = s.Orders.FindIndex(o => o.OrderId == e.OrderId);
+        var times = s.OrderTimes();
+        var i = IndexOfOrder(s.Orders, e.OrderId);
         if (i < 0)
         {
-            BoundedLists.InsertByTime(s.Orders, new SellerOrder(e.OrderId, e.BuyerId, e.ListingId, e.OccurredAt, status, selfLinked, e.EventId), o => o.At, SellerState.MaxOrders);
+            var order = new SellerOrder(e.OrderId, e.BuyerId, e.ListingId, e.OccurredAt, status, selfLinked, e.EventId);
+            times.Add(order);
+            BoundedLists.InsertByTime(s.Orders, order, o => o.At, SellerState.MaxOrders, times.Remove);
             return;
         }
 
         var known = s.Orders[i];
+        times.Remove(known);
         s.Orders[i] = known with
         {
             // Refunded and cancelled are final; a late "delivered" or "placed" must not undo them.
@@ -163,6 +167,18 @@ public static class SellerRules
             SelfLinked = known.SelfLinked || selfLinked,
             EventId = Rank(status) > Rank(known.Status) && status is OrderStatus.Refunded or OrderStatus.Cancelled ? e.EventId : known.EventId,
         };
+        times.Add(s.Orders[i]);
+    }
+
+    /// <summary>The order's record, searched from the newest end, where an order's later events usually find it.</summary>
+    private static int IndexOfOrder(List<SellerOrder> orders, string orderId)
+    {
+        for (var i = orders.Count - 1; i >= 0; i--)
+        {
+            if (string.Equals(orders[i].OrderId, orderId, StringComparison.Ordinal)) return i;
+        }
+
+        return -1;
     }
 
     /// <summary>Later states win whatever the arrival order; refunded outranks cancelled so both orders of arrival agree.</summary>

@@ -101,9 +101,38 @@ public sealed class SellerState : IEntityState<SellerState>
 
     string IEntityState<SellerState>.EntityId => SellerId;
 
+    private OrderTimes? _orderTimes;
+    private List<SellerOrder>? _orderTimesOf;
+
+    /// <summary>
+    /// Running counts over <see cref="Orders"/> (<see cref="OrderTimes"/>), built on first use for the list as it is
+    /// and kept in step by the seller's rules, which record every order through it; built again if the list was
+    /// replaced or changed by other means.
+    /// </summary>
+    internal OrderTimes OrderTimes()
+    {
+        if (_orderTimes is null || !ReferenceEquals(_orderTimesOf, Orders) || _orderTimes.Count != Orders.Count)
+        {
+            (_orderTimes, _orderTimesOf) = (State.OrderTimes.Of(Orders), Orders);
+        }
+
+        return _orderTimes;
+    }
+
     public static SellerState Create(string sellerId) => new() { SellerId = sellerId };
 
-    public SellerState Clone() => new()
+    public SellerState Clone()
+    {
+        var copy = CopyFields();
+        if (_orderTimes is not null && ReferenceEquals(_orderTimesOf, Orders) && _orderTimes.Count == Orders.Count)
+        {
+            (copy._orderTimes, copy._orderTimesOf) = (_orderTimes.Clone(), copy.Orders);
+        }
+
+        return copy;
+    }
+
+    private SellerState CopyFields() => new()
     {
         Version = Version,
         SellerId = SellerId,

@@ -1,5 +1,6 @@
 using Integrity.Contracts;
 using Integrity.Domain.Enforcement;
+using Integrity.Domain.Propagation;
 using Integrity.Domain.Rules;
 using Integrity.Domain.Serialization;
 using Integrity.Domain.State;
@@ -98,7 +99,7 @@ public abstract partial class EntityGrain<TState>(
                 throw new AnalystCommandRejectedException(e.Message);
             }
 
-            var before = (State.Enforcement.Level, State.Enforcement.Score);
+            var levelBefore = State.Enforcement.Level;
             var expiryBefore = State.Enforcement.Override?.Until;
             if (result.Changed && result.State.Enforcement.Override is { Until: { } until } && until != expiryBefore)
             {
@@ -114,7 +115,7 @@ public abstract partial class EntityGrain<TState>(
             }
 
             ScheduleOverrideExpiry();
-            await TellNeighboursAsync(before.Level, before.Score);
+            await TellNeighboursAsync(result.Status, levelBefore);
         }
 
         await decisions.FlushAsync();
@@ -129,13 +130,13 @@ public abstract partial class EntityGrain<TState>(
     };
 
     /// <summary>
-    /// After an analyst's action, the notices a batch would have produced (a seller closed → its linked stores) are
-    /// delivered at once, and every grain they changed is written before the analyst hears back.
+    /// After an analyst's action, the facts it sends (a seller closed → its linked stores) are delivered at once, and
+    /// every grain they changed is written before the analyst hears back.
     /// </summary>
-    private async Task TellNeighboursAsync(int levelBefore, double scoreBefore)
+    private async Task TellNeighboursAsync(ApplyStatus status, int levelBefore)
     {
         var batch = new WorkBatch();
-        await AfterItemAsync(null, levelBefore, scoreBefore, batch);
+        await RouteAsync(null, status, levelBefore, batch);
         if (batch.Notices.Count == 0)
         {
             return;
@@ -286,12 +287,12 @@ public abstract partial class EntityGrain<TState>(
                     continue;
                 }
 
-                var before = (State.Enforcement.Level, State.Enforcement.Score);
+                var levelBefore = State.Enforcement.Level;
                 var result = item.Event is Domain.Events.AppealFiled appeal
                     ? Appeals.File(State, appeal, Policy, owned: true)
                     : await ApplyItemAsync(item, batch);
                 Accept(result, item, batch);
-                await AfterItemAsync(item, before.Level, before.Score, batch);
+                await RouteAsync(item, result.Status, levelBefore, batch);
             }
         }
         catch
@@ -404,12 +405,31 @@ public abstract partial class EntityGrain<TState>(
     protected abstract ValueTask<ApplyResult<TState>> ApplyItemAsync(WorkItem item, WorkBatch batch);
 
     /// <summary>
-    /// Notices for other entities after one item (e.g. its level changed). <paramref name="item"/> is null after an
-    /// analyst's action. Facts carry the item's event as their cause, which orders them for their targets.
+    /// The facts this entity sends after one item, as the domain's <see cref="FactRouting"/> says (the same function the
+    /// replay uses): the grain only loads what the domain cannot look up itself. <paramref name="item"/> is null after
+    /// an analyst's action.
     /// </summary>
-    protected virtual Task AfterItemAsync(WorkItem? item, int levelBefore, double scoreBefore, WorkBatch batch) => Task.CompletedTask;
+    protected abstract ValueTask RouteFactsAsync(WorkItem? item, int levelBefore, List<Delivery> into);
 
-    protected static string? CauseOf(WorkItem? item) => item?.Event?.EventId ?? item?.CauseEventId;
+    /// <summary>
+    /// Routes facts when the domain says an item routes (<see cref="FactRouting.Routes"/>), as notices for later rounds.
+    /// Facts carry the item's event as their cause, which orders them for their targets.
+    /// </summary>
+    private async Task RouteAsync(WorkItem? item, ApplyStatus status, int levelBefore, WorkBatch batch)
+    {
+        if (!FactRouting.Routes(status, isEvent: item?.Event is not null))
+        {
+            return;
+        }
+
+        var facts = new List<Delivery>();
+        await RouteFactsAsync(item, levelBefore, facts);
+        var cause = item?.Event?.EventId ?? item?.CauseEventId;
+        foreach (var fact in facts)
+        {
+            batch.Notices.Add(WorkDelivery.ToNotice(fact, cause));
+        }
+    }
 
     private void Accept(ApplyResult<TState> result, WorkItem item, WorkBatch batch)
     {

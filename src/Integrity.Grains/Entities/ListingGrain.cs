@@ -1,12 +1,14 @@
 using Integrity.Contracts;
 using Integrity.Domain.Events;
 using Integrity.Domain.Helpers;
+using Integrity.Domain.Propagation;
 using Integrity.Domain.Rules;
 using Integrity.Domain.State;
 using Integrity.Grains.Consumers;
 using Integrity.Grains.Checkpoints;
 using Integrity.Grains.Decisions;
 using Integrity.Grains.Policy;
+using Integrity.Grains.Routing;
 using Microsoft.Extensions.Logging;
 
 namespace Integrity.Grains.Entities;
@@ -52,17 +54,14 @@ public sealed class ListingGrain(
 
             case { Event: ReviewPosted review }:
                 var seen = ListingRules.ObserveReview(State, review, Policy);
-                var level = State.FlaggedReviewers.TryGetValue(review.ReviewerId, out var known) ? known : (int?)null;
-                var result = ListingRules.Apply(State, review, new ListingContext(ReviewerLevel: level), Policy, owned: true);
-                // Forwarded even when this listing had it already: after a crash the reviewer may not have.
+                var result = ListingRules.Apply(State, review, ListingContext.None, Policy, owned: true);
+                // The review reaches its reviewer through the listing, with what the listing saw, and its co-reviewers
+                // in the same round; forwarded even when this listing had it already: after a crash the reviewer may not have.
                 batch.Notices.Add(new Notice(new EntityRef(EntityKind.Reviewer, review.ReviewerId),
                     new WorkItem(Event: review, ReviewerContext: ReviewerContext.From(seen))));
-                foreach (var other in seen.CoReviewerIds)
-                {
-                    batch.Notices.Add(new Notice(new EntityRef(EntityKind.Reviewer, other),
-                        new WorkItem(CoReview: new CoReviewFact(review.ReviewerId, Id, review.OccurredAt), CauseEventId: review.EventId)));
-                }
-
+                var coReviews = new List<Delivery>(seen.CoReviewerIds.Count);
+                FactRouting.AfterReview(review, seen.CoReviewerIds, coReviews);
+                batch.Notices.AddRange(coReviews.Select(fact => WorkDelivery.ToNotice(fact, review.EventId)));
                 return result;
 
             case { Event: OrderEvent order }:
@@ -83,17 +82,10 @@ public sealed class ListingGrain(
         }
     }
 
-    protected override Task AfterItemAsync(WorkItem? item, int levelBefore, double scoreBefore, WorkBatch batch)
+    protected override ValueTask RouteFactsAsync(WorkItem? item, int levelBefore, List<Delivery> into)
     {
-        var enforcement = State.Enforcement;
-        if (State.SellerId is { } sellerId && (enforcement.Level != levelBefore || enforcement.Score != scoreBefore))
-        {
-            var fact = new ListingOutcomeFact(Id, enforcement.Level, enforcement.Score,
-                [.. enforcement.Reasons.Where(r => r.Weight > 0).Select(r => r.Code)], State.Clock ?? default);
-            batch.Notices.Add(new Notice(new EntityRef(EntityKind.Seller, sellerId), new WorkItem(ListingOutcome: fact, CauseEventId: CauseOf(item))));
-        }
-
-        return Task.CompletedTask;
+        FactRouting.AfterListing(State, into);
+        return ValueTask.CompletedTask;
     }
 
     protected override IEnumerable<LinkedEntity> Links()

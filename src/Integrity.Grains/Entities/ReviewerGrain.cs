@@ -1,6 +1,7 @@
 using Integrity.Contracts;
 using Integrity.Domain.Events;
 using Integrity.Domain.Helpers;
+using Integrity.Domain.Propagation;
 using Integrity.Domain.Rules;
 using Integrity.Domain.State;
 using Integrity.Grains.Checkpoints;
@@ -11,8 +12,8 @@ using Microsoft.Extensions.Logging;
 namespace Integrity.Grains.Entities;
 
 /// <summary>
-/// A customer account. Reviews arrive with what their listing observed; when its level changes it tells every
-/// listing it reviewed, and a flagged reviewer tells each listing it newly reviews.
+/// A customer account. Reviews arrive with what their listing observed (the listing tells the co-reviewers); it tells
+/// every listing it reviewed when its level changes, and, flagged, each listing it newly reviews (<see cref="FactRouting"/>).
 /// </summary>
 [Orleans.Placement.Immovable] // as SellerGrain: state only ever from storage
 public sealed class ReviewerGrain(
@@ -32,16 +33,10 @@ public sealed class ReviewerGrain(
         _ => throw new ArgumentException("A reviewer takes events and co-review facts only.", nameof(item)),
     });
 
-    /// <summary>A level change goes to every listing reviewed; a flagged reviewer also tells the listing it just reviewed.</summary>
-    protected override Task AfterItemAsync(WorkItem? item, int levelBefore, double scoreBefore, WorkBatch batch)
+    protected override ValueTask RouteFactsAsync(WorkItem? item, int levelBefore, List<Delivery> into)
     {
-        var enforcement = State.Enforcement;
-        IEnumerable<string> listings = enforcement.Level != levelBefore
-            ? State.Reviews.Select(r => r.ListingId).Distinct(StringComparer.Ordinal)
-            : enforcement.Level > 0 && item?.Event is ReviewPosted review ? [review.ListingId] : [];
-        var fact = new ReviewerRiskFact(Id, enforcement.Level, enforcement.Score, State.Clock ?? default);
-        batch.Notices.AddRange(listings.Select(l => new Notice(new EntityRef(EntityKind.Listing, l), new WorkItem(ReviewerRisk: fact, CauseEventId: CauseOf(item)))));
-        return Task.CompletedTask;
+        FactRouting.AfterReviewer(State, levelBefore, item?.Event as ReviewPosted, into);
+        return ValueTask.CompletedTask;
     }
 
     protected override IEnumerable<LinkedEntity> Links() =>

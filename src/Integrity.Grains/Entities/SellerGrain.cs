@@ -1,6 +1,7 @@
 using Integrity.Contracts;
 using Integrity.Domain.Events;
 using Integrity.Domain.Helpers;
+using Integrity.Domain.Propagation;
 using Integrity.Domain.Rules;
 using Integrity.Domain.State;
 using Integrity.Grains.Checkpoints;
@@ -12,7 +13,7 @@ namespace Integrity.Grains.Entities;
 
 /// <summary>
 /// A seller. Its identifiers link it to other sellers through identifier grains; when its level changes, every
-/// seller sharing a strong identifier hears of it (a closed store puts its network on hold).
+/// seller sharing an identifier hears of it (a closed store puts its strongly linked network on hold).
 /// </summary>
 // Immovable: a silo that stops would otherwise hand a busy activation's in-memory state to another silo (Orleans 10
 // migrates activations with queued requests on shutdown). The new activation would take that state, unstored effects
@@ -26,6 +27,9 @@ public sealed class SellerGrain(
     TimeProvider time,
     ILogger<SellerGrain> logger) : EntityGrain<SellerState>(state, decisions, policy, time, logger), ISellerGrain
 {
+    /// <summary>The sellers an identity event's identifiers are shared with, from its apply to its routing (one item at a time).</summary>
+    private Dictionary<string, List<IdentifierKind>>? _identityShared;
+
     public Task<int> GetLevelAsync() => Task.FromResult(State.Enforcement.Level);
 
     protected override SellerState Create(string id) => SellerState.Create(id);
@@ -39,11 +43,8 @@ public sealed class SellerGrain(
                 var shared = await SharedWithAsync(identifiers.Present());
                 var levels = await Task.WhenAll(shared.Keys.Select(s => GrainFactory.GetGrain<ISellerGrain>(s).GetLevelAsync()));
                 var facts = shared.Zip(levels, (s, level) => new LinkedSellerFact(s.Key, level, s.Value, identity.Event.OccurredAt)).ToList();
-                var result = SellerRules.Apply(State, identity.Event, new SellerContext(facts), Policy, owned: true);
-                var mine = result.State.Enforcement.Level;
-                batch.Notices.AddRange(shared.Select(s => new Notice(new EntityRef(EntityKind.Seller, s.Key),
-                    new WorkItem(LinkedSeller: new LinkedSellerFact(Id, mine, s.Value, identity.Event.OccurredAt), CauseEventId: identity.Event.EventId))));
-                return result;
+                _identityShared = shared;
+                return SellerRules.Apply(State, identity.Event, new SellerContext(facts), Policy, owned: true);
 
             case { Event: { } other }:
                 return SellerRules.Apply(State, other, SellerContext.None, Policy, owned: true);
@@ -59,25 +60,35 @@ public sealed class SellerGrain(
         }
     }
 
-    protected override async Task AfterItemAsync(WorkItem? item, int levelBefore, double scoreBefore, WorkBatch batch)
+    protected override async ValueTask RouteFactsAsync(WorkItem? item, int levelBefore, List<Delivery> into)
     {
-        var level = State.Enforcement.Level;
-        if (level == levelBefore)
+        if (FactRouting.TellsLinkedSellers(State, levelBefore))
         {
-            return;
+            // The identifier grains are the context: who else used each identifier.
+            var identifiers = State.Identifiers.ToList();
+            var sharing = await SellersUsingAsync(identifiers);
+            var byKey = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+            for (var i = 0; i < identifiers.Count; i++)
+            {
+                byKey[identifiers[i].Key] = sharing[i];
+            }
+
+            FactRouting.AfterSeller(State, levelBefore, id => byKey[id.Key], into);
         }
 
-        var shared = await SharedWithAsync(State.Identifiers.Where(i => IdentifierLinks.IsStrong(i.Kind)));
-        var at = State.Clock ?? default;
-        batch.Notices.AddRange(shared.Select(s => new Notice(new EntityRef(EntityKind.Seller, s.Key),
-            new WorkItem(LinkedSeller: new LinkedSellerFact(Id, level, s.Value, at), CauseEventId: CauseOf(item)))));
+        if (item?.Event is SellerRegistered or SellerUpdated && _identityShared is { } shared)
+        {
+            FactRouting.AfterIdentity(Id, State.Enforcement.Level, shared, item.Event.OccurredAt, into);
+        }
+
+        _identityShared = null;
     }
 
     /// <summary>Other sellers sharing any of the identifiers, with the kinds they share (registers this seller too).</summary>
     private async Task<Dictionary<string, List<IdentifierKind>>> SharedWithAsync(IEnumerable<IdentifierHash> identifiers)
     {
         var list = identifiers.ToList();
-        var others = await Task.WhenAll(list.Select(i => GrainFactory.GetGrain<IIdentifierGrain>(i.Key).LinkAsync(Id)));
+        var others = await SellersUsingAsync(list);
         var shared = new Dictionary<string, List<IdentifierKind>>(StringComparer.Ordinal);
         for (var i = 0; i < list.Count; i++)
         {
@@ -94,6 +105,10 @@ public sealed class SellerGrain(
 
         return shared;
     }
+
+    /// <summary>Per identifier, the sellers that used it (linking this one, idempotently).</summary>
+    private Task<IReadOnlyList<string>[]> SellersUsingAsync(IReadOnlyList<IdentifierHash> identifiers) =>
+        Task.WhenAll(identifiers.Select(i => GrainFactory.GetGrain<IIdentifierGrain>(i.Key).LinkAsync(Id)));
 
     protected override IEnumerable<LinkedEntity> Links() =>
         State.LinkedSellers.Select(p => new LinkedEntity("seller", p.Key, "shares " + string.Join(", ", p.Value.SharedKinds), p.Value.Level))

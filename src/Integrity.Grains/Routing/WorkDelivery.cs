@@ -1,5 +1,6 @@
 using Integrity.Contracts;
 using Integrity.Domain.Events;
+using Integrity.Domain.Propagation;
 
 namespace Integrity.Grains.Routing;
 
@@ -33,6 +34,11 @@ public static class WorkDelivery
 
         public bool Exhausted { get; set; }
     }
+
+    /// <summary>A fact the domain routed (<see cref="Delivery"/>) as a notice, placed right after its cause.</summary>
+    public static Notice ToNotice(Delivery fact, string? causeEventId) =>
+        new(new EntityRef(fact.TargetKind, fact.TargetId), new WorkItem(
+            ReviewerRisk: fact.ReviewerRisk, ListingOutcome: fact.ListingOutcome, LinkedSeller: fact.LinkedSeller, CoReview: fact.CoReview, CauseEventId: causeEventId));
 
     public static async Task<Totals> RunAsync(
         IGrainFactory grains,

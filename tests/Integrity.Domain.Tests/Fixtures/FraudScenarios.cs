@@ -43,11 +43,15 @@ public static class FraudScenarios
         return b;
     }
 
-    /// <summary>A seller's orders come from 5 buyers, two shipping to the seller's own warehouse; 4 in 5 are refunded.</summary>
-    public static ScenarioBuilder Brushing(string t = "")
+    /// <summary>
+    /// A seller's orders come from 5 buyers, two shipping to the seller's own warehouse; 4 in 5 are refunded. With
+    /// <paramref name="sister"/>, a second store <c>S-sister</c> is registered on the brushing seller's device before the orders.
+    /// </summary>
+    public static ScenarioBuilder Brushing(string t = "", bool sister = false)
     {
         var b = new ScenarioBuilder { Prefix = "brush" + t };
         b.Seller("S-brush" + t, ScenarioBuilder.Ids(bank: "bank-brush" + t, address: "7 warehouse road" + t, device: "dev-brush" + t));
+        if (sister) b.Seller("S-sister" + t, ScenarioBuilder.Ids(bank: "bank-sister" + t, device: "dev-brush" + t));
         b.Listing("L-brush" + t, "S-brush" + t, "Phone case", "Silicone case", "accessories", 9m);
         for (var i = 0; i < 40; i++)
         {

@@ -104,7 +104,8 @@ public sealed class ListingReviewSignalTests
         b.Listing("L-1", "S-1");
         for (var i = 0; i < 10; i++) b.Advance(TimeSpan.FromHours(3)).Review("L-1", "S-1", $"C-{i}", 5, HonestTraffic.Sentence(new Random(i)));
 
-        var state = Fold.Listing(b.Events, e => new ListingContext(ReviewerLevel: e is Events.ReviewPosted r && int.Parse(r.ReviewerId[2..], System.Globalization.CultureInfo.InvariantCulture) < flagged ? 1 : 0));
+        var state = Fold.Listing(b.Events);
+        for (var i = 0; i < flagged; i++) state = Domain.Rules.ListingRules.ObserveReviewerRisk(state, new ReviewerRiskFact($"C-{i}", 1, 40, b.Now), PolicyOptions.Default).State;
 
         Assert.Equal(trips, Fold.ReasonOf(state.Enforcement, ReasonCodes.SuspiciousReviewers) is not null);
     }

@@ -19,16 +19,10 @@ public static class OrderSignals
     {
         var rule = policy.Rule(ReasonCodes.Brushing);
         if (!rule.Enabled) return null;
-        // Runs on every event of the seller: one counting pass, without copying the orders. Only a reversed or
-        // self-linked order can be suspect, so when even all of them are too small a share the honest common case
-        // (a few refunds among many orders) stops here, before buyers are grouped.
-        var (from, recent, bound) = (now - rule.Window, 0, 0);
-        foreach (var o in s.Orders)
-        {
-            if (o.At <= from || o.At > now) continue;
-            recent++;
-            if (o.SelfLinked || o.Status is OrderStatus.Refunded or OrderStatus.Cancelled) bound++;
-        }
+        // Runs on every event of the seller: counted from the running counts (two binary searches, no walk over the
+        // orders). Only a reversed or self-linked order can be suspect, so when even all of them are too small a share
+        // the honest common case (a few refunds among many orders) stops here, before buyers are grouped.
+        var (recent, bound, _) = s.OrderTimes().InWindow(now, rule.Window);
 
         if (recent < Math.Max(1, rule.MinCount)) return null;
         if (rule.Threshold > 0 && bound == 0) return null;
@@ -49,7 +43,7 @@ public static class OrderSignals
     {
         var rule = policy.Rule(ReasonCodes.SelfLinkedOrders);
         if (!rule.Enabled) return null;
-        if (CountRecent(s.Orders, o => o.At, now, rule.Window, o => o.SelfLinked) < Math.Max(1, rule.Threshold)) return null;
+        if (s.OrderTimes().InWindow(now, rule.Window).SelfLinked < Math.Max(1, rule.Threshold)) return null;
         var linked = Recent(s, now, rule.Window).Where(o => o.SelfLinked).ToList();
         return SignalReason.Trip(ReasonCodes.SelfLinkedOrders, rule, linked.Count, rule.Threshold,
             $"{linked.Count} orders in {SignalReason.Span(rule.Window)} from {linked.Select(o => o.BuyerId).Distinct().Count()} buyers whose ship-to, payment or contact matches the seller's own identifiers",
@@ -62,7 +56,7 @@ public static class OrderSignals
         if (!rule.Enabled) return null;
         if (CountRecent(s.Complaints, c => c.At, now, rule.Window) < Math.Max(1, rule.MinCount)) return null;
         var complaints = s.Complaints.Where(c => c.At > now - rule.Window && c.At <= now).ToList();
-        var orders = CountRecent(s.Orders, o => o.At, now, rule.Window);
+        var orders = s.OrderTimes().InWindow(now, rule.Window).Recent;
         var rate = (double)complaints.Count / Math.Max(orders, 1);
         if (rate < rule.Threshold) return null;
         return SignalReason.Trip(ReasonCodes.SellerComplaintRate, rule, rate, rule.Threshold,
