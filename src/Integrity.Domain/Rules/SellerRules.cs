@@ -42,6 +42,10 @@ public static class SellerRules
     public static ApplyResult<SellerState> ObserveLinkedSeller(SellerState state, LinkedSellerFact fact, PolicyOptions policy, bool owned = false) =>
         WithCredit(EntityRunner.Observe(state, fact.At, $"linked-seller/{fact.SellerId}/{fact.Level}", policy, next => Link(next, fact), Evaluate, owned), policy);
 
+    /// <summary>The candidate policy's would-be decision on the facts the state holds, on its own ladder (see <see cref="EntityRunner.Shadow{T}"/>).</summary>
+    public static Decision? Shadow(SellerState state, EnforcementState shadow, string triggeringId, DateTimeOffset now, PolicyOptions candidate) =>
+        EntityRunner.Shadow(state, shadow, triggeringId, now, candidate, Evaluate);
+
     public static ApplyResult<SellerState> Reassess(SellerState state, DateTimeOffset now, PolicyOptions policy) =>
         WithCredit(EntityRunner.Observe(state, now, $"reassess/{now:yyyyMMddTHHmmssfff}", policy, _ => true, Evaluate), policy);
 

@@ -44,6 +44,9 @@ public abstract partial class EntityGrain<TState>(
 
     private IGrainTimer? _overrideExpiry;
 
+    /// <summary>Resolved when this activation first records a candidate's decision (constructors stay as they are).</summary>
+    private ShadowDecisionSink? _shadowSink;
+
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         if (!persisted.RecordExists)
@@ -275,7 +278,9 @@ public abstract partial class EntityGrain<TState>(
 
         var batch = new WorkBatch();
         var original = persisted.State.State;
+        var originalShadow = persisted.State.Shadow;
         persisted.State.State = original.Clone();
+        persisted.State.Shadow = originalShadow?.Clone();
         try
         {
             foreach (var item in work.Items)
@@ -291,12 +296,18 @@ public abstract partial class EntityGrain<TState>(
                     ? Appeals.File(State, appeal, Policy, owned: true)
                     : await ApplyItemAsync(item, batch);
                 Accept(result, item, batch);
+                if (result.Changed && item.Event is not Domain.Events.AppealFiled)
+                {
+                    AssessShadow(original.Enforcement, CauseOf(item) ?? "observed");
+                }
+
                 await AfterItemAsync(item, before.Level, before.Score, batch);
             }
         }
         catch
         {
             persisted.State.State = original;
+            persisted.State.Shadow = originalShadow;
             _dirty = true;
             throw;
         }
@@ -311,6 +322,12 @@ public abstract partial class EntityGrain<TState>(
 
     public async Task<JournalCoverage> FlushAsync()
     {
+        if (_shadowSink is { } shadows)
+        {
+            // The candidate's decisions durable before the state that records its ladder: never a stored shadow step without its row.
+            await shadows.FlushAsync();
+        }
+
         await (_dirty ? WriteAsync() : _writing ?? Task.CompletedTask);
         return _stored;
     }
@@ -434,6 +451,34 @@ public abstract partial class EntityGrain<TState>(
                 break;
         }
     }
+
+    /// <summary>
+    /// The candidate policy's would-be decision on the facts this item left, on its own ladder (started from the real
+    /// one, <paramref name="realBefore"/>, when the candidate first sees the entity). Recorded apart by the shadow sink,
+    /// never published as a decision: no audit row, no webhook, no live feed, no change to the real step.
+    /// </summary>
+    private void AssessShadow(Domain.Enforcement.EnforcementState realBefore, string triggeringId)
+    {
+        if (policy.Candidate is not { } candidate)
+        {
+            return;
+        }
+
+        var record = persisted.State;
+        if (record.Shadow is not { } shadow || shadow.PolicyVersion != candidate.Version)
+        {
+            record.Shadow = shadow = Domain.Enforcement.ShadowLadder.StartFrom(realBefore, candidate.Version);
+        }
+
+        if (Shadow(State, shadow.Enforcement, triggeringId, State.Clock ?? time.GetUtcNow(), candidate) is { } decision)
+        {
+            _shadowSink ??= ServiceProvider.GetRequiredService<ShadowDecisionSink>();
+            _shadowSink.Publish(AuditRecords.FromShadow(decision, time.GetUtcNow()));
+        }
+    }
+
+    /// <summary>The kind's rules assessing the candidate (see <c>EntityRunner.Shadow</c> in the domain).</summary>
+    protected abstract Decision? Shadow(TState state, Domain.Enforcement.EnforcementState shadow, string triggeringId, DateTimeOffset now, Domain.Policy.PolicyOptions candidate);
 
     private void Publish(ApplyResult<TState> result)
     {
