@@ -11,11 +11,15 @@ public sealed class ShadowLadder
 
     public EnforcementState Enforcement { get; set; } = new();
 
-    public static ShadowLadder StartFrom(EnforcementState real, string candidateVersion) => new()
+    /// <summary>A seller's credit record under the candidate: its own steps add their penalty points here, never to the real record.</summary>
+    public State.CreditRecord? Credit { get; set; }
+
+    public static ShadowLadder StartFrom(EnforcementState real, string candidateVersion, State.CreditRecord? realCredit = null) => new()
     {
         PolicyVersion = candidateVersion,
         Enforcement = real.Clone(),
+        Credit = realCredit?.Clone(),
     };
 
-    public ShadowLadder Clone() => new() { PolicyVersion = PolicyVersion, Enforcement = Enforcement.Clone() };
+    public ShadowLadder Clone() => new() { PolicyVersion = PolicyVersion, Enforcement = Enforcement.Clone(), Credit = Credit?.Clone() };
 }

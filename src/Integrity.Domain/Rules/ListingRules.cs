@@ -28,8 +28,8 @@ public static class ListingRules
 
     /// <summary>Re-evaluates at <paramref name="now"/> without new facts (policy reload, override expiry).</summary>
     /// <summary>The candidate policy's would-be decision on the facts the state holds, on its own ladder (see <see cref="EntityRunner.Shadow{T}"/>).</summary>
-    public static Decision? Shadow(ListingState state, EnforcementState shadow, string triggeringId, DateTimeOffset now, PolicyOptions candidate) =>
-        EntityRunner.Shadow(state, shadow, triggeringId, now, candidate, Evaluate);
+    public static Decision? Shadow(ListingState state, ShadowLadder shadow, string triggeringId, DateTimeOffset now, PolicyOptions candidate) =>
+        EntityRunner.Shadow(state, shadow.Enforcement, triggeringId, now, candidate, Evaluate);
 
     public static ApplyResult<ListingState> Reassess(ListingState state, DateTimeOffset now, PolicyOptions policy) =>
         EntityRunner.Observe(state, now, $"reassess/{now:yyyyMMddTHHmmssfff}", policy, _ => true, Evaluate);

@@ -27,8 +27,8 @@ public static class ReviewerRules
     }
 
     /// <summary>The candidate policy's would-be decision on the facts the state holds, on its own ladder (see <see cref="EntityRunner.Shadow{T}"/>).</summary>
-    public static Decision? Shadow(ReviewerState state, EnforcementState shadow, string triggeringId, DateTimeOffset now, PolicyOptions candidate) =>
-        EntityRunner.Shadow(state, shadow, triggeringId, now, candidate, Evaluate);
+    public static Decision? Shadow(ReviewerState state, ShadowLadder shadow, string triggeringId, DateTimeOffset now, PolicyOptions candidate) =>
+        EntityRunner.Shadow(state, shadow.Enforcement, triggeringId, now, candidate, Evaluate);
 
     public static ApplyResult<ReviewerState> Reassess(ReviewerState state, DateTimeOffset now, PolicyOptions policy) =>
         EntityRunner.Observe(state, now, $"reassess/{now:yyyyMMddTHHmmssfff}", policy, _ => true, Evaluate);

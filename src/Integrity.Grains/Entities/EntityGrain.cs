@@ -298,7 +298,7 @@ public abstract partial class EntityGrain<TState>(
                 Accept(result, item, batch);
                 if (result.Changed && item.Event is not Domain.Events.AppealFiled)
                 {
-                    AssessShadow(original.Enforcement, CauseOf(item) ?? "observed");
+                    AssessShadow(original, CauseOf(item) ?? "observed");
                 }
 
                 await AfterItemAsync(item, before.Level, before.Score, batch);
@@ -454,10 +454,10 @@ public abstract partial class EntityGrain<TState>(
 
     /// <summary>
     /// The candidate policy's would-be decision on the facts this item left, on its own ladder (started from the real
-    /// one, <paramref name="realBefore"/>, when the candidate first sees the entity). Recorded apart by the shadow sink,
+    /// one, <paramref name="realBefore"/>'s, with a seller's credit record, when the candidate first sees the entity). Recorded apart by the shadow sink,
     /// never published as a decision: no audit row, no webhook, no live feed, no change to the real step.
     /// </summary>
-    private void AssessShadow(Domain.Enforcement.EnforcementState realBefore, string triggeringId)
+    private void AssessShadow(TState realBefore, string triggeringId)
     {
         if (policy.Candidate is not { } candidate)
         {
@@ -467,10 +467,10 @@ public abstract partial class EntityGrain<TState>(
         var record = persisted.State;
         if (record.Shadow is not { } shadow || shadow.PolicyVersion != candidate.Version)
         {
-            record.Shadow = shadow = Domain.Enforcement.ShadowLadder.StartFrom(realBefore, candidate.Version);
+            record.Shadow = shadow = Domain.Enforcement.ShadowLadder.StartFrom(realBefore.Enforcement, candidate.Version, (realBefore as Domain.State.SellerState)?.Credit);
         }
 
-        if (Shadow(State, shadow.Enforcement, triggeringId, State.Clock ?? time.GetUtcNow(), candidate) is { } decision)
+        if (Shadow(State, shadow, triggeringId, State.Clock ?? time.GetUtcNow(), candidate) is { } decision)
         {
             _shadowSink ??= ServiceProvider.GetRequiredService<ShadowDecisionSink>();
             _shadowSink.Publish(AuditRecords.FromShadow(decision, time.GetUtcNow()));
@@ -478,7 +478,7 @@ public abstract partial class EntityGrain<TState>(
     }
 
     /// <summary>The kind's rules assessing the candidate (see <c>EntityRunner.Shadow</c> in the domain).</summary>
-    protected abstract Decision? Shadow(TState state, Domain.Enforcement.EnforcementState shadow, string triggeringId, DateTimeOffset now, Domain.Policy.PolicyOptions candidate);
+    protected abstract Decision? Shadow(TState state, Domain.Enforcement.ShadowLadder shadow, string triggeringId, DateTimeOffset now, Domain.Policy.PolicyOptions candidate);
 
     private void Publish(ApplyResult<TState> result)
     {

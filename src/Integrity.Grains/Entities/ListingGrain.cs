@@ -113,6 +113,6 @@ public sealed class ListingGrain(
 
     protected override ApplyResult<ListingState> Reassess(ListingState state, DateTimeOffset now) => ListingRules.Reassess(state, now, Policy);
 
-    protected override Decision? Shadow(ListingState state, EnforcementState shadow, string triggeringId, DateTimeOffset now, PolicyOptions candidate) =>
+    protected override Decision? Shadow(ListingState state, ShadowLadder shadow, string triggeringId, DateTimeOffset now, PolicyOptions candidate) =>
         ListingRules.Shadow(state, shadow, triggeringId, now, candidate);
 }

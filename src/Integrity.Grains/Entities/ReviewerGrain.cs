@@ -53,6 +53,6 @@ public sealed class ReviewerGrain(
 
     protected override ApplyResult<ReviewerState> Reassess(ReviewerState state, DateTimeOffset now) => ReviewerRules.Reassess(state, now, Policy);
 
-    protected override Decision? Shadow(ReviewerState state, EnforcementState shadow, string triggeringId, DateTimeOffset now, PolicyOptions candidate) =>
+    protected override Decision? Shadow(ReviewerState state, ShadowLadder shadow, string triggeringId, DateTimeOffset now, PolicyOptions candidate) =>
         ReviewerRules.Shadow(state, shadow, triggeringId, now, candidate);
 }

@@ -103,6 +103,6 @@ public sealed class SellerGrain(
 
     protected override ApplyResult<SellerState> Reassess(SellerState state, DateTimeOffset now) => SellerRules.Reassess(state, now, Policy);
 
-    protected override Decision? Shadow(SellerState state, EnforcementState shadow, string triggeringId, DateTimeOffset now, PolicyOptions candidate) =>
+    protected override Decision? Shadow(SellerState state, ShadowLadder shadow, string triggeringId, DateTimeOffset now, PolicyOptions candidate) =>
         SellerRules.Shadow(state, shadow, triggeringId, now, candidate);
 }
