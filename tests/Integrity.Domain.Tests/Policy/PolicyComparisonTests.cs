@@ -89,3 +89,35 @@ public sealed class PolicyComparisonTests
         Assert.Null(ListingRules.Shadow(real, shadow, "e-again", b.Now, lenient));
     }
 }
+
+public sealed class PolicySelectorTests
+{
+    private static readonly PolicyOptions Configured = new() { Version = "v1" };
+    private static readonly PolicyOptions Candidate = new() { Version = "v2", Listing = new ListingLadderOptions { Flagged = 20 } };
+
+    [Fact]
+    public void A_candidate_runs_beside_the_configured_policy_until_it_is_promoted_then_decides_alone()
+    {
+        var before = PolicySelector.Select(Configured, Candidate, null);
+        Assert.Equal(("v1", "v2"), (before.Active.Version, before.Candidate?.Version));
+
+        var promotion = new PolicyPromotion("v2", "v1", Candidate, DateTimeOffset.UnixEpoch, "carol (key 0123)", null);
+        var after = PolicySelector.Select(Configured, Candidate, promotion);
+
+        Assert.Same(Candidate, after.Active);
+        Assert.Null(after.Candidate);
+        Assert.Same(promotion, after.Promotion);
+    }
+
+    [Fact]
+    public void A_promotion_supersedes_only_the_configured_version_it_replaced()
+    {
+        var promotion = new PolicyPromotion("v2", "v1", Candidate, DateTimeOffset.UnixEpoch, "carol (key 0123)", null);
+
+        // The operator wrote a newer policy into the configuration: it decides, the old promotion is history.
+        var reconfigured = PolicySelector.Select(new PolicyOptions { Version = "v3" }, null, promotion);
+
+        Assert.Equal("v3", reconfigured.Active.Version);
+        Assert.Null(reconfigured.Promotion);
+    }
+}
