@@ -1,4 +1,5 @@
 using Integrity.Contracts.Services;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -29,8 +30,10 @@ public sealed class PolicyPromotionOptions
 /// starts after a promotion never decides under the replaced policy), then every <see cref="PolicyPromotionOptions.RefreshInterval"/>
 /// until it stops. A read that fails keeps what was read last and is tried again at the next interval.
 /// </summary>
+// The provider is resolved when the silo starts, not with the lifecycle's participants: a policy that fails validation
+// is then reported with every other bad setting, by the options' validation at start.
 public sealed partial class PolicyPromotionWatcher(
-    IPolicyPromotionStore store, IPolicyProvider provider, IOptions<PolicyPromotionOptions> options, TimeProvider time, ILogger<PolicyPromotionWatcher> logger)
+    IServiceProvider services, IOptions<PolicyPromotionOptions> options, TimeProvider time, ILogger<PolicyPromotionWatcher> logger)
     : ILifecycleParticipant<ISiloLifecycle>
 {
     private CancellationTokenSource? _stopping;
@@ -41,14 +44,15 @@ public sealed partial class PolicyPromotionWatcher(
 
     private async Task StartAsync(CancellationToken cancellationToken)
     {
-        if (provider is not ConfiguredPolicyProvider configured)
+        if (services.GetRequiredService<IPolicyProvider>() is not ConfiguredPolicyProvider configured)
         {
             return;
         }
 
+        var store = services.GetRequiredService<IPolicyPromotionStore>();
         configured.Apply(await store.ReadAsync(cancellationToken));
         _stopping = new CancellationTokenSource();
-        _loop = RefreshAsync(configured, _stopping.Token);
+        _loop = RefreshAsync(configured, store, _stopping.Token);
     }
 
     private async Task StopAsync(CancellationToken cancellationToken)
@@ -63,7 +67,7 @@ public sealed partial class PolicyPromotionWatcher(
         _stopping.Dispose();
     }
 
-    private async Task RefreshAsync(ConfiguredPolicyProvider configured, CancellationToken stopping)
+    private async Task RefreshAsync(ConfiguredPolicyProvider configured, IPolicyPromotionStore store, CancellationToken stopping)
     {
         while (!stopping.IsCancellationRequested)
         {
