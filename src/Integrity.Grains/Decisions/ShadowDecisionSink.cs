@@ -8,9 +8,10 @@ namespace Integrity.Grains.Decisions;
 
 /// <summary>
 /// Where entity grains hand the candidate policy's would-be decisions: appended to their own table in batches, and to
-/// nothing else (not the audit trail, so no webhook; not the live feed). <see cref="FlushAsync"/>, which an entity's
+/// nothing else (not the audit trail, so no webhook; not the live feed). <see cref="FlushAsync(long, CancellationToken)"/>, which an entity's
 /// state write awaits, completes once everything handed in is durable, so stored state never holds a shadow step whose
-/// row is missing; a replay makes the same row again (deterministic ids, idempotent writes).
+/// row is missing; a replay makes the same row again (deterministic ids, idempotent writes). Each record is numbered,
+/// so an entity waits for its own last one only, not for a sink that other grains keep busy.
 /// </summary>
 public sealed partial class ShadowDecisionSink(IShadowDecisionLog log, ILogger<ShadowDecisionSink> logger) : BackgroundService
 {
@@ -18,21 +19,37 @@ public sealed partial class ShadowDecisionSink(IShadowDecisionLog log, ILogger<S
 
     private readonly Channel<AuditRecord> _queue = Channel.CreateUnbounded<AuditRecord>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Lock _progressLock = new();
+    private readonly Lock _publishLock = new();
     private readonly List<(long Target, TaskCompletionSource Done)> _waiters = [];
     private long _handedIn;
     private long _written;
 
-    public void Publish(AuditRecord record)
+    /// <returns>The record's sequence number: it is durable once <see cref="Written"/> says so.</returns>
+    public long Publish(AuditRecord record)
     {
-        Interlocked.Increment(ref _handedIn);
-        _queue.Writer.TryWrite(record);
+        // Numbered and queued together, so the queue's order is the numbers' order and "written through n" holds.
+        lock (_publishLock)
+        {
+            var sequence = ++_handedIn;
+            _queue.Writer.TryWrite(record);
+            return sequence;
+        }
     }
 
-    public Task FlushAsync(CancellationToken cancellationToken = default)
+    /// <summary>Whether every record through <paramref name="sequence"/> is durable.</summary>
+    public bool Written(long sequence)
     {
         lock (_progressLock)
         {
-            var target = Interlocked.Read(ref _handedIn);
+            return _written >= sequence;
+        }
+    }
+
+    /// <summary>Completes once every record through <paramref name="target"/> is durable.</summary>
+    public Task FlushAsync(long target, CancellationToken cancellationToken = default)
+    {
+        lock (_progressLock)
+        {
             if (_written >= target)
             {
                 return Task.CompletedTask;

@@ -47,6 +47,9 @@ public abstract partial class EntityGrain<TState>(
     /// <summary>Resolved when this activation first records a candidate's decision (constructors stay as they are).</summary>
     private ShadowDecisionSink? _shadowSink;
 
+    /// <summary>The sink's sequence number of this activation's last shadow decision: written before any state that follows it.</summary>
+    private long _shadowPublished;
+
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         if (!persisted.RecordExists)
@@ -322,12 +325,6 @@ public abstract partial class EntityGrain<TState>(
 
     public async Task<JournalCoverage> FlushAsync()
     {
-        if (_shadowSink is { } shadows)
-        {
-            // The candidate's decisions durable before the state that records its ladder: never a stored shadow step without its row.
-            await shadows.FlushAsync();
-        }
-
         await (_dirty ? WriteAsync() : _writing ?? Task.CompletedTask);
         return _stored;
     }
@@ -358,14 +355,27 @@ public abstract partial class EntityGrain<TState>(
     /// </summary>
     private async Task WriteAsync()
     {
-        while (_writing is { } under)
+        while (true)
         {
-            await under.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Current);
-        }
+            while (_writing is { } under)
+            {
+                await under.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Current);
+            }
 
-        if (!_dirty)
-        {
-            return;
+            if (!_dirty)
+            {
+                return;
+            }
+
+            // The candidate's decisions durable before the state that records its ladder: never a stored shadow step
+            // without its row. Checked again after the wait (work interleaves with it), then the write starts at once.
+            if (_shadowSink is { } shadows && !shadows.Written(_shadowPublished))
+            {
+                await shadows.FlushAsync(_shadowPublished);
+                continue;
+            }
+
+            break;
         }
 
         _dirty = false;
@@ -473,7 +483,7 @@ public abstract partial class EntityGrain<TState>(
         if (Shadow(State, shadow, triggeringId, State.Clock ?? time.GetUtcNow(), candidate) is { } decision)
         {
             _shadowSink ??= ServiceProvider.GetRequiredService<ShadowDecisionSink>();
-            _shadowSink.Publish(AuditRecords.FromShadow(decision, time.GetUtcNow()));
+            _shadowPublished = _shadowSink.Publish(AuditRecords.FromShadow(decision, time.GetUtcNow()));
         }
     }
 
