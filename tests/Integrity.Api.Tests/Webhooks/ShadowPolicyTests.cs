@@ -168,6 +168,65 @@ public sealed class ShadowPolicyTests(WebhookHostFixture fixture)
         Assert.Equal((Candidate, JsonValueKind.Null), (restarted.GetProperty("active").GetString(), restarted.GetProperty("candidate").ValueKind));
     }
 
+    [Fact]
+    public async Task A_promotion_on_one_silo_switches_every_silo_of_the_cluster()
+    {
+        await fixture.StopHostAsync();
+        var clusterId = "shadow-" + Guid.NewGuid().ToString("N")[..8];
+        var work = Directory.CreateTempSubdirectory("integrity-shadow-cluster-").FullName;
+        var silos = new List<HostProcess>();
+        try
+        {
+            for (var i = 0; i < 2; i++)
+            {
+                var settings = HostProcess.ClusterSilo(fixture.StorageConnectionString, clusterId);
+                settings["Policy:Version"] = "active-cl";
+                settings["ShadowPolicy:Version"] = "candidate-cl";
+                settings["ShadowPolicy:Listing:Removed"] = "70";
+                settings["PolicyPromotion:RefreshInterval"] = "00:00:01";
+                silos.Add(HostProcess.Start(settings, work));
+            }
+
+            await Task.WhenAll(silos.Select(s => s.WaitHealthyAsync(TimeSpan.FromSeconds(120))));
+            foreach (var silo in silos)
+            {
+                Assert.Equal(("active-cl", "candidate-cl"), await VersionsAsync(silo));
+            }
+
+            using var admin = new HttpClient { BaseAddress = silos[0].BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+            admin.DefaultRequestHeaders.Add("X-Api-Key", TestSecrets.AdminKey);
+            admin.DefaultRequestHeaders.Add("X-Analyst", "carol");
+            using var promoted = await admin.PostAsJsonAsync("/v1/policy/promote", new { version = "candidate-cl", note = "cluster-wide" });
+            Assert.Equal(HttpStatusCode.OK, promoted.StatusCode);
+
+            // The other silo takes it from the table within its refresh interval: a condition waited for, not a pause.
+            var waited = System.Diagnostics.Stopwatch.StartNew();
+            while (await VersionsAsync(silos[1]) != ("candidate-cl", null))
+            {
+                Assert.True(waited.Elapsed < TimeSpan.FromSeconds(30), $"silo 2 still decides under {await VersionsAsync(silos[1])}");
+                await Task.Delay(100);
+            }
+
+            Assert.Equal(("candidate-cl", (string?)null), await VersionsAsync(silos[0]));
+        }
+        finally
+        {
+            await Task.WhenAll(silos.Select(async s =>
+            {
+                await s.StopAsync(TimeSpan.FromSeconds(60));
+                await s.DisposeAsync();
+            }));
+        }
+    }
+
+    private static async Task<(string? Active, string? Candidate)> VersionsAsync(HostProcess silo)
+    {
+        using var viewer = new HttpClient { BaseAddress = silo.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+        viewer.DefaultRequestHeaders.Add("X-Api-Key", TestSecrets.ViewerKey);
+        var status = await viewer.GetFromJsonAsync<JsonElement>("/v1/policy");
+        return (status.GetProperty("active").GetString(), status.GetProperty("candidate").GetString());
+    }
+
     private sealed record Row(string EntityKind, string EntityId, int Level, IReadOnlyList<string> ReasonCodes);
 
     private sealed record RealDecision(string Kind, string EntityId, int Level, string? PolicyVersion);
