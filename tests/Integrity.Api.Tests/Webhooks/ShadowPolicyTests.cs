@@ -142,8 +142,8 @@ public sealed class ShadowPolicyTests(WebhookHostFixture fixture)
         Assert.Equal(JsonValueKind.Null, after.GetProperty("candidate").ValueKind);
         Assert.Equal((Active, Candidate), (after.GetProperty("configuredVersion").GetString(), after.GetProperty("promotion").GetProperty("version").GetString()));
 
-        // Audited: who, why, from and to.
-        var audit = Assert.Single(after.GetProperty("history").EnumerateArray());
+        // Audited: who, why, from and to (the trail is the collection's: other tests' promotions may be in it too).
+        var audit = Assert.Single(after.GetProperty("history").EnumerateArray(), e => e.GetProperty("details").GetProperty("to").GetString() == Candidate);
         Assert.Equal("action", audit.GetProperty("kind").GetString());
         Assert.StartsWith("carol (key ", audit.GetProperty("actor").GetString(), StringComparison.Ordinal);
         Assert.Equal(("promote", Active, Candidate, "Listings flagged at 40 compared well for a week"),
