@@ -27,9 +27,10 @@ internal sealed record BacktestResult(
 /// </summary>
 internal static class Backtester
 {
-    public static BacktestResult Run(IReadOnlyList<InputEvent> input, PolicyOptions policy, Action<long, long>? progress = null)
+    /// <param name="collectDecisions">Keep every decision in the engine (a comparison of two policies needs them; a long replay only counts).</param>
+    public static BacktestResult Run(IReadOnlyList<InputEvent> input, PolicyOptions policy, Action<long, long>? progress = null, bool collectDecisions = false)
     {
-        var engine = new ReplayEngine(policy) { CollectDecisions = false };
+        var engine = new ReplayEngine(policy) { CollectDecisions = collectDecisions };
         var ordered = input.Select((e, i) => (e, i)).OrderBy(x => x.e.Event.OccurredAt).ThenBy(x => x.i).Select(x => x.e).ToList();
         var arrival = new Dictionary<string, double>(StringComparer.Ordinal);
         var firstScores = new Dictionary<string, double>(StringComparer.Ordinal);

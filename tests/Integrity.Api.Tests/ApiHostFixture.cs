@@ -37,6 +37,9 @@ public sealed class ApiHostFixture : IAsyncLifetime
     /// <summary>A viewer key the revocation test removes from the settings file while its feeds are open.</summary>
     public const string RevocableKey = "test-viewer-revocable-key-0123456789abcdef";
 
+    /// <summary>The version of the candidate policy running in shadow on this host.</summary>
+    public const string CandidatePolicy = "candidate-e2e";
+
     /// <summary>Most live feeds one key may hold (QueryApi:MaxStreamClientsPerKey).</summary>
     public const int MaxStreamClientsPerKey = 3;
 
@@ -51,6 +54,13 @@ public sealed class ApiHostFixture : IAsyncLifetime
                 ["QueryApi:HeartbeatInterval"] = "00:00:01",
                 ["QueryApi:MaxStreamClientsPerKey"] = MaxStreamClientsPerKey.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 ["Logging:LogLevel:Default"] = "Warning",
+
+                // A candidate policy in shadow that removes every listing with any score at all: every test of the
+                // collection runs beside it, and none may see it (the policy view's test reads what it would decide).
+                ["ShadowPolicy:Version"] = CandidatePolicy,
+                ["ShadowPolicy:Listing:Flagged"] = "1",
+                ["ShadowPolicy:Listing:Suppressed"] = "2",
+                ["ShadowPolicy:Listing:Removed"] = "3",
             },
             _workDirectory);
         await _host.WaitHealthyAsync(TimeSpan.FromSeconds(120));

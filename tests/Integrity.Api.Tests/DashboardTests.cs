@@ -7,7 +7,8 @@ namespace Integrity.Api.Tests;
 /// <summary>
 /// The dashboard in Debian's headless Chromium, driven by Playwright (which never downloads a browser here): a fraud
 /// scenario ingested over HTTP appears live, the seller opens, an analyst reinstates it, and the page shows the new
-/// state and audit trail. Screenshots go to <c>screenshots/</c> beside the test assembly (docs/dashboard.png is one).
+/// state and audit trail; an appeal case is decided; the webhook panel shows a paused endpoint an analyst resumes; the
+/// policy view compares the candidate in shadow with the active policy. Screenshots go to <c>screenshots/</c> beside the test assembly (docs/dashboard.png is one).
 /// </summary>
 [Collection(ApiHostCollection.Name)]
 public sealed class DashboardTests(ApiHostFixture host) : IAsyncLifetime
@@ -253,6 +254,106 @@ public sealed class DashboardTests(ApiHostFixture host) : IAsyncLifetime
         Directory.CreateDirectory(ScreenshotDirectory);
         await page.ScreenshotAsync(new() { Path = Path.Combine(ScreenshotDirectory, "dashboard-rules.png"), FullPage = true });
         Assert.Empty(errors);
+    }
+
+    [Fact]
+    public async Task Webhook_panel_shows_an_endpoints_queue_and_who_paused_it_and_an_analyst_resumes_it_from_the_page()
+    {
+        await using var receiver = new Webhooks.LoopbackReceiver { Answer = _ => 503 };
+        using var admin = host.Client(TestSecrets.AdminKey);
+        using (var registered = await System.Net.Http.Json.HttpClientJsonExtensions.PostAsJsonAsync(admin, "/v1/webhooks",
+            new { id = "dash-hook", url = receiver.Url.ToString(), entityKinds = new[] { "seller" }, minimumStep = 0, secret = "whsec-dashboard-0123456789abcdef0123456789" }))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.Created, registered.StatusCode);
+        }
+
+        try
+        {
+            await host.IngestAsync(new Scenarios("e2e-wh").Brushing());
+            await host.WaitForAsync("/v1/webhooks", l => Hook(l).GetProperty("pending").GetInt32() > 0, TimeSpan.FromSeconds(60));
+            using (var analyst = QueryTests.Analyst(host))
+            using (var paused = await analyst.PostAsync(new Uri("/v1/webhooks/dash-hook/pause", UriKind.Relative), QueryTests.Json("""{"note":"receiver down for maintenance"}""")))
+            {
+                Assert.Equal(System.Net.HttpStatusCode.OK, paused.StatusCode);
+            }
+
+            // Paused, nothing is tried: the queue the page shows is the one the API counts.
+            await host.WaitSettledAsync();
+            var list = await host.WaitForAsync("/v1/webhooks", _ => true, TimeSpan.FromSeconds(10));
+            var errors = new List<string>();
+            var page = await SignedInAsViewerAsync(errors);
+            var row = page.Locator("[data-testid=webhooks] tr[data-webhook-id='dash-hook']");
+            await Expect(row).ToHaveAttributeAsync("data-paused", "true", new() { Timeout = 30_000 });
+            await Expect(row.Locator("[data-testid=webhook-paused]")).ToContainTextAsync("Paused by alice");
+            await Expect(row.Locator("td").Nth(2)).ToHaveTextAsync(Hook(list).GetProperty("pending").GetInt32().ToString(System.Globalization.CultureInfo.InvariantCulture));
+            await Expect(row.Locator("td").Nth(3)).ToHaveTextAsync(Hook(list).GetProperty("failed").GetInt32().ToString(System.Globalization.CultureInfo.InvariantCulture));
+            await Expect(page.Locator("#webhooks-count")).ToContainTextAsync("paused");
+            Directory.CreateDirectory(ScreenshotDirectory);
+            await page.ScreenshotAsync(new() { Path = Path.Combine(ScreenshotDirectory, "dashboard-webhooks.png") });
+
+            // Resuming takes an analyst key and a handle, and is audited.
+            page.Dialog += async (_, dialog) => await dialog.AcceptAsync("bob");
+            await row.Locator("[data-testid=webhook-resume]").ClickAsync();
+            await Expect(page.Locator("#key-title")).ToHaveTextAsync("Analyst key");
+            await page.FillAsync("#key-input", TestSecrets.AnalystKey);
+            await page.ClickAsync("#key-form button[type=submit]");
+            await Expect(row).ToHaveAttributeAsync("data-paused", "false", new() { Timeout = 20_000 });
+            await Expect(row).ToContainTextAsync("Active");
+            var history = await host.WaitForAsync("/v1/webhooks/dash-hook/history", _ => true, TimeSpan.FromSeconds(10));
+            Assert.Contains(history.GetProperty("entries").EnumerateArray(), e => e.GetProperty("details").GetProperty("action").GetString() == "resume"
+                && e.GetProperty("actor").GetString()!.StartsWith("bob (key ", StringComparison.Ordinal));
+            Assert.Empty(errors);
+        }
+        finally
+        {
+            // The shared host keeps no endpoint that retries for ever.
+            using var deleted = await admin.DeleteAsync(new Uri("/v1/webhooks/dash-hook", UriKind.Relative));
+        }
+
+        static System.Text.Json.JsonElement Hook(System.Text.Json.JsonElement list) =>
+            list.GetProperty("endpoints").EnumerateArray().Single(e => e.GetProperty("id").GetString() == "dash-hook");
+    }
+
+    [Fact]
+    public async Task Policy_view_shows_the_candidate_beside_the_active_policy_with_the_counts_the_API_reports_and_an_example_opens_on_its_real_step()
+    {
+        await host.IngestAsync(new Scenarios("e2e-sh").Counterfeit().MedicalClaims());
+        await host.WaitSettledAsync();
+        var to = DateTimeOffset.UtcNow.AddMinutes(5);
+        var from = to.AddDays(-30);
+        var range = $"from={Uri.EscapeDataString(from.ToString("O", System.Globalization.CultureInfo.InvariantCulture))}&to={Uri.EscapeDataString(to.ToString("O", System.Globalization.CultureInfo.InvariantCulture))}";
+        var comparison = await host.WaitForAsync($"/v1/policy/compare?{range}", c => c.GetProperty("onlyCandidate").GetInt32() > 0, TimeSpan.FromSeconds(60));
+        Assert.Equal(ApiHostFixture.CandidatePolicy, comparison.GetProperty("candidateVersion").GetString());
+        var errors = new List<string>();
+        var page = await SignedInAsViewerAsync(errors);
+
+        await page.ClickAsync("[data-testid=policy-link]");
+
+        await Expect(page.Locator("[data-testid=policy-status]")).ToContainTextAsync($"candidate: {ApiHostFixture.CandidatePolicy}", new() { Timeout = 30_000 });
+        await Expect(page.Locator("[data-testid=policy-both]")).ToHaveTextAsync(Count(comparison, "both"));
+        await Expect(page.Locator("[data-testid=policy-only-candidate]")).ToHaveTextAsync(Count(comparison, "onlyCandidate"));
+        await Expect(page.Locator("[data-testid=policy-only-active]")).ToHaveTextAsync(Count(comparison, "onlyActive"));
+        foreach (var kind in comparison.GetProperty("byEntityKind").EnumerateArray())
+        {
+            await Expect(page.Locator($"[data-testid=policy-kind-row][data-key='{kind.GetProperty("key").GetString()}'] td").Nth(5)).ToHaveTextAsync(Count(kind, "onlyCandidate"));
+        }
+
+        await Expect(page.Locator("[data-testid=policy-reason-row]")).ToHaveCountAsync(comparison.GetProperty("byReason").GetArrayLength());
+        Directory.CreateDirectory(ScreenshotDirectory);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(ScreenshotDirectory, "dashboard-policy.png"), FullPage = true });
+
+        // An entity only the candidate would step up opens on its real step, not the candidate's.
+        var example = comparison.GetProperty("examples").GetProperty("onlyCandidate")[0];
+        var kindName = example.GetProperty("entityKind").GetString()!;
+        var id = example.GetProperty("entityId").GetString()!;
+        var real = await host.WaitForAsync($"/v1/{kindName}s/{Uri.EscapeDataString(id)}", _ => true, TimeSpan.FromSeconds(10));
+        Assert.True(real.GetProperty("level").GetInt32() < example.GetProperty("level").GetInt32(), $"{kindName} {id} stands below the candidate's step for real");
+        await page.Locator($"[data-testid=policy-examples-candidate] li[data-entity-id='{id}'] a.entity-link").First.ClickAsync();
+        await Expect(page.Locator("#entity-id")).ToHaveTextAsync(id, new() { Timeout = 20_000 });
+        await Expect(page.Locator("[data-testid=entity-step]")).ToHaveAttributeAsync("data-step", real.GetProperty("step").GetString()!);
+        Assert.Empty(errors);
+
+        static string Count(System.Text.Json.JsonElement e, string name) => e.GetProperty(name).GetInt32().ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
 
     /// <summary>The dashboard, its key modal answered with a viewer key.</summary>

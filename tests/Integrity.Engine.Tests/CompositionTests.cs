@@ -19,6 +19,9 @@ public sealed class CompositionTests
             ["Consumers:CheckpointInterval"] = "-00:00:01",
             ["Journal:PartitionCount"] = "0",
             ["Policy:Signals:REVIEW_BURST:Weight"] = "-1",
+            ["ShadowPolicy:Version"] = "candidate-bad",
+            ["ShadowPolicy:Listing:Suppressed"] = "10",
+            ["PolicyPromotion:RefreshInterval"] = "00:00:00",
         }).Build();
         using var host = new HostBuilder()
             .UseOrleans(silo => silo.UseLocalhostClustering().AddIntegrity(configuration))
@@ -33,5 +36,7 @@ public sealed class CompositionTests
         Assert.Contains("Consumers: CheckpointInterval", said, StringComparison.Ordinal);
         Assert.Contains("Journal: PartitionCount", said, StringComparison.Ordinal);
         Assert.Contains("Signals:REVIEW_BURST:Weight", said, StringComparison.Ordinal);
+        Assert.Contains("ShadowPolicy: Listing:Suppressed: must be above Listing:Flagged", said, StringComparison.Ordinal);
+        Assert.Contains("PolicyPromotion: RefreshInterval", said, StringComparison.Ordinal);
     }
 }

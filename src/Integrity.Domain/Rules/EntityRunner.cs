@@ -57,6 +57,28 @@ internal static class EntityRunner
         return new ApplyResult<T>(next, ApplyStatus.Applied, outcome.Assessment, outcome.Decision);
     }
 
+    /// <summary>
+    /// The candidate policy's would-be decision on the facts <paramref name="state"/> holds now, on the candidate's own
+    /// ladder <paramref name="shadow"/> (changed in place): the same evaluation and ladder as the real one, with the
+    /// shadow ladder in place of the entity's for the evaluation's length, so signals that read the ladder (acknowledged
+    /// codes, the seller's offense in progress) read the candidate's. Nothing else of the state changes.
+    /// </summary>
+    public static Decision? Shadow<T>(T state, EnforcementState shadow, string triggeringId, DateTimeOffset now, PolicyOptions candidate, Func<T, DateTimeOffset, PolicyOptions, Evaluation> evaluate)
+        where T : class, IEntityState<T>
+    {
+        var real = state.Enforcement;
+        state.Enforcement = shadow;
+        try
+        {
+            var evaluation = evaluate(state, now, candidate);
+            return LadderEngine.Evaluate(shadow, T.Kind, state.EntityId, evaluation.Reasons, triggeringId, now, candidate, evaluation.ScoreBoost, evaluation.FloorLevel).Decision;
+        }
+        finally
+        {
+            state.Enforcement = real;
+        }
+    }
+
     public static ApplyResult<T> Unchanged<T>(T state, ApplyStatus status, PolicyOptions policy)
         where T : class, IEntityState<T> =>
         new(state, status, LadderEngine.AssessmentOf(state.Enforcement, T.Kind, state.EntityId, policy.Version, state.Enforcement.AssessedAt ?? state.Clock ?? default), null);

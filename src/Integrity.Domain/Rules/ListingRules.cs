@@ -1,3 +1,4 @@
+using Integrity.Domain.Enforcement;
 using Integrity.Domain.Events;
 using Integrity.Domain.Helpers;
 using Integrity.Domain.Policy;
@@ -26,6 +27,10 @@ public static class ListingRules
         }, Evaluate, owned);
 
     /// <summary>Re-evaluates at <paramref name="now"/> without new facts (policy reload, override expiry).</summary>
+    /// <summary>The candidate policy's would-be decision on the facts the state holds, on its own ladder (see <see cref="EntityRunner.Shadow{T}"/>).</summary>
+    public static Decision? Shadow(ListingState state, ShadowLadder shadow, string triggeringId, DateTimeOffset now, PolicyOptions candidate) =>
+        EntityRunner.Shadow(state, shadow.Enforcement, triggeringId, now, candidate, Evaluate);
+
     public static ApplyResult<ListingState> Reassess(ListingState state, DateTimeOffset now, PolicyOptions policy) =>
         EntityRunner.Observe(state, now, $"reassess/{now:yyyyMMddTHHmmssfff}", policy, _ => true, Evaluate);
 

@@ -1,3 +1,4 @@
+using Integrity.Domain.Enforcement;
 using Integrity.Domain.Events;
 using Integrity.Domain.Helpers;
 using Integrity.Domain.Policy;
@@ -24,6 +25,10 @@ public static class ReviewerRules
         return EntityRunner.Observe(state, fact.At, $"co-review/{fact.OtherReviewerId}/{fact.ListingId}", policy,
             next => AddCoReview(next, fact.OtherReviewerId, fact.ListingId, fact.At), Evaluate, owned);
     }
+
+    /// <summary>The candidate policy's would-be decision on the facts the state holds, on its own ladder (see <see cref="EntityRunner.Shadow{T}"/>).</summary>
+    public static Decision? Shadow(ReviewerState state, ShadowLadder shadow, string triggeringId, DateTimeOffset now, PolicyOptions candidate) =>
+        EntityRunner.Shadow(state, shadow.Enforcement, triggeringId, now, candidate, Evaluate);
 
     public static ApplyResult<ReviewerState> Reassess(ReviewerState state, DateTimeOffset now, PolicyOptions policy) =>
         EntityRunner.Observe(state, now, $"reassess/{now:yyyyMMddTHHmmssfff}", policy, _ => true, Evaluate);

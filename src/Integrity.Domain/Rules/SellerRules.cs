@@ -42,6 +42,27 @@ public static class SellerRules
     public static ApplyResult<SellerState> ObserveLinkedSeller(SellerState state, LinkedSellerFact fact, PolicyOptions policy, bool owned = false) =>
         WithCredit(EntityRunner.Observe(state, fact.At, $"linked-seller/{fact.SellerId}/{fact.Level}", policy, next => Link(next, fact), Evaluate, owned), policy);
 
+    /// <summary>The candidate policy's would-be decision on the facts the state holds, on its own ladder (see <see cref="EntityRunner.Shadow{T}"/>).</summary>
+    /// <remarks>
+    /// The candidate keeps its own credit record (<see cref="ShadowLadder.Credit"/>): its steps add their points there, and
+    /// its evaluation reads it, so a step the real ladder just took does not count as a prior offense for the candidate.
+    /// </remarks>
+    public static Decision? Shadow(SellerState state, ShadowLadder shadow, string triggeringId, DateTimeOffset now, PolicyOptions candidate)
+    {
+        var real = state.Credit;
+        state.Credit = shadow.Credit ??= real.Clone();
+        try
+        {
+            var decision = EntityRunner.Shadow(state, shadow.Enforcement, triggeringId, now, candidate, Evaluate);
+            if (decision is { IsStepUp: true }) AddPenalties(state, decision.FromLevel, decision.ToLevel, decision.DecisionId, decision.At, candidate);
+            return decision;
+        }
+        finally
+        {
+            state.Credit = real;
+        }
+    }
+
     public static ApplyResult<SellerState> Reassess(SellerState state, DateTimeOffset now, PolicyOptions policy) =>
         WithCredit(EntityRunner.Observe(state, now, $"reassess/{now:yyyyMMddTHHmmssfff}", policy, _ => true, Evaluate), policy);
 

@@ -14,7 +14,8 @@ public interface IEntityState<TSelf>
     /// <summary>The entity's clock: the latest event time it has seen. Windows end here.</summary>
     DateTimeOffset? Clock { get; set; }
 
-    EnforcementState Enforcement { get; }
+    /// <summary>Settable so a candidate policy can be assessed on the same facts with its own ladder (<see cref="Rules.EntityRunner.Shadow{T}"/>).</summary>
+    EnforcementState Enforcement { get; set; }
 
     AppliedEventLog Applied { get; }
 

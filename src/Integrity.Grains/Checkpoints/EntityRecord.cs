@@ -12,4 +12,7 @@ public sealed class EntityRecord<TState>
 
     /// <summary>Partition → highest row covered. Absent: no row of that partition was ever delivered.</summary>
     public Dictionary<int, long> JournalRows { get; set; } = [];
+
+    /// <summary>Where the entity would stand under the candidate policy (absent while none runs); stored with the state it was assessed on.</summary>
+    public Domain.Enforcement.ShadowLadder? Shadow { get; set; }
 }

@@ -21,6 +21,13 @@ public static class AuditRecords
         Actor: decision.Analyst,
         Details: DomainJson.Serialize(decision));
 
+    /// <summary>
+    /// A candidate policy's would-be decision, for its own table (<see cref="Contracts.Services.IShadowDecisionLog"/>):
+    /// shaped as an audit record, of kind <c>shadow</c>, so the comparison reads both sides alike.
+    /// </summary>
+    public static AuditRecord FromShadow(Decision decision, DateTimeOffset recordedAt) =>
+        From(decision, recordedAt) with { Kind = Contracts.Services.IShadowDecisionLog.ShadowKind };
+
     /// <summary>Record kind of a filed appeal; its outcome is an <c>action</c> whose origin is <c>appeal_*</c>.</summary>
     public const string AppealKind = "appeal";
 

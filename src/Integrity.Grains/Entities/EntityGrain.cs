@@ -45,6 +45,12 @@ public abstract partial class EntityGrain<TState>(
 
     private IGrainTimer? _overrideExpiry;
 
+    /// <summary>Resolved when this activation first records a candidate's decision (constructors stay as they are).</summary>
+    private ShadowDecisionSink? _shadowSink;
+
+    /// <summary>The sink's sequence number of this activation's last shadow decision: written before any state that follows it.</summary>
+    private long _shadowPublished;
+
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         if (!persisted.RecordExists)
@@ -276,7 +282,9 @@ public abstract partial class EntityGrain<TState>(
 
         var batch = new WorkBatch();
         var original = persisted.State.State;
+        var originalShadow = persisted.State.Shadow;
         persisted.State.State = original.Clone();
+        persisted.State.Shadow = originalShadow?.Clone();
         try
         {
             foreach (var item in work.Items)
@@ -292,12 +300,18 @@ public abstract partial class EntityGrain<TState>(
                     ? Appeals.File(State, appeal, Policy, owned: true)
                     : await ApplyItemAsync(item, batch);
                 Accept(result, item, batch);
+                if (result.Changed && item.Event is not Domain.Events.AppealFiled)
+                {
+                    AssessShadow(original, item.Event?.EventId ?? item.CauseEventId ?? "observed");
+                }
+
                 await RouteAsync(item, result.Status, levelBefore, batch);
             }
         }
         catch
         {
             persisted.State.State = original;
+            persisted.State.Shadow = originalShadow;
             _dirty = true;
             throw;
         }
@@ -342,14 +356,27 @@ public abstract partial class EntityGrain<TState>(
     /// </summary>
     private async Task WriteAsync()
     {
-        while (_writing is { } under)
+        while (true)
         {
-            await under.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Current);
-        }
+            while (_writing is { } under)
+            {
+                await under.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Current);
+            }
 
-        if (!_dirty)
-        {
-            return;
+            if (!_dirty)
+            {
+                return;
+            }
+
+            // The candidate's decisions durable before the state that records its ladder: never a stored shadow step
+            // without its row. Checked again after the wait (work interleaves with it), then the write starts at once.
+            if (_shadowSink is { } shadows && !shadows.Written(_shadowPublished))
+            {
+                await shadows.FlushAsync(_shadowPublished);
+                continue;
+            }
+
+            break;
         }
 
         _dirty = false;
@@ -454,6 +481,34 @@ public abstract partial class EntityGrain<TState>(
                 break;
         }
     }
+
+    /// <summary>
+    /// The candidate policy's would-be decision on the facts this item left, on its own ladder (started from the real
+    /// one, <paramref name="realBefore"/>'s, with a seller's credit record, when the candidate first sees the entity). Recorded apart by the shadow sink,
+    /// never published as a decision: no audit row, no webhook, no live feed, no change to the real step.
+    /// </summary>
+    private void AssessShadow(TState realBefore, string triggeringId)
+    {
+        if (policy.Candidate is not { } candidate)
+        {
+            return;
+        }
+
+        var record = persisted.State;
+        if (record.Shadow is not { } shadow || shadow.PolicyVersion != candidate.Version)
+        {
+            record.Shadow = shadow = Domain.Enforcement.ShadowLadder.StartFrom(realBefore.Enforcement, candidate.Version, (realBefore as Domain.State.SellerState)?.Credit);
+        }
+
+        if (Shadow(State, shadow, triggeringId, State.Clock ?? time.GetUtcNow(), candidate) is { } decision)
+        {
+            _shadowSink ??= ServiceProvider.GetRequiredService<ShadowDecisionSink>();
+            _shadowPublished = _shadowSink.Publish(AuditRecords.FromShadow(decision, time.GetUtcNow()));
+        }
+    }
+
+    /// <summary>The kind's rules assessing the candidate (see <c>EntityRunner.Shadow</c> in the domain).</summary>
+    protected abstract Decision? Shadow(TState state, Domain.Enforcement.ShadowLadder shadow, string triggeringId, DateTimeOffset now, Domain.Policy.PolicyOptions candidate);
 
     private void Publish(ApplyResult<TState> result)
     {

@@ -1,11 +1,13 @@
 using Integrity.Contracts;
+using Integrity.Domain.Enforcement;
 using Integrity.Domain.Events;
 using Integrity.Domain.Helpers;
+using Integrity.Domain.Policy;
 using Integrity.Domain.Propagation;
 using Integrity.Domain.Rules;
 using Integrity.Domain.State;
-using Integrity.Grains.Consumers;
 using Integrity.Grains.Checkpoints;
+using Integrity.Grains.Consumers;
 using Integrity.Grains.Decisions;
 using Integrity.Grains.Policy;
 using Integrity.Grains.Routing;
@@ -102,4 +104,7 @@ public sealed class ListingGrain(
     }
 
     protected override ApplyResult<ListingState> Reassess(ListingState state, DateTimeOffset now) => ListingRules.Reassess(state, now, Policy);
+
+    protected override Decision? Shadow(ListingState state, ShadowLadder shadow, string triggeringId, DateTimeOffset now, PolicyOptions candidate) =>
+        ListingRules.Shadow(state, shadow, triggeringId, now, candidate);
 }

@@ -1,6 +1,8 @@
 using Integrity.Contracts;
+using Integrity.Domain.Enforcement;
 using Integrity.Domain.Events;
 using Integrity.Domain.Helpers;
+using Integrity.Domain.Policy;
 using Integrity.Domain.Propagation;
 using Integrity.Domain.Rules;
 using Integrity.Domain.State;
@@ -45,4 +47,7 @@ public sealed class ReviewerGrain(
             .DistinctBy(l => (l.Kind, l.Id));
 
     protected override ApplyResult<ReviewerState> Reassess(ReviewerState state, DateTimeOffset now) => ReviewerRules.Reassess(state, now, Policy);
+
+    protected override Decision? Shadow(ReviewerState state, ShadowLadder shadow, string triggeringId, DateTimeOffset now, PolicyOptions candidate) =>
+        ReviewerRules.Shadow(state, shadow, triggeringId, now, candidate);
 }

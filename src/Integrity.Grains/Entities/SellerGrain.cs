@@ -1,6 +1,8 @@
 using Integrity.Contracts;
+using Integrity.Domain.Enforcement;
 using Integrity.Domain.Events;
 using Integrity.Domain.Helpers;
+using Integrity.Domain.Policy;
 using Integrity.Domain.Propagation;
 using Integrity.Domain.Rules;
 using Integrity.Domain.State;
@@ -115,4 +117,7 @@ public sealed class SellerGrain(
             .Concat(State.Listings.Select(p => new LinkedEntity("listing", p.Key, "listing", p.Value.Level)));
 
     protected override ApplyResult<SellerState> Reassess(SellerState state, DateTimeOffset now) => SellerRules.Reassess(state, now, Policy);
+
+    protected override Decision? Shadow(SellerState state, ShadowLadder shadow, string triggeringId, DateTimeOffset now, PolicyOptions candidate) =>
+        SellerRules.Shadow(state, shadow, triggeringId, now, candidate);
 }

@@ -12,7 +12,8 @@ namespace Orleans.Hosting;
 
 /// <summary>
 /// The grain side of the engine: consumers, entity grains' services, the decision sink and its live feeds; on the
-/// <see cref="PartitionConsumerOptions"/> and policy provider the caller registers.
+/// <see cref="PartitionConsumerOptions"/> and policy provider the caller registers; the shadow policy's sink and
+/// the watcher that brings promotions to this silo.
 /// </summary>
 public static class IntegrityGrainsSiloBuilderExtensions
 {
@@ -25,6 +26,9 @@ public static class IntegrityGrainsSiloBuilderExtensions
         services.AddSingleton<AuditingDecisionSink>();
         services.AddSingleton<IDecisionSink>(sp => sp.GetRequiredService<AuditingDecisionSink>());
         services.AddHostedService(sp => sp.GetRequiredService<AuditingDecisionSink>());
+        services.AddSingleton<ShadowDecisionSink>();
+        services.AddHostedService(sp => sp.GetRequiredService<ShadowDecisionSink>());
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, Integrity.Grains.Policy.PolicyPromotionWatcher>();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<JournalWakeSignals>();
         services.AddHostedService<ClusterJournalWake>();

@@ -289,7 +289,8 @@ public static class WebhooksApi
         return audit.AppendAsync([new AuditRecord(AuditKind, id, $"webhook/{action}/{Guid.NewGuid():N}", "action", now, now, step, null, null, analyst, details)], ct);
     }
 
-    private static string? Analyst(HttpContext context)
+    /// <summary>The acting person's handle from the header, with the key's hash prefix; null when the header breaks the rules.</summary>
+    internal static string? Analyst(HttpContext context)
     {
         var analyst = context.Request.Headers[EntitiesApi.AnalystHeader].ToString();
         return EntitiesApi.AnalystPattern().IsMatch(analyst)
@@ -297,13 +298,14 @@ public static class WebhooksApi
             : null;
     }
 
-    private static ProblemHttpResult AnalystProblem() =>
+    internal static ProblemHttpResult AnalystProblem() =>
         EntitiesApi.BadRequest($"Name the analyst in the {EntitiesApi.AnalystHeader} header: 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit.");
 
     private static ProblemHttpResult NotFound(string id) =>
         TypedResults.Problem(detail: $"No webhook endpoint '{EntitiesApi.Shorten(id)}'.", statusCode: StatusCodes.Status404NotFound, title: "Not found");
 
-    private static async Task<(T? Request, ProblemHttpResult? Problem)> ReadAsync<T>(HttpContext context, JsonSerializerOptions json, bool allowEmpty = false)
+    /// <summary>A JSON body (application/json, the action body rules) as <typeparamref name="T"/>, or the problem with it.</summary>
+    internal static async Task<(T? Request, ProblemHttpResult? Problem)> ReadAsync<T>(HttpContext context, JsonSerializerOptions json, bool allowEmpty = false)
         where T : class
     {
         if (allowEmpty && context.Request.ContentLength is 0 or null && !context.Request.Headers.ContainsKey("Transfer-Encoding"))

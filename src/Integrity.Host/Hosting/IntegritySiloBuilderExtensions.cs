@@ -68,8 +68,16 @@ public static class IntegritySiloBuilderExtensions
 
         // Consumers: CheckpointInterval (the bound on how stale stored grain state gets), RetryDelay, WriteThrough.
         services.AddValidatedOptions<PartitionConsumerOptions>(configuration.GetSection("Consumers"), o => o.Validate());
+        // The policy, and the candidate beside it in shadow (same shape, its own version), each validated at start; the
+        // last promotion of a candidate from the table every silo reads.
         services.AddValidatedOptions<PolicyOptions>(configuration.GetSection(ConfiguredPolicyProvider.Section), p => p.Validate());
-        services.TryAddSingleton<IPolicyProvider, ConfiguredPolicyProvider>();
+        var candidate = configuration.GetSection(ConfiguredPolicyProvider.CandidateSection);
+        services.AddValidatedOptions<PolicyOptions>(candidate, p => candidate.Exists() ? p.Validate() : [], ConfiguredPolicyProvider.CandidateSection);
+        services.AddValidatedOptions<PolicyPromotionOptions>(configuration.GetSection(PolicyPromotionOptions.Section), o => o.Validate());
+        services.TryAddSingleton(sp => new ConfiguredPolicyProvider(
+            sp.GetRequiredService<IOptionsMonitor<PolicyOptions>>(), candidate.Exists, sp.GetRequiredService<ILogger<ConfiguredPolicyProvider>>()));
+        services.TryAddSingleton<IPolicyProvider>(sp => sp.GetRequiredService<ConfiguredPolicyProvider>());
+        silo.AddShadowPolicyTables();
         silo.AddIntegrityGrains();
 
         // Outbound webhooks: configured endpoints validated at start; secrets of registered ones sealed under a key

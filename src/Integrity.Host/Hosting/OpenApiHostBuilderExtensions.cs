@@ -42,6 +42,7 @@ public static class OpenApiHostBuilderExtensions
         ["Monitoring"] = "Prometheus metrics. Viewer keys.",
         ["Reports"] = "Which rules are noisy: analysts' verdicts on policy decisions, per reason code and policy version, with Wilson intervals. Viewer keys.",
         ["Webhooks"] = "Signed deliveries of audited decisions to the platform's endpoints: listed to viewers, registered by admin keys, paused, resumed and replayed by analysts.",
+        ["Policy"] = "The policy that decides and the candidate running beside it in shadow: which is which and how their decisions compare (viewer keys), and the audited promotion of the candidate (admin keys).",
     };
 
     public static WebApplicationBuilder AddIntegrityOpenApi(this WebApplicationBuilder builder)

@@ -55,6 +55,7 @@ public static class QueryApiHostBuilderExtensions
         app.MapAuditApi();
         app.MapListsApi();
         app.MapReportsApi();
+        app.MapPolicyApi();
         app.MapDecisionStreamApi();
         app.MapWebhooksApi();
         return app;

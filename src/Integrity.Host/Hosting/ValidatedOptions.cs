@@ -10,23 +10,39 @@ namespace Integrity.Host.Hosting;
 /// </summary>
 public static class ValidatedOptions
 {
-    public static OptionsBuilder<T> AddValidatedOptions<T>(this IServiceCollection services, IConfigurationSection section, Func<T, IEnumerable<string>>? problems = null)
+    /// <param name="name">Named options (a second section of the same type, e.g. the candidate policy); default: the unnamed ones.</param>
+    public static OptionsBuilder<T> AddValidatedOptions<T>(this IServiceCollection services, IConfigurationSection section, Func<T, IEnumerable<string>>? problems = null, string? name = null)
         where T : class
     {
+        name ??= Options.DefaultName;
         if (problems is not null)
         {
-            services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<T>>(new ProblemsValidator<T>(section.Path, problems)));
+            var validator = ServiceDescriptor.Singleton<IValidateOptions<T>>(new ProblemsValidator<T>(name, section.Path, problems));
+            if (name == Options.DefaultName)
+            {
+                services.TryAddEnumerable(validator);
+            }
+            else
+            {
+                // TryAddEnumerable would take the unnamed validator (same type) for this one and skip it.
+                services.Add(validator);
+            }
         }
 
-        return services.AddOptions<T>().Bind(section).ValidateDataAnnotations().ValidateOnStart();
+        return services.AddOptions<T>(name).Bind(section).ValidateDataAnnotations().ValidateOnStart();
     }
 
     /// <summary>Fails with every problem <paramref name="problems"/> names, each prefixed with the section.</summary>
-    private sealed class ProblemsValidator<T>(string section, Func<T, IEnumerable<string>> problems) : IValidateOptions<T>
+    private sealed class ProblemsValidator<T>(string optionsName, string section, Func<T, IEnumerable<string>> problems) : IValidateOptions<T>
         where T : class
     {
         public ValidateOptionsResult Validate(string? name, T options)
         {
+            if ((name ?? Options.DefaultName) != optionsName)
+            {
+                return ValidateOptionsResult.Skip;
+            }
+
             var found = problems(options).Select(p => $"{section}: {p}").ToList();
             return found.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(found);
         }

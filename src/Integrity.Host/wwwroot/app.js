@@ -1,5 +1,6 @@
 // The trust-and-safety dashboard: live decisions (SSE), open appeals, open cases, top risk, and an entity page with
-// reasons, links, a score chart, the audit trail, analyst actions and an open appeal's outcome. Plain JS, no dependencies, everything from this host.
+// reasons, links, a score chart, the audit trail, analyst actions and an open appeal's outcome; which rules are noisy;
+// the candidate policy in shadow against the active one. Plain JS, no dependencies, everything from this host.
 "use strict";
 
 (() => {
@@ -454,6 +455,52 @@
     return root;
   }
 
+  // ---------- the candidate policy in shadow ----------
+
+  async function loadPolicy() {
+    const days = Number($("policy-days").value) || 30;
+    const to = new Date();
+    const from = new Date(to.getTime() - days * 86400000);
+    $("policy-error").hidden = true;
+    try {
+      const status = await api("/v1/policy");
+      const promoted = status.promotion ? ` · promoted from ${status.promotion.replacedVersion} by ${status.promotion.actor} ${ago(status.promotion.at)}` : "";
+      $("policy-status").textContent = `Active: ${status.active}${promoted} · candidate: ${status.candidate || "none"}`;
+      $("policy-empty").hidden = !!status.candidate;
+      if (!status.candidate) {
+        $("policy-totals").hidden = true;
+        for (const id of ["policy-kinds", "policy-reasons", "policy-examples-candidate", "policy-examples-active", "policy-examples-both"]) $(id).replaceChildren();
+        return;
+      }
+      const report = await api(`/v1/policy/compare?from=${encodeURIComponent(from.toISOString())}&to=${encodeURIComponent(to.toISOString())}`);
+      renderPolicy(report);
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 401) return ensureKey(true).then(route);
+      $("policy-error").textContent = err.message;
+      $("policy-error").hidden = false;
+    }
+  }
+
+  function renderPolicy(r) {
+    $("policy-totals").hidden = false;
+    $("policy-both").textContent = String(r.both);
+    $("policy-only-candidate").textContent = String(r.onlyCandidate);
+    $("policy-only-active").textContent = String(r.onlyActive);
+    $("policy-status").textContent += ` · ${r.active} decisions of ${r.activeVersion}, ${r.candidate} of ${r.candidateVersion}` + (r.truncated ? " (the range held more than one comparison reads)" : "");
+    const rows = (list, testid, label) => list.map((x) => h("tr", { "data-key": x.key, "data-testid": testid },
+      h("td", {}, label(x.key)),
+      ...[x.active, x.candidate, x.both, x.onlyActive, x.onlyCandidate].map((n) => h("td", { class: "num" }, String(n))),
+      h("td", { class: `num ${x.difference > 0 ? "diff-up" : x.difference < 0 ? "diff-down" : ""}` }, x.difference > 0 ? `+${x.difference}` : String(x.difference))));
+    $("policy-kinds").replaceChildren(...rows(r.byEntityKind, "policy-kind-row", (k) => k));
+    $("policy-reasons").replaceChildren(...rows(r.byReason, "policy-reason-row", (k) => h("code", {}, k)));
+    const examples = (list) => list.map((e) => h("li", { "data-entity-id": e.entityId, "data-testid": "policy-example" },
+      h("a", { class: "entity-link", href: entityHref(e.entityKind, e.entityId) }, `${e.entityKind} ${e.entityId}`), " → ", stepBadge(e.step),
+      " ", h("span", { class: "muted small" }, `${e.reasonCodes.join(", ")} · ${when(e.at)}`)));
+    $("policy-examples-candidate").replaceChildren(...examples(r.examples.onlyCandidate));
+    $("policy-examples-active").replaceChildren(...examples(r.examples.onlyActive));
+    $("policy-examples-both").replaceChildren(...examples(r.examples.both));
+  }
+
   // ---------- actions ----------
 
   async function act(verb, appeal) {
@@ -538,13 +585,18 @@
 
   function route() {
     const reasons = location.hash === "#/reports/reasons";
+    const policy = location.hash === "#/reports/policy";
     const match = location.hash.match(/^#\/(seller|listing|reviewer)\/(.+)$/);
-    $("overview").hidden = !!match || reasons;
+    $("overview").hidden = !!match || reasons || policy;
     $("entity").hidden = !match;
     $("reasons").hidden = !reasons;
+    $("policy").hidden = !policy;
     if (reasons) {
       state.entity = null;
       loadReasons();
+    } else if (policy) {
+      state.entity = null;
+      loadPolicy();
     } else if (match) {
       loadEntity(match[1], decodeURIComponent(match[2]));
     } else {
@@ -579,7 +631,8 @@
     $("appeal-actions").addEventListener("click", (e) => { if (e.target.dataset.outcome) act(e.target.dataset.outcome, $("entity-appeal").dataset.appealId); });
     $("orleans-dashboard-link").addEventListener("click", openOrleansDashboard);
     $("reasons-form").addEventListener("submit", (e) => { e.preventDefault(); loadReasons(); });
-    setInterval(() => { if (!state.entity && $("reasons").hidden) loadLists(); }, 30000);
+    $("policy-form").addEventListener("submit", (e) => { e.preventDefault(); loadPolicy(); });
+    setInterval(() => { if (!state.entity && $("reasons").hidden && $("policy").hidden) loadLists(); }, 30000);
     start();
   });
 })();

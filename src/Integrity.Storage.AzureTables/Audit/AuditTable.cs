@@ -243,6 +243,39 @@ public sealed class AuditTable(TableServiceClient service, string tablePrefix = 
         return new AuditTrail(kind, id, entries, head, digests);
     }
 
+    /// <summary>
+    /// The policy decisions (kind <c>decision</c>) of <paramref name="policyVersion"/> with event time in [from, to), at most
+    /// <paramref name="max"/>: one query over the range's hour partitions, the rest filtered out by the table service.
+    /// </summary>
+    public async Task<RangeRead> ReadDecisionsAsync(DateTimeOffset from, DateTimeOffset to, string policyVersion, int max, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(max);
+        var result = new List<AuditRecord>();
+        if (from >= to)
+        {
+            return new RangeRead(result, Truncated: false);
+        }
+
+        var filter = TableClient.CreateQueryFilter(
+            $"PartitionKey ge {AuditRows.HourPartition(from)} and PartitionKey le {AuditRows.HourPartition(to.AddTicks(-1))} and OccurredAt ge {from} and OccurredAt lt {to} and Kind eq {"decision"} and PolicyVersion eq {policyVersion}");
+        await foreach (var row in _byTime.QueryAsync<TableEntity>(filter, maxPerPage: 1000, cancellationToken: cancellationToken))
+        {
+            if (AuditRows.IsDigest(row))
+            {
+                continue;
+            }
+
+            if (result.Count == max)
+            {
+                return new RangeRead(result, Truncated: true);
+            }
+
+            result.Add(AuditRows.FromRow(row).Record);
+        }
+
+        return new RangeRead(result, Truncated: false);
+    }
+
     /// <summary>Every hourly digest row of the hours that [from, to) touches.</summary>
     public async Task<IReadOnlyList<AuditDigest>> ReadDigestsAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default)
     {
