@@ -5,6 +5,7 @@ using Azure;
 using Azure.Data.Tables;
 using Integrity.Contracts;
 using Integrity.Contracts.Services;
+using Integrity.Storage.AzureTables.Audit;
 
 namespace Integrity.Storage.AzureTables.Shadow;
 
@@ -78,16 +79,6 @@ public sealed class ShadowDecisionTable(TableServiceClient service, string table
         };
     }
 
-    private static AuditRecord FromRow(TableEntity row) => new(
-        row.GetString("EntityKind") ?? "",
-        row.GetString("EntityId") ?? "",
-        row.GetString("EntryId") ?? "",
-        row.GetString("Kind") ?? IShadowDecisionLog.ShadowKind,
-        row.GetDateTimeOffset("OccurredAt") ?? default,
-        row.GetDateTimeOffset("RecordedAt") ?? default,
-        row.GetString("Step"),
-        row.GetDouble("Score"),
-        row.GetString("PolicyVersion"),
-        row.GetString("Actor"),
-        row.GetString("Details") ?? "{}");
+    // The audit's own columns (AuditRows), without its chain: a shadow row is never chained.
+    private static AuditRecord FromRow(TableEntity row) => AuditRows.FromRow(row).Record;
 }
