@@ -12,4 +12,10 @@ public interface IWebhookEndpointGrain : IGrainWithStringKey
     /// <summary>Something was queued, resumed or replayed: deliver what is due.</summary>
     [OneWay]
     Task WakeAsync();
+
+    /// <summary>
+    /// The endpoint was deleted: remove its outbox (queue, failed and delivered rows) and stop. Called through the
+    /// deliverer so a delivery round under way finishes first and cannot write rows back after the removal.
+    /// </summary>
+    Task DeletedAsync();
 }

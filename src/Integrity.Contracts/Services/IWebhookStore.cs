@@ -56,6 +56,9 @@ public interface IWebhookOutbox
 
     /// <summary>Stores deliveries in their (new) status, moving each from the status it was in before.</summary>
     Task SaveAsync(IReadOnlyCollection<(WebhookDelivery Delivery, WebhookDeliveryStatus From)> changes, CancellationToken cancellationToken = default);
+
+    /// <summary>Removes every row of an endpoint, whatever its status; returns how many were removed.</summary>
+    Task<int> DeleteEndpointAsync(string endpointId, CancellationToken cancellationToken = default);
 }
 
 /// <summary>Registered endpoints and every endpoint's pause state.</summary>

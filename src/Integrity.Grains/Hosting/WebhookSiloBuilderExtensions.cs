@@ -8,7 +8,8 @@ namespace Orleans.Hosting;
 /// <summary>
 /// Outbound webhooks on the grain side: the endpoint directory, the outbox writer the decision sink tells of every
 /// audited batch, and the start-up wake of the deliverers. The caller registers <see cref="WebhookOptions"/>, the
-/// <see cref="WebhookSecretKey"/>, an <see cref="IWebhookSender"/> and the outbox and endpoint stores.
+/// <see cref="WebhookSecretKey"/>, an <see cref="IWebhookSender"/>, the <see cref="WebhookAudit"/> and the outbox and
+/// endpoint stores.
 /// </summary>
 public static class WebhookSiloBuilderExtensions
 {

@@ -9,7 +9,8 @@ namespace Integrity.Grains.Telemetry;
 /// <see cref="IMeterFactory"/> and injected where something is counted. Plain <c>System.Diagnostics.Metrics</c>: whoever
 /// listens (the OpenTelemetry SDK in the host, <c>dotnet-counters</c>, a test's <c>MeterListener</c>) decides where the
 /// numbers go. Tags carry no identifiers (no seller, listing or reviewer ids, no keys): only partition numbers, entity
-/// kinds, ladder steps, outcomes and reason codes, so series stay few and nothing personal leaves the process.
+/// kinds, ladder steps, outcomes, reason codes and webhook endpoint ids (names an admin chose for the platform's
+/// endpoints, a handful), so series stay few and nothing personal leaves the process.
 /// </summary>
 public sealed class IntegrityMetrics
 {
@@ -24,6 +25,10 @@ public sealed class IntegrityMetrics
     private readonly Counter<long> _analystActions;
     private readonly UpDownCounter<long> _sseClients;
     private readonly Counter<long> _deadLetters;
+    private readonly Counter<long> _webhookDeliveries;
+    private readonly Histogram<double> _webhookLatency;
+    private readonly ConcurrentDictionary<string, long> _webhookPending = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, bool> _webhookPaused = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<int, long> _heads = new();
     private readonly ConcurrentDictionary<int, long> _dispatched = new();
     private Func<double?>? _storedLagSeconds;
@@ -51,6 +56,15 @@ public sealed class IntegrityMetrics
             "Live decision feeds (server-sent events) open on this host.");
         _deadLetters = meter.CreateCounter<long>("integrity.dead_letters", "{letter}",
             "Dead letters written, by source (ingest: rejected lines; consumer: events an entity could not apply) and reason code.");
+        _webhookDeliveries = meter.CreateCounter<long>("integrity.webhook.deliveries", "{attempt}",
+            "Webhook delivery attempts by endpoint and outcome: delivered (answered 2xx), retried (failed; tried again after a backoff), failed (failed past Webhooks:RetryPeriod: kept as failed, replayable).");
+        _webhookLatency = meter.CreateHistogram("integrity.webhook.delivery.latency", "s",
+            "Time from a record's audit to its delivery (the endpoint's 2xx), by endpoint; retries, pauses and replays included.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600, 21600, 86400] });
+        meter.CreateObservableGauge("integrity.webhook.pending", ObserveWebhookPending, "{delivery}",
+            "Deliveries queued per endpoint (up to Webhooks:MaxQueueScan) as its deliverer last read them, reported by the silo the deliverer runs on; not read while the endpoint is paused.");
+        meter.CreateObservableGauge("integrity.webhook.endpoints.paused", ObserveWebhookPaused, "{endpoint}",
+            "1 for a paused webhook endpoint, 0 for an active one, per endpoint, reported by the silo its deliverer runs on (one in the cluster): the sum is the paused endpoints.");
         meter.CreateObservableGauge("integrity.journal.backlog", ObserveBacklog, "{row}",
             "Journal rows written but not yet dispatched to entity grains (head minus dispatched), per partition consumed on this silo.");
         meter.CreateObservableGauge("integrity.stored_lag", ObserveStoredLag, "s",
@@ -104,6 +118,29 @@ public sealed class IntegrityMetrics
     public void DeadLetters(string source, string code, int count) =>
         _deadLetters.Add(count, new TagList { { "source", source }, { "code", code } });
 
+    /// <summary>One delivery round of an endpoint: its attempts by outcome.</summary>
+    public void WebhookAttempts(string endpoint, int delivered, int retried, int failed)
+    {
+        _webhookDeliveries.Add(delivered, new TagList { { "endpoint", endpoint }, { "outcome", "delivered" } });
+        _webhookDeliveries.Add(retried, new TagList { { "endpoint", endpoint }, { "outcome", "retried" } });
+        _webhookDeliveries.Add(failed, new TagList { { "endpoint", endpoint }, { "outcome", "failed" } });
+    }
+
+    /// <summary>A delivery answered 2xx, <paramref name="secondsSinceAudit"/> after its record was audited.</summary>
+    public void WebhookDelivered(string endpoint, double secondsSinceAudit) =>
+        _webhookLatency.Record(Math.Max(0, secondsSinceAudit), new KeyValuePair<string, object?>("endpoint", endpoint));
+
+    public void WebhookPending(string endpoint, int count) => _webhookPending[endpoint] = count;
+
+    public void WebhookEndpointPaused(string endpoint, bool paused) => _webhookPaused[endpoint] = paused;
+
+    /// <summary>The endpoint's deliverer left this silo (deactivated, or the endpoint was deleted).</summary>
+    public void WebhookEndpointGone(string endpoint)
+    {
+        _webhookPending.TryRemove(endpoint, out _);
+        _webhookPaused.TryRemove(endpoint, out _);
+    }
+
     /// <summary>The journal's head of a partition is at least <paramref name="sequence"/> (seen by an append or a read).</summary>
     public void JournalHead(int partition, long sequence) =>
         _heads.AddOrUpdate(partition, sequence, (_, known) => Math.Max(known, sequence));
@@ -134,6 +171,12 @@ public sealed class IntegrityMetrics
             yield return new Measurement<long>(Math.Max(0, head - dispatched), new KeyValuePair<string, object?>("partition", partition));
         }
     }
+
+    private IEnumerable<Measurement<long>> ObserveWebhookPending() =>
+        _webhookPending.Select(p => new Measurement<long>(p.Value, new KeyValuePair<string, object?>("endpoint", p.Key)));
+
+    private IEnumerable<Measurement<long>> ObserveWebhookPaused() =>
+        _webhookPaused.Select(p => new Measurement<long>(p.Value ? 1 : 0, new KeyValuePair<string, object?>("endpoint", p.Key)));
 
     private IEnumerable<Measurement<double>> ObserveStoredLag()
     {

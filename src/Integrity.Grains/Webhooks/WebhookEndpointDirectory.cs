@@ -84,7 +84,10 @@ public sealed class WebhookEndpointDirectory(IWebhookEndpointStore store, IOptio
         return added;
     }
 
-    /// <summary>Removes a registered endpoint (configured ones stay: they belong to the deployment). Its queued rows stay unread.</summary>
+    /// <summary>
+    /// Removes a registered endpoint (configured ones stay: they belong to the deployment). Its outbox is its deliverer's
+    /// to remove (<see cref="Contracts.IWebhookEndpointGrain.DeletedAsync"/>).
+    /// </summary>
     public async Task<bool> DeleteAsync(string id, CancellationToken cancellationToken = default)
     {
         var stored = (await store.ReadAllAsync(cancellationToken)).FirstOrDefault(s => s.Id == id && s.Registered);

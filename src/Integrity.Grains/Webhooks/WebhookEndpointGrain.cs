@@ -2,6 +2,7 @@ using System.Text;
 using Integrity.Contracts;
 using Integrity.Contracts.Services;
 using Integrity.Domain.Webhooks;
+using Integrity.Grains.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -13,12 +14,15 @@ namespace Integrity.Grains.Webhooks;
 /// order), and stores the outcomes: delivered, retried later with backoff and jitter, or failed for good after the
 /// retry period. Woken by every enqueue (one-way) and by a reminder, so a queue outlives this activation, its silo and
 /// a restart. An endpoint whose every attempt has failed for <see cref="WebhookOptions.PauseAfter"/> is paused until an
-/// analyst resumes it (its queue keeps growing meanwhile, and nothing expires while nothing is tried).
+/// analyst resumes it (its queue keeps growing meanwhile, and nothing expires while nothing is tried); that pause is
+/// audited like an analyst's. A deleted endpoint's outbox is removed here, between rounds.
 /// </summary>
 public sealed partial class WebhookEndpointGrain(
     IWebhookOutbox outbox,
     WebhookEndpointDirectory endpoints,
     IWebhookSender sender,
+    WebhookAudit audit,
+    IntegrityMetrics metrics,
     IOptions<WebhookOptions> options,
     IOptions<ReminderOptions> reminderOptions,
     TimeProvider time,
@@ -53,6 +57,21 @@ public sealed partial class WebhookEndpointGrain(
         return Task.CompletedTask;
     }
 
+    public async Task DeletedAsync()
+    {
+        if (await endpoints.FindAsync(Id) is null)
+        {
+            await ForgetAsync(CancellationToken.None);
+        }
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        // Another silo's activation reports this endpoint from now on.
+        metrics.WebhookEndpointGone(Id);
+        return Task.CompletedTask;
+    }
+
     public Task ReceiveReminder(string reminderName, TickStatus status)
     {
         Schedule(TimeSpan.Zero);
@@ -82,16 +101,12 @@ public sealed partial class WebhookEndpointGrain(
         var endpoint = await endpoints.FindAsync(Id, cancellationToken);
         if (endpoint is null)
         {
-            // Deleted: nothing to deliver to any more.
-            if (await this.GetReminder(ReminderName) is { } reminder)
-            {
-                await this.UnregisterReminder(reminder);
-            }
-
-            DeactivateOnIdle();
+            // Deleted: nothing to deliver to any more (and rows a silo queued from its older copy of the endpoints go too).
+            await ForgetAsync(cancellationToken);
             return;
         }
 
+        metrics.WebhookEndpointPaused(Id, endpoint.Paused);
         if (endpoint.Paused || endpoint.Secret is null)
         {
             if (endpoint.Secret is null)
@@ -106,6 +121,7 @@ public sealed partial class WebhookEndpointGrain(
         while (!cancellationToken.IsCancellationRequested)
         {
             var queued = await outbox.ReadAsync(Id, WebhookDeliveryStatus.Pending, options.Value.MaxQueueScan, cancellationToken);
+            metrics.WebhookPending(Id, queued.Count);
             var now = time.GetUtcNow();
             var due = DeliveryOrder.DueHeads(queued, d => d.Entity, d => d.NextAttemptAt ?? DateTimeOffset.MinValue, now);
             if (due.Count == 0)
@@ -129,6 +145,23 @@ public sealed partial class WebhookEndpointGrain(
                 return;
             }
         }
+    }
+
+    private async Task ForgetAsync(CancellationToken cancellationToken)
+    {
+        var removed = await outbox.DeleteEndpointAsync(Id, cancellationToken);
+        if (removed > 0)
+        {
+            LogOutboxRemoved(logger, Id, removed);
+        }
+
+        if (await this.GetReminder(ReminderName) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+        }
+
+        metrics.WebhookEndpointGone(Id);
+        DeactivateOnIdle();
     }
 
     /// <returns>False once the endpoint was paused.</returns>
@@ -158,6 +191,7 @@ public sealed partial class WebhookEndpointGrain(
             if (error is null)
             {
                 delivered++;
+                metrics.WebhookDelivered(Id, (now - new DateTimeOffset(delivery.Order, TimeSpan.Zero)).TotalSeconds);
                 _failingSince = null;
                 changes.Add((delivery with { Status = WebhookDeliveryStatus.Delivered, Attempts = attempts, LastError = null, NextAttemptAt = null, CompletedAt = now }, WebhookDeliveryStatus.Pending));
                 continue;
@@ -178,11 +212,17 @@ public sealed partial class WebhookEndpointGrain(
         }
 
         await outbox.SaveAsync(changes, cancellationToken);
+        metrics.WebhookAttempts(Id, delivered, retried, failed);
         LogRound(logger, Id, delivered, retried, failed);
         if (_failingSince is { } since && now - since >= o.PauseAfter)
         {
             LogPaused(logger, Id, since);
-            await endpoints.SetPausedAsync(Id, true, "system", $"every attempt failed since {since:O}", cancellationToken);
+            var reason = $"every attempt failed since {since:O} (Webhooks:PauseAfter {o.PauseAfter})";
+
+            // Audited first: a pause whose audit row failed to write is tried again (the same row) next round.
+            await audit.SystemPausedAsync(Id, since, reason, cancellationToken);
+            await endpoints.SetPausedAsync(Id, true, WebhookAudit.System, reason, cancellationToken);
+            metrics.WebhookEndpointPaused(Id, true);
             _failingSince = null;
             return false;
         }
@@ -207,6 +247,9 @@ public sealed partial class WebhookEndpointGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook endpoint {Endpoint} paused: every attempt failed since {Since}; an analyst resumes it")]
     private static partial void LogPaused(ILogger logger, string endpoint, DateTimeOffset since);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Webhook endpoint {Endpoint} deleted: {Rows} rows of its outbox removed")]
+    private static partial void LogOutboxRemoved(ILogger logger, string endpoint, int rows);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook endpoint {Endpoint} has no usable secret (its sealing key changed?); nothing is sent")]
     private static partial void LogNoSecret(ILogger logger, string endpoint);

@@ -4,7 +4,6 @@ using Integrity.Contracts;
 using Integrity.Contracts.Services;
 using Integrity.Grains.Webhooks;
 using Integrity.Host.Security;
-using Integrity.Storage.AzureTables.Audit;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
@@ -14,12 +13,11 @@ namespace Integrity.Host.Apis;
 /// <summary>
 /// Webhook endpoints: listed (never with their secrets) to viewers; registered and deleted by admin keys (a new
 /// destination for decisions is data leaving the house, so neither analysts nor viewers may add one); paused, resumed
-/// and replayed by analysts, each such action written to the audit trail (entity kind <c>webhook</c>).
+/// and replayed by analysts, each such action written to the audit trail (entity kind <c>webhook</c>, with the pauses
+/// the deliverers make themselves).
 /// </summary>
 public static class WebhooksApi
 {
-    public const string AuditKind = "webhook";
-
     /// <summary>Queued and failed deliveries are counted up to this many in the list.</summary>
     public const int CountLimit = 1000;
 
@@ -65,7 +63,7 @@ public static class WebhooksApi
         api.MapDelete("/{id}", DeleteAsync)
             .RequireAuthorization(ApiRoles.Admin)
             .WithName("DeleteWebhookEndpoint")
-            .WithSummary("Deletes a registered endpoint (configured ones belong to the deployment: 409). Role: admin.")
+            .WithSummary("Deletes a registered endpoint with its outbox: queued, failed and delivered deliveries (configured ones belong to the deployment: 409). Its audit history stays. Role: admin.")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
         api.MapGet("/{id}/deliveries", DeliveriesAsync)
@@ -79,8 +77,8 @@ public static class WebhooksApi
             .WithName("GetWebhookHistory")
             .WithSummary("Pauses, resumes and replays of the endpoint from the audit trail, oldest first. Role: viewer.")
             .ProducesProblem(StatusCodes.Status404NotFound);
-        api.MapPost("/{id}/pause", (string id, HttpContext context, WebhookEndpointDirectory directory, AuditTable audit, IGrainFactory grains, TimeProvider time, IOptions<JsonOptions> json) =>
-                SetPausedAsync(id, true, context, directory, audit, grains, time, json.Value.SerializerOptions))
+        api.MapPost("/{id}/pause", (string id, HttpContext context, WebhookEndpointDirectory directory, WebhookAudit audit, IGrainFactory grains, IOptions<JsonOptions> json) =>
+                SetPausedAsync(id, true, context, directory, audit, grains, json.Value.SerializerOptions))
             .RequireAuthorization(ApiRoles.Analyst)
             .WithName("PauseWebhookEndpoint")
             .WithSummary("Pauses an endpoint: nothing is sent until it is resumed (deliveries keep queueing). Audited. Role: analyst.")
@@ -89,8 +87,8 @@ public static class WebhooksApi
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
-        api.MapPost("/{id}/resume", (string id, HttpContext context, WebhookEndpointDirectory directory, AuditTable audit, IGrainFactory grains, TimeProvider time, IOptions<JsonOptions> json) =>
-                SetPausedAsync(id, false, context, directory, audit, grains, time, json.Value.SerializerOptions))
+        api.MapPost("/{id}/resume", (string id, HttpContext context, WebhookEndpointDirectory directory, WebhookAudit audit, IGrainFactory grains, IOptions<JsonOptions> json) =>
+                SetPausedAsync(id, false, context, directory, audit, grains, json.Value.SerializerOptions))
             .RequireAuthorization(ApiRoles.Analyst)
             .WithName("ResumeWebhookEndpoint")
             .WithSummary("Resumes a paused endpoint (paused by an analyst or after too many failures in a row); its queue is sent in order. Audited. Role: analyst.")
@@ -159,7 +157,7 @@ public static class WebhooksApi
         return TypedResults.Created($"/v1/webhooks/{endpoint.Id}", await ViewAsync(endpoint, outbox, context.RequestAborted));
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string id, WebhookEndpointDirectory directory, CancellationToken ct)
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string id, WebhookEndpointDirectory directory, IGrainFactory grains, CancellationToken ct)
     {
         var endpoint = await directory.FindAsync(id, ct);
         if (endpoint is null)
@@ -173,6 +171,9 @@ public static class WebhooksApi
         }
 
         await directory.DeleteAsync(id, ct);
+
+        // The outbox goes through the deliverer, between its rounds: a round under way could write rows back otherwise.
+        await grains.GetGrain<IWebhookEndpointGrain>(id).DeletedAsync();
         return TypedResults.NoContent();
     }
 
@@ -206,19 +207,19 @@ public static class WebhooksApi
             d.DeliveryId, d.EntityKind, d.EntityId, s.ToString().ToLowerInvariant(), d.Attempts, d.EnqueuedAt, d.NextAttemptAt, d.LastError, d.CompletedAt))]));
     }
 
-    private static async Task<Results<Ok<WebhookHistory>, ProblemHttpResult>> HistoryAsync(string id, WebhookEndpointDirectory directory, AuditTable audit, CancellationToken ct)
+    private static async Task<Results<Ok<WebhookHistory>, ProblemHttpResult>> HistoryAsync(string id, WebhookEndpointDirectory directory, WebhookAudit audit, CancellationToken ct)
     {
         if (await directory.FindAsync(id, ct) is null)
         {
             return NotFound(id);
         }
 
-        var entries = await audit.ReadEntityAsync(AuditKind, id, null, 500, ct);
+        var entries = await audit.ReadAsync(id, ct);
         return TypedResults.Ok(new WebhookHistory(id, [.. entries.Select(AuditEntry.From)]));
     }
 
     private static async Task<Results<Ok<WebhookEndpointView>, ProblemHttpResult>> SetPausedAsync(
-        string id, bool paused, HttpContext context, WebhookEndpointDirectory directory, AuditTable audit, IGrainFactory grains, TimeProvider time, JsonSerializerOptions json)
+        string id, bool paused, HttpContext context, WebhookEndpointDirectory directory, WebhookAudit audit, IGrainFactory grains, JsonSerializerOptions json)
     {
         if (Analyst(context) is not { } analyst)
         {
@@ -241,14 +242,14 @@ public static class WebhooksApi
             return NotFound(id);
         }
 
-        await AuditAsync(audit, time, id, paused ? "pause" : "resume", paused ? "Paused" : "Active", analyst, request?.Note, null, context.RequestAborted);
+        await audit.AnalystAsync(id, paused ? "pause" : "resume", paused ? "Paused" : "Active", analyst, request?.Note, null, context.RequestAborted);
         await grains.GetGrain<IWebhookEndpointGrain>(id).WakeAsync();
         var outbox = context.RequestServices.GetRequiredService<IWebhookOutbox>();
         return TypedResults.Ok(await ViewAsync((await directory.FindAsync(id, context.RequestAborted))!, outbox, context.RequestAborted));
     }
 
     private static async Task<Results<Ok<ReplayResult>, ProblemHttpResult>> ReplayAsync(
-        string id, HttpContext context, WebhookEndpointDirectory directory, IWebhookOutbox outbox, AuditTable audit, IGrainFactory grains, TimeProvider time, IOptions<JsonOptions> json)
+        string id, HttpContext context, WebhookEndpointDirectory directory, IWebhookOutbox outbox, WebhookAudit audit, IGrainFactory grains, TimeProvider time, IOptions<JsonOptions> json)
     {
         if (Analyst(context) is not { } analyst)
         {
@@ -275,18 +276,11 @@ public static class WebhooksApi
         if (replayed.Count > 0)
         {
             await outbox.SaveAsync(replayed, context.RequestAborted);
-            await AuditAsync(audit, time, id, "replay", null, analyst, request?.Note, replayed.Count, context.RequestAborted);
+            await audit.AnalystAsync(id, "replay", null, analyst, request?.Note, replayed.Count, context.RequestAborted);
             await grains.GetGrain<IWebhookEndpointGrain>(id).WakeAsync();
         }
 
         return TypedResults.Ok(new ReplayResult(replayed.Count));
-    }
-
-    private static Task AuditAsync(AuditTable audit, TimeProvider time, string id, string action, string? step, string analyst, string? note, int? count, CancellationToken ct)
-    {
-        var now = time.GetUtcNow();
-        var details = JsonSerializer.Serialize(new { action, note, deliveries = count }, JsonSerializerOptions.Web);
-        return audit.AppendAsync([new AuditRecord(AuditKind, id, $"webhook/{action}/{Guid.NewGuid():N}", "action", now, now, step, null, null, analyst, details)], ct);
     }
 
     /// <summary>The acting person's handle from the header, with the key's hash prefix; null when the header breaks the rules.</summary>

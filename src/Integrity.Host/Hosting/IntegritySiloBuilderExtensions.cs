@@ -6,6 +6,7 @@ using Integrity.Grains.Webhooks;
 using Integrity.Host.Security;
 using Integrity.Host.Webhooks;
 using Integrity.Storage.AzureTables;
+using Integrity.Storage.AzureTables.Audit;
 using Integrity.Storage.AzureTables.Journal;
 using Integrity.Storage.AzureTables.Streaming;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -88,6 +89,9 @@ public static class IntegritySiloBuilderExtensions
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) });
         services.TryAddSingleton<IWebhookSender, HttpWebhookSender>();
         silo.AddWebhookTables();
+
+        // The endpoints' own audit rows go to the audit table without the query index: they are no entity's decisions.
+        services.TryAddSingleton(sp => new WebhookAudit(sp.GetRequiredService<AuditTable>(), sp.GetRequiredService<TimeProvider>()));
         silo.AddIntegrityWebhooks();
         return silo;
     }

@@ -91,6 +91,41 @@ public sealed class WebhookOutboxTable(TableServiceClient service, string tableN
         }
     }
 
+    public async Task<int> DeleteEndpointAsync(string endpointId, CancellationToken cancellationToken = default)
+    {
+        // Keys only (no bodies), then deletes in entity-group transactions of up to 100: the endpoint is one partition.
+        var keys = new List<TableEntity>();
+        await foreach (var entity in _table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {Partition(endpointId)}"),
+            maxPerPage: 1000, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken))
+        {
+            keys.Add(new TableEntity(entity.PartitionKey, entity.RowKey));
+        }
+
+        foreach (var batch in EntityGroupBatches.Of(keys.Select(k => new TableTransactionAction(TableTransactionActionType.Delete, k, ETag.All))))
+        {
+            try
+            {
+                await _table.SubmitTransactionAsync(batch, cancellationToken);
+            }
+            catch (TableTransactionFailedException e) when (e.Status == 404)
+            {
+                // A row went meanwhile (moved by a delivery round, or by an earlier, interrupted delete): one by one.
+                foreach (var action in batch)
+                {
+                    try
+                    {
+                        await _table.DeleteEntityAsync(action.Entity.PartitionKey, action.Entity.RowKey, ETag.All, cancellationToken);
+                    }
+                    catch (RequestFailedException missing) when (missing.Status == 404)
+                    {
+                    }
+                }
+            }
+        }
+
+        return keys.Count;
+    }
+
     private static string Prefix(WebhookDeliveryStatus status) => status switch
     {
         WebhookDeliveryStatus.Pending => "p",

@@ -22,12 +22,7 @@ public sealed class AppealTests(WebhookHostFixture fixture)
     public async Task An_appeal_opens_a_case_and_its_reversal_steps_the_seller_down_is_audited_and_is_delivered_by_webhook()
     {
         await using var receiver = new LoopbackReceiver();
-        await fixture.StartHostAsync(new Dictionary<string, string>
-        {
-            ["Webhooks:Endpoints:0:Id"] = "platform-appeals",
-            ["Webhooks:Endpoints:0:Url"] = receiver.Url.ToString(),
-            ["Webhooks:Endpoints:0:Secret"] = Secret,
-        });
+        await fixture.StartHostAsync(WebhookHostFixture.ConfiguredEndpoint("platform-appeals", receiver, Secret));
         var scenario = new Scenarios("ap-1").Brushing();
         await fixture.IngestAsync(scenario);
         await fixture.WaitSettledAsync();

@@ -16,12 +16,7 @@ public sealed class WebhookDeliveryTests(WebhookHostFixture fixture)
     private const string Secret = "whsec-configured-0123456789abcdef0123456789";
     private const string RegisteredSecret = "whsec-registered-fedcba9876543210fedcba9876";
 
-    private static Dictionary<string, string> Endpoint(string id, LoopbackReceiver receiver, string secret = Secret) => new()
-    {
-        ["Webhooks:Endpoints:0:Id"] = id,
-        ["Webhooks:Endpoints:0:Url"] = receiver.Url.ToString(),
-        ["Webhooks:Endpoints:0:Secret"] = secret,
-    };
+    private static Dictionary<string, string> Endpoint(string id, LoopbackReceiver receiver) => WebhookHostFixture.ConfiguredEndpoint(id, receiver, Secret);
 
     [Fact]
     public async Task Every_audited_decision_and_action_arrives_signed_once_in_order_per_entity_after_the_receiver_failed_three_times()
@@ -118,6 +113,17 @@ public sealed class WebhookDeliveryTests(WebhookHostFixture fixture)
         Assert.Equal("system", Endpoints(paused)["platform-p"].GetProperty("pausedBy").GetString());
         Assert.Empty(receiver.AcceptedRequests);
 
+        // That pause is in the endpoint's audit trail as an analyst's would be: once, by the system, with its reason.
+        var pausedHistory = await fixture.WaitForAsync("/v1/webhooks/platform-p/history", _ => true);
+        var systemPause = Assert.Single(pausedHistory.GetProperty("entries").EnumerateArray());
+        Assert.Equal("system", systemPause.GetProperty("actor").GetString());
+        Assert.Equal("Paused", systemPause.GetProperty("step").GetString());
+        Assert.Equal("pause", systemPause.GetProperty("details").GetProperty("action").GetString());
+        Assert.Equal("system", systemPause.GetProperty("details").GetProperty("origin").GetString());
+        Assert.StartsWith("every attempt failed since ", systemPause.GetProperty("details").GetProperty("note").GetString(), StringComparison.Ordinal);
+        Assert.Equal(Endpoints(paused)["platform-p"].GetProperty("pauseReason").GetString(), systemPause.GetProperty("details").GetProperty("note").GetString());
+        await fixture.WaitForScrapeAsync(m => m.Sum("integrity_webhook_endpoints_paused", "endpoint=platform-p") == 1);
+
         // The receiver is back, but the endpoint is paused: a second batch is queued, never tried.
         receiver.Answer = _ => 200;
         var second = "wh-p2";
@@ -141,10 +147,12 @@ public sealed class WebhookDeliveryTests(WebhookHostFixture fixture)
         Assert.All(receiver.AcceptedRequests, r => Assert.True(WebhookSignature.Verify(r.Signature!, RegisteredSecret, r.Body, DateTimeOffset.UtcNow, TimeSpan.FromMinutes(5))));
         Assert.DoesNotContain(receiver.AcceptedRequests, r => r.Json.GetProperty("entity").GetProperty("kind").GetString() == "reviewer");
 
-        // The resume is in the audit trail, with the analyst and their key.
+        // The resume is in the audit trail, with the analyst and their key, after the system's pause.
         var history = await fixture.WaitForAsync("/v1/webhooks/platform-p/history", _ => true);
+        Assert.Equal(["system", "analyst"], history.GetProperty("entries").EnumerateArray().Select(e => e.GetProperty("details").GetProperty("origin").GetString()));
         Assert.Contains(history.GetProperty("entries").EnumerateArray(), e =>
             e.GetProperty("actor").GetString()!.StartsWith("bob (key ", StringComparison.Ordinal) && e.GetProperty("step").GetString() == "Active");
+        await fixture.WaitForScrapeAsync(m => m.Sum("integrity_webhook_endpoints_paused", "endpoint=platform-p") == 0);
     }
 
     [Fact]
@@ -191,6 +199,61 @@ public sealed class WebhookDeliveryTests(WebhookHostFixture fixture)
         await fixture.WaitForAsync("/v1/webhooks/platform-f/deliveries?status=failed", f => f.GetProperty("deliveries").GetArrayLength() == 0);
         var history = await fixture.WaitForAsync("/v1/webhooks/platform-f/history", _ => true);
         Assert.Equal(2, history.GetProperty("entries").EnumerateArray().Count(e => e.GetProperty("entryId").GetString()!.StartsWith("webhook/replay/", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task Deleting_an_endpoint_removes_its_outbox_so_the_same_id_registered_again_starts_with_an_empty_delivery_log()
+    {
+        await using var receiver = new LoopbackReceiver();
+        await fixture.StartHostAsync(new Dictionary<string, string>());
+        await RegisterAsync("platform-d", receiver);
+
+        var first = "wh-d1";
+        await fixture.IngestAsync(new Scenarios(first).Brushing());
+        await fixture.WaitSettledAsync();
+        var delivered = await SellerAndListingAsync(first);
+        Assert.NotEmpty(delivered);
+        await fixture.WaitForAsync("/v1/webhooks/platform-d/deliveries?status=delivered&limit=1000", d =>
+            delivered.All(a => d.GetProperty("deliveries").EnumerateArray().Any(r => r.GetProperty("deliveryId").GetString() == a.Id)));
+
+        // Paused, so a second batch stays queued: the delete meets delivered and pending rows.
+        using (var analyst = fixture.Client(TestSecrets.AnalystKey))
+        {
+            analyst.DefaultRequestHeaders.Add("X-Analyst", "dave");
+            using var pause = await analyst.PostAsJsonAsync("/v1/webhooks/platform-d/pause", new { note = "platform moves its receiver" });
+            Assert.Equal(HttpStatusCode.OK, pause.StatusCode);
+        }
+
+        var second = "wh-d2";
+        await fixture.IngestAsync(new Scenarios(second).Brushing());
+        await fixture.WaitSettledAsync();
+        var queued = await SellerAndListingAsync(second);
+        Assert.NotEmpty(queued);
+        await fixture.WaitForAsync("/v1/webhooks/platform-d/deliveries?status=pending", p =>
+            queued.All(a => p.GetProperty("deliveries").EnumerateArray().Any(r => r.GetProperty("deliveryId").GetString() == a.Id)));
+
+        using var admin = fixture.Client(TestSecrets.AdminKey);
+        using (var deleted = await admin.DeleteAsync(new Uri("/v1/webhooks/platform-d", UriKind.Relative)))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        }
+
+        await RegisterAsync("platform-d", receiver);
+        using var viewer = fixture.Client();
+        foreach (var status in new[] { "pending", "failed", "delivered" })
+        {
+            var log = await viewer.GetFromJsonAsync<JsonElement>(new Uri($"/v1/webhooks/platform-d/deliveries?status={status}&limit=1000", UriKind.Relative));
+            Assert.True(log.GetProperty("deliveries").GetArrayLength() == 0, $"{status} after the delete: {log}");
+        }
+
+        var listed = Endpoints(await viewer.GetFromJsonAsync<JsonElement>(new Uri("/v1/webhooks", UriKind.Relative)))["platform-d"];
+        Assert.False(listed.GetProperty("paused").GetBoolean());
+        Assert.Equal(0, listed.GetProperty("pending").GetInt32());
+        Assert.Equal(0, listed.GetProperty("failed").GetInt32());
+
+        // Gone for good: the receiver stops with this test.
+        using var gone = await admin.DeleteAsync(new Uri("/v1/webhooks/platform-d", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.NoContent, gone.StatusCode);
     }
 
     private async Task RegisterAsync(string id, LoopbackReceiver receiver)

@@ -26,6 +26,14 @@ public sealed class WebhookHostFixture : IAsyncLifetime
 
     public Task InitializeAsync() => _azurite.InitializeAsync();
 
+    /// <summary>Settings of one configured endpoint (<c>Webhooks:Endpoints:0</c>) sending to <paramref name="receiver"/>.</summary>
+    public static Dictionary<string, string> ConfiguredEndpoint(string id, LoopbackReceiver receiver, string secret) => new()
+    {
+        ["Webhooks:Endpoints:0:Id"] = id,
+        ["Webhooks:Endpoints:0:Url"] = receiver.Url.ToString(),
+        ["Webhooks:Endpoints:0:Secret"] = secret,
+    };
+
     /// <summary>Stops the running host, if any, and starts one with the test keys, fast retries and these settings.</summary>
     public async Task StartHostAsync(IReadOnlyDictionary<string, string> settings)
     {
@@ -130,6 +138,13 @@ public sealed class WebhookHostFixture : IAsyncLifetime
         }
 
         throw new TimeoutException($"{path} did not reach the expected state within {timeoutSeconds}s; last answer: {last}\nHost output:\n{Tail(Host.Output)}");
+    }
+
+    /// <summary>Scrapes /metrics (with a viewer key) until <paramref name="done"/> holds; returns that scrape.</summary>
+    public async Task<PrometheusScrape> WaitForScrapeAsync(Func<PrometheusScrape, bool> done, int timeoutSeconds = 60)
+    {
+        using var http = Client();
+        return await PrometheusScrape.WaitForAsync(http, done, TimeSpan.FromSeconds(timeoutSeconds));
     }
 
     /// <summary>Waits until <paramref name="done"/> holds (checked every 100 ms).</summary>

@@ -147,31 +147,14 @@ public sealed class OperabilityHostFixture : IAsyncLifetime
     public async Task<PrometheusScrape> ScrapeAsync()
     {
         using var http = Client(TestSecrets.ViewerKey);
-        using var response = await http.GetAsync(new Uri("/metrics", UriKind.Relative));
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.OK, $"/metrics answered {(int)response.StatusCode}: {text}");
-        return PrometheusScrape.Parse(text);
+        return await PrometheusScrape.ReadAsync(http);
     }
 
     /// <summary>Scrapes until <paramref name="done"/> holds; returns that scrape.</summary>
     public async Task<PrometheusScrape> WaitForScrapeAsync(Func<PrometheusScrape, bool> done, TimeSpan timeout)
     {
-        var waited = Stopwatch.StartNew();
-        while (true)
-        {
-            var scrape = await ScrapeAsync();
-            if (done(scrape))
-            {
-                return scrape;
-            }
-
-            if (waited.Elapsed > timeout)
-            {
-                throw new TimeoutException($"/metrics did not reach the expected state within {timeout.TotalSeconds:0}s:\n{scrape.Text}");
-            }
-
-            await Task.Delay(200);
-        }
+        using var http = Client(TestSecrets.ViewerKey);
+        return await PrometheusScrape.WaitForAsync(http, done, timeout);
     }
 
     public async Task<HttpResponseMessage> PostEventsAsync(IEnumerable<string> lines, string? apiKey = TestSecrets.IngestKey)

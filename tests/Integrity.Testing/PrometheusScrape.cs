@@ -1,7 +1,10 @@
+using System.Diagnostics;
 using System.Globalization;
+using System.Net;
 using System.Text.RegularExpressions;
+using Xunit;
 
-namespace Integrity.Host.Tests.Operability;
+namespace Integrity.Testing;
 
 /// <summary>The samples of one Prometheus text-format scrape: <c>name{label="value",...} number</c> per line.</summary>
 public sealed partial class PrometheusScrape
@@ -39,6 +42,36 @@ public sealed partial class PrometheusScrape
         }
 
         return new PrometheusScrape(text, samples);
+    }
+
+    /// <summary>GET /metrics with <paramref name="viewer"/> (a client holding a viewer key), parsed.</summary>
+    public static async Task<PrometheusScrape> ReadAsync(HttpClient viewer)
+    {
+        using var response = await viewer.GetAsync(new Uri("/metrics", UriKind.Relative));
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"/metrics answered {(int)response.StatusCode}: {text}");
+        return Parse(text);
+    }
+
+    /// <summary>Scrapes until <paramref name="done"/> holds; returns that scrape.</summary>
+    public static async Task<PrometheusScrape> WaitForAsync(HttpClient viewer, Func<PrometheusScrape, bool> done, TimeSpan timeout)
+    {
+        var waited = Stopwatch.StartNew();
+        while (true)
+        {
+            var scrape = await ReadAsync(viewer);
+            if (done(scrape))
+            {
+                return scrape;
+            }
+
+            if (waited.Elapsed > timeout)
+            {
+                throw new TimeoutException($"/metrics did not reach the expected state within {timeout.TotalSeconds:0}s:\n{scrape.Text}");
+            }
+
+            await Task.Delay(200);
+        }
     }
 
     /// <summary>Sum of the samples of <paramref name="name"/> whose labels include all of <paramref name="labels"/> ("key=value").</summary>
