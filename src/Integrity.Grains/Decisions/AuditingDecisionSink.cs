@@ -34,10 +34,8 @@ public sealed partial class AuditingDecisionSink(
         SingleReader = true,
         FullMode = BoundedChannelFullMode.DropOldest,
     });
-    private readonly Lock _progressLock = new();
-    private readonly List<(long Target, TaskCompletionSource Done)> _waiters = [];
+    private readonly WriteProgress _progress = new();
     private long _handedIn;
-    private long _written;
 
     public void Publish(AuditRecord record)
     {
@@ -46,21 +44,8 @@ public sealed partial class AuditingDecisionSink(
         _queue.Writer.TryWrite(record);
     }
 
-    public Task FlushAsync(CancellationToken cancellationToken = default)
-    {
-        lock (_progressLock)
-        {
-            var target = Interlocked.Read(ref _handedIn);
-            if (_written >= target)
-            {
-                return Task.CompletedTask;
-            }
-
-            var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            _waiters.Add((target, done));
-            return done.Task.WaitAsync(cancellationToken);
-        }
-    }
+    public Task FlushAsync(CancellationToken cancellationToken = default) =>
+        _progress.WaitAsync(Interlocked.Read(ref _handedIn), cancellationToken);
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.WhenAll(DrainAsync(_queue.Reader, AuditAsync, stoppingToken), DrainAsync(_live.Reader, (batch, _) => PublishLiveAsync([.. batch]), stoppingToken));
@@ -96,7 +81,7 @@ public sealed partial class AuditingDecisionSink(
             metrics.Decision(record.EntityKind, record.Step);
         }
 
-        Completed(batch.Count);
+        _progress.Advance(batch.Count);
     }
 
     private async Task WriteWithRetryAsync(List<AuditRecord> batch, CancellationToken stoppingToken)
@@ -149,22 +134,6 @@ public sealed partial class AuditingDecisionSink(
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 LogPublishFailed(logger, records.Length, e.Message);
-            }
-        }
-    }
-
-    private void Completed(int count)
-    {
-        lock (_progressLock)
-        {
-            _written += count;
-            for (var i = _waiters.Count - 1; i >= 0; i--)
-            {
-                if (_waiters[i].Target <= _written)
-                {
-                    _waiters[i].Done.TrySetResult();
-                    _waiters.RemoveAt(i);
-                }
             }
         }
     }

@@ -18,11 +18,9 @@ public sealed partial class ShadowDecisionSink(IShadowDecisionLog log, ILogger<S
     private const int MaxBatch = 1000;
 
     private readonly Channel<AuditRecord> _queue = Channel.CreateUnbounded<AuditRecord>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly Lock _progressLock = new();
     private readonly Lock _publishLock = new();
-    private readonly List<(long Target, TaskCompletionSource Done)> _waiters = [];
+    private readonly WriteProgress _progress = new();
     private long _handedIn;
-    private long _written;
 
     /// <returns>The record's sequence number: it is durable once <see cref="Written"/> says so.</returns>
     public long Publish(AuditRecord record)
@@ -37,29 +35,10 @@ public sealed partial class ShadowDecisionSink(IShadowDecisionLog log, ILogger<S
     }
 
     /// <summary>Whether every record through <paramref name="sequence"/> is durable.</summary>
-    public bool Written(long sequence)
-    {
-        lock (_progressLock)
-        {
-            return _written >= sequence;
-        }
-    }
+    public bool Written(long sequence) => _progress.Reached(sequence);
 
     /// <summary>Completes once every record through <paramref name="target"/> is durable.</summary>
-    public Task FlushAsync(long target, CancellationToken cancellationToken = default)
-    {
-        lock (_progressLock)
-        {
-            if (_written >= target)
-            {
-                return Task.CompletedTask;
-            }
-
-            var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            _waiters.Add((target, done));
-            return done.Task.WaitAsync(cancellationToken);
-        }
-    }
+    public Task FlushAsync(long target, CancellationToken cancellationToken = default) => _progress.WaitAsync(target, cancellationToken);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -74,7 +53,7 @@ public sealed partial class ShadowDecisionSink(IShadowDecisionLog log, ILogger<S
                 }
 
                 await AppendWithRetryAsync(batch, stoppingToken);
-                Completed(batch.Count);
+                _progress.Advance(batch.Count);
                 batch.Clear();
             }
         }
@@ -99,15 +78,6 @@ public sealed partial class ShadowDecisionSink(IShadowDecisionLog log, ILogger<S
                 LogAppendRetry(logger, batch.Count, attempt, e.Message);
                 await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(5000, 200 * attempt)), stoppingToken);
             }
-        }
-    }
-
-    private void Completed(int count)
-    {
-        lock (_progressLock)
-        {
-            _written += count;
-            _waiters.RemoveAll(w => w.Target <= _written && w.Done.TrySetResult());
         }
     }
 
