@@ -104,21 +104,9 @@ public static class AuditApi
 
     private static async Task<Results<Ok<AuditRangeVerification>, ProblemHttpResult>> VerifyRangeAsync(string? from, string? to, IAuditLog audit, TimeProvider time, CancellationToken ct)
     {
-        if (!QueryParameters.TryTime(from, "from", out var since, out var fromProblem))
+        if (!QueryParameters.TryRange(from, to, time.GetUtcNow(), TimeSpan.FromHours(24), MaxVerifyRange, out var start, out var end, out var problem))
         {
-            return EntitiesApi.BadRequest(fromProblem);
-        }
-
-        if (!QueryParameters.TryTime(to, "to", out var until, out var toProblem))
-        {
-            return EntitiesApi.BadRequest(toProblem);
-        }
-
-        var end = until ?? time.GetUtcNow();
-        var start = since ?? end.AddHours(-24);
-        if (start >= end || end - start > MaxVerifyRange)
-        {
-            return EntitiesApi.BadRequest($"\"from\" must come before \"to\", at most {MaxVerifyRange.TotalDays:0} days before it.");
+            return EntitiesApi.BadRequest(problem);
         }
 
         return TypedResults.Ok(await audit.VerifyRangeAsync(start, end, cancellationToken: ct));

@@ -110,21 +110,14 @@ public static class PolicyApi
         string? from, string? to, string? active, string? candidate, string? examples,
         ConfiguredPolicyProvider provider, AuditTable audit, IShadowDecisionLog shadows, TimeProvider time, CancellationToken ct)
     {
-        if (!QueryParameters.TryTime(from, "from", out var since, out var problem) || !QueryParameters.TryTime(to, "to", out var until, out problem))
+        if (!QueryParameters.TryRange(from, to, time.GetUtcNow(), DefaultRange, MaxRange, out var start, out var end, out var problem))
         {
             return EntitiesApi.BadRequest(problem);
         }
 
-        if (!QueryParameters.TryLimit(examples, PolicyComparison.DefaultExamples, MaxExamples, out var exampleCount, out problem))
+        if (!QueryParameters.TryLimit(examples, PolicyComparison.DefaultExamples, MaxExamples, out var exampleCount, out problem, "examples"))
         {
-            return EntitiesApi.BadRequest(problem.Replace("\"limit\"", "\"examples\"", StringComparison.Ordinal));
-        }
-
-        var end = until ?? time.GetUtcNow();
-        var start = since ?? end - DefaultRange;
-        if (start >= end || end - start > MaxRange)
-        {
-            return EntitiesApi.BadRequest($"\"from\" must come before \"to\", at most {MaxRange.TotalDays:0} days before it.");
+            return EntitiesApi.BadRequest(problem);
         }
 
         var selection = provider.Selection;

@@ -40,7 +40,7 @@ public static class ReportsApi
     private static async Task<Results<Ok<ReasonReportResponse>, ProblemHttpResult>> ReasonsAsync(
         string? from, string? to, string? threshold, AuditOutcomes outcomes, TimeProvider time, CancellationToken ct)
     {
-        if (!QueryParameters.TryTime(from, "from", out var since, out var problem) || !QueryParameters.TryTime(to, "to", out var until, out problem))
+        if (!QueryParameters.TryRange(from, to, time.GetUtcNow(), DefaultRange, MaxRange, out var start, out var end, out var problem))
         {
             return EntitiesApi.BadRequest(problem);
         }
@@ -50,13 +50,6 @@ public static class ReportsApi
             && !(double.TryParse(threshold, System.Globalization.NumberStyles.AllowDecimalPoint, System.Globalization.CultureInfo.InvariantCulture, out line) && line > 0 && line < 1))
         {
             return EntitiesApi.BadRequest($"\"threshold\" must be a precision between 0 and 1 (exclusive), e.g. 0.5; got '{EntitiesApi.Shorten(threshold)}'.");
-        }
-
-        var end = until ?? time.GetUtcNow();
-        var start = since ?? end - DefaultRange;
-        if (start >= end || end - start > MaxRange)
-        {
-            return EntitiesApi.BadRequest($"\"from\" must come before \"to\", at most {MaxRange.TotalDays:0} days before it.");
         }
 
         var read = await outcomes.ReadVerdictsAsync(start, end, cancellationToken: ct);

@@ -25,7 +25,33 @@ public static class QueryParameters
         return false;
     }
 
-    public static bool TryLimit(string? text, int fallback, int max, out int value, out string problem)
+    /// <summary>
+    /// An event-time range [from, to) from optional <c>from</c> and <c>to</c>: <c>to</c> defaults to
+    /// <paramref name="now"/> and <c>from</c> to <paramref name="defaultSpan"/> before <c>to</c>; <c>from</c> must come
+    /// before <c>to</c>, at most <paramref name="maxSpan"/> before it.
+    /// </summary>
+    public static bool TryRange(
+        string? from, string? to, DateTimeOffset now, TimeSpan defaultSpan, TimeSpan maxSpan, out DateTimeOffset start, out DateTimeOffset end, out string problem)
+    {
+        (start, end) = (default, default);
+        if (!TryTime(from, "from", out var since, out problem) || !TryTime(to, "to", out var until, out problem))
+        {
+            return false;
+        }
+
+        end = until ?? now;
+        start = since ?? end - defaultSpan;
+        if (start >= end || end - start > maxSpan)
+        {
+            problem = $"\"from\" must come before \"to\", at most {maxSpan.TotalDays:0} days before it.";
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>A count from 1 to <paramref name="max"/> (the query parameter <paramref name="name"/>), or <paramref name="fallback"/> when absent.</summary>
+    public static bool TryLimit(string? text, int fallback, int max, out int value, out string problem, string name = "limit")
     {
         value = fallback;
         problem = "";
@@ -39,7 +65,7 @@ public static class QueryParameters
             return true;
         }
 
-        problem = $"\"limit\" must be a whole number from 1 to {max}; got '{Shorten(text)}'.";
+        problem = $"\"{name}\" must be a whole number from 1 to {max}; got '{Shorten(text)}'.";
         return false;
     }
 
