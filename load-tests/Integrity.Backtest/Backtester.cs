@@ -18,7 +18,11 @@ internal sealed record BacktestResult(
     IReadOnlyList<ReplayedReview> Reviews,
     IReadOnlyDictionary<string, double> ReviewerScoreAtFirstReview,
     long EventsApplied,
-    TimeSpan Elapsed);
+    TimeSpan Elapsed,
+    ReplayCost Cost);
+
+/// <summary>What the replay loop cost the process: bytes allocated on its thread and time the GC paused it.</summary>
+internal sealed record ReplayCost(long AllocatedBytes, TimeSpan GcPause, int Gen0, int Gen1, int Gen2);
 
 /// <summary>
 /// Runs accepted events through the <see cref="ReplayEngine"/> in order of their own timestamps (virtual time: the
@@ -34,6 +38,8 @@ internal static class Backtester
         var ordered = input.Select((e, i) => (e, i)).OrderBy(x => x.e.Event.OccurredAt).ThenBy(x => x.i).Select(x => x.e).ToList();
         var arrival = new Dictionary<string, double>(StringComparer.Ordinal);
         var firstScores = new Dictionary<string, double>(StringComparer.Ordinal);
+        var (allocatedBefore, pauseBefore) = (GC.GetAllocatedBytesForCurrentThread(), GC.GetTotalPauseDuration());
+        var (gen0, gen1, gen2) = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
         var watch = Stopwatch.StartNew();
         long done = 0;
 
@@ -53,13 +59,16 @@ internal static class Backtester
         }
 
         progress?.Invoke(done, ordered.Count);
+        var elapsed = watch.Elapsed;
+        var cost = new ReplayCost(GC.GetAllocatedBytesForCurrentThread() - allocatedBefore, GC.GetTotalPauseDuration() - pauseBefore,
+            GC.CollectionCount(0) - gen0, GC.CollectionCount(1) - gen1, GC.CollectionCount(2) - gen2);
         var reviews = new List<ReplayedReview>();
         foreach (var e in input)
         {
             if (e.Event is ReviewPosted r && e.ReviewKey is { } k) reviews.Add(new ReplayedReview(k, r.ReviewerId, r.ListingId, r.Rating, arrival.GetValueOrDefault(k)));
         }
 
-        return new BacktestResult(engine, reviews, firstScores, done, watch.Elapsed);
+        return new BacktestResult(engine, reviews, firstScores, done, elapsed, cost);
     }
 
     /// <summary>The review's score with the final states: the same definition as on arrival, with hindsight.</summary>

@@ -92,6 +92,9 @@ internal static class ResultWriter
             readSeconds = Math.Round(readTime.TotalSeconds, 2),
             replaySeconds = Math.Round(result.Elapsed.TotalSeconds, 2),
             eventsPerSecond = Math.Round(result.EventsApplied / Math.Max(result.Elapsed.TotalSeconds, 1e-9)),
+            allocatedBytesPerEvent = result.Cost.AllocatedBytes / Math.Max(1, result.EventsApplied),
+            gcPauseSeconds = Math.Round(result.Cost.GcPause.TotalSeconds, 2),
+            gcCollections = new { gen0 = result.Cost.Gen0, gen1 = result.Cost.Gen1, gen2 = result.Cost.Gen2 },
             scoreOfAReview = "100 × (1 − (1 − reviewer/100)(1 − ListingWeight·listing/100)(1 − DeviationWeight·min(1, |rating − listing average| / DeviationScale))(1 − ExtremeWeight·[1 or 5 stars]))",
             createdAt = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture),
         };
