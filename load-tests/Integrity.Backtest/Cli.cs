@@ -79,7 +79,7 @@ internal static class Cli
 
         ResultWriter.Write(outDir, batch, result, input, readTime);
         stdout.WriteLine($"replayed {result.EventsApplied:N0} events ({result.Reviews.Count:N0} reviews) in {result.Elapsed.TotalSeconds:0.0}s " +
-            $"({result.EventsApplied / Math.Max(result.Elapsed.TotalSeconds, 1e-9):N0} events/s, {result.Cost.AllocatedBytes / Math.Max(1, result.EventsApplied):N0} B allocated/event, " +
+            $"({result.EventsApplied / Math.Max(result.Elapsed.TotalSeconds, 1e-9):N0} events/s; {result.EventsApplied / Math.Max(result.Cost.Cpu.TotalSeconds, 1e-9):N0} per CPU-second, {result.Cost.AllocatedBytes / Math.Max(1, result.EventsApplied):N0} B allocated/event, " +
             $"GC paused {result.Cost.GcPause.TotalSeconds:0.0}s), {batch.Rejected.Count:N0} lines rejected, {result.Engine.DecisionCount:N0} decisions → {outDir}");
         return 0;
     }

@@ -92,6 +92,8 @@ internal static class ResultWriter
             readSeconds = Math.Round(readTime.TotalSeconds, 2),
             replaySeconds = Math.Round(result.Elapsed.TotalSeconds, 2),
             eventsPerSecond = Math.Round(result.EventsApplied / Math.Max(result.Elapsed.TotalSeconds, 1e-9)),
+            cpuSeconds = Math.Round(result.Cost.Cpu.TotalSeconds, 2),
+            eventsPerCpuSecond = Math.Round(result.EventsApplied / Math.Max(result.Cost.Cpu.TotalSeconds, 1e-9)),
             allocatedBytesPerEvent = result.Cost.AllocatedBytes / Math.Max(1, result.EventsApplied),
             gcPauseSeconds = Math.Round(result.Cost.GcPause.TotalSeconds, 2),
             gcCollections = new { gen0 = result.Cost.Gen0, gen1 = result.Cost.Gen1, gen2 = result.Cost.Gen2 },

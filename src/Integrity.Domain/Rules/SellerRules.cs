@@ -169,7 +169,7 @@ public static class SellerRules
         };
         var selfLinked = e.BuyerId == s.SellerId || e.BuyerIdentifiers().Any(s.Identifiers.Contains);
         var times = s.OrderTimes();
-        var i = IndexOfOrder(s.Orders, e.OrderId);
+        var i = times.IndexOf(s.Orders, e.OrderId);
         if (i < 0)
         {
             var order = new SellerOrder(e.OrderId, e.BuyerId, e.ListingId, e.OccurredAt, status, selfLinked, e.EventId);
@@ -189,17 +189,6 @@ public static class SellerRules
             EventId = Rank(status) > Rank(known.Status) && status is OrderStatus.Refunded or OrderStatus.Cancelled ? e.EventId : known.EventId,
         };
         times.Add(s.Orders[i]);
-    }
-
-    /// <summary>The order's record, searched from the newest end, where an order's later events usually find it.</summary>
-    private static int IndexOfOrder(List<SellerOrder> orders, string orderId)
-    {
-        for (var i = orders.Count - 1; i >= 0; i--)
-        {
-            if (string.Equals(orders[i].OrderId, orderId, StringComparison.Ordinal)) return i;
-        }
-
-        return -1;
     }
 
     /// <summary>Later states win whatever the arrival order; refunded outranks cancelled so both orders of arrival agree.</summary>

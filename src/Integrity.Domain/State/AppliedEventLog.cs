@@ -17,7 +17,8 @@ public enum ApplyStatus
     TooLate,
 }
 
-public sealed record AppliedEvent(string Id, DateTimeOffset At);
+/// <summary>An applied event id and its time: a value, so a thousand of them per entity are one array, not a thousand objects.</summary>
+public readonly record struct AppliedEvent(string Id, DateTimeOffset At);
 
 /// <summary>
 /// The ids of events an entity has applied: the idempotency memory. Bounded to <see cref="Capacity"/> ids; when full

@@ -6,32 +6,48 @@ namespace Integrity.Domain.State;
 /// that can be suspect (refunded, cancelled or self-linked), and of the self-linked ones, each sorted. A windowed count is then two binary
 /// searches, instead of a walk over up to <see cref="SellerState.MaxOrders"/> orders on every seller event. Exact
 /// whatever order the list is in (a refund that came before its order, then moved by it, leaves the list unsorted).
+/// Also each order's record by id, so an order's later events find it without comparing every order id in the list.
 /// </summary>
 internal sealed class OrderTimes
 {
     private readonly List<long> _all;
     private readonly List<long> _suspectable;
     private readonly List<long> _selfLinked;
+    private readonly Dictionary<string, SellerOrder> _byId;
 
-    private OrderTimes(List<long> all, List<long> suspectable, List<long> selfLinked) => (_all, _suspectable, _selfLinked) = (all, suspectable, selfLinked);
+    private OrderTimes(List<long> all, List<long> suspectable, List<long> selfLinked, Dictionary<string, SellerOrder> byId) =>
+        (_all, _suspectable, _selfLinked, _byId) = (all, suspectable, selfLinked, byId);
 
     /// <summary>How many orders the counts cover (equal to the list's count while they are in step).</summary>
     public int Count => _all.Count;
 
     public static OrderTimes Of(List<SellerOrder> orders)
     {
-        var times = new OrderTimes(new List<long>(orders.Count), [], []);
+        var times = new OrderTimes(new List<long>(orders.Count), [], [], new(orders.Count, StringComparer.Ordinal));
         foreach (var order in orders) times.Add(order);
         return times;
     }
 
-    public OrderTimes Clone() => new([.. _all], [.. _suspectable], [.. _selfLinked]);
+    public OrderTimes Clone() => new([.. _all], [.. _suspectable], [.. _selfLinked], new(_byId, StringComparer.Ordinal));
+
+    /// <summary>Where the order's record is in <paramref name="orders"/> (the list these counts follow), or -1.</summary>
+    public int IndexOf(List<SellerOrder> orders, string orderId)
+    {
+        if (!_byId.TryGetValue(orderId, out var known)) return -1;
+        for (var i = orders.Count - 1; i >= 0; i--)
+        {
+            if (ReferenceEquals(orders[i], known)) return i;
+        }
+
+        return -1;
+    }
 
     /// <summary>Only a reversed or self-linked order can count as suspect for brushing.</summary>
     public static bool Suspectable(SellerOrder order) => order.SelfLinked || order.Status is OrderStatus.Refunded or OrderStatus.Cancelled;
 
     public void Add(SellerOrder order)
     {
+        _byId[order.OrderId] = order;
         Insert(_all, order.At.UtcTicks);
         if (Suspectable(order)) Insert(_suspectable, order.At.UtcTicks);
         if (order.SelfLinked) Insert(_selfLinked, order.At.UtcTicks);
@@ -39,6 +55,7 @@ internal sealed class OrderTimes
 
     public void Remove(SellerOrder order)
     {
+        if (_byId.TryGetValue(order.OrderId, out var known) && ReferenceEquals(known, order)) _byId.Remove(order.OrderId);
         Delete(_all, order.At.UtcTicks);
         if (Suspectable(order)) Delete(_suspectable, order.At.UtcTicks);
         if (order.SelfLinked) Delete(_selfLinked, order.At.UtcTicks);
