@@ -14,10 +14,17 @@ public sealed class IdentifierHasher
     private const int OutputBytes = 16;
     private readonly byte[] _key;
 
+    /// <summary>
+    /// One keyed HMAC per thread, reset after each hash: the key's setup is done once instead of for every identifier
+    /// (a one-shot <see cref="HMACSHA256.HashData(ReadOnlySpan{byte}, ReadOnlySpan{byte}, Span{byte})"/> was a fifth of parsing an order).
+    /// </summary>
+    private readonly ThreadLocal<IncrementalHash> _hmac;
+
     public IdentifierHasher(ReadOnlySpan<byte> key)
     {
         if (key.Length < 16) throw new ArgumentException("The identifier hashing key must be at least 16 bytes.", nameof(key));
         _key = key.ToArray();
+        _hmac = new(() => IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, _key));
     }
 
     /// <summary>Hashes a clear value, or returns null when nothing is left after normalization.</summary>
@@ -27,7 +34,9 @@ public sealed class IdentifierHasher
         if (normalized.Length == 0) return null;
         var input = Encoding.UTF8.GetBytes($"{KindTag(kind)}:{normalized}");
         Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
-        HMACSHA256.HashData(_key, input, mac);
+        var hmac = _hmac.Value!;
+        hmac.AppendData(input);
+        hmac.GetHashAndReset(mac);
         return Convert.ToHexStringLower(mac[..OutputBytes]);
     }
 

@@ -14,7 +14,7 @@ public static class BaitAndSwitchSignal
     public static Reason? Evaluate(ListingState s, DateTimeOffset now, PolicyOptions policy)
     {
         var rule = policy.Rule(ReasonCodes.BaitAndSwitch);
-        if (!rule.Enabled) return null;
+        if (!rule.Enabled || s.Rewrites.Count == 0) return null;
         var rewrite = s.Rewrites
             .Where(r => r.At > now - rule.Window && r.At <= now && r.ReviewsBefore >= rule.MinCount)
             .Where(r => r.TitleOverlap <= rule.Threshold || r.FromCategory != r.ToCategory)

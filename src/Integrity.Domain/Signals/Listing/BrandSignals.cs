@@ -32,7 +32,7 @@ public static class BrandSignals
     public static Reason? Reports(ListingState s, DateTimeOffset now, PolicyOptions policy)
     {
         var rule = policy.Rule(ReasonCodes.BrandReports);
-        if (!rule.Enabled) return null;
+        if (!rule.Enabled || s.BrandReports.Count == 0) return null;
         var reports = s.BrandReports.Where(r => r.Kind != BrandReportKind.Defamation && r.At > now - rule.Window && r.At <= now).ToList();
         if (reports.Count < Math.Max(1, rule.Threshold)) return null;
         var kinds = string.Join(", ", reports.GroupBy(r => r.Kind).Select(g => $"{g.Count()} {g.Key.ToString().ToLowerInvariant()}"));

@@ -28,7 +28,7 @@ public static class ContentSignals
     private static Reason? Claims(ListingState s, PolicyOptions policy, string code, ClaimCategory category, string label)
     {
         var rule = policy.Rule(code);
-        if (!rule.Enabled) return null;
+        if (!rule.Enabled || s.Claims.Count == 0) return null;
         var matches = s.Claims.Where(c => c.Category == category).ToList();
         if (matches.Count == 0 || matches.Count < rule.Threshold) return null;
         var phrases = string.Join(", ", matches.Select(m => $"\"{m.Phrase}\" ({m.Language})"));
