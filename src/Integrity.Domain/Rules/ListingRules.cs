@@ -160,17 +160,18 @@ public static class ListingRules
             }
         }
 
-        var full = s.Reviews.Count >= ListingState.MaxReviews;
-        BoundedLists.InsertByTime(s.Reviews, review, r => r.At, ListingState.MaxReviews);
+        // Forget the levels of reviewers whose last review here ages out of the bounded list. Only a dropped review can
+        // take a flagged reviewer's last one (a flagged reviewer always has one in the list otherwise).
+        List<string>? dropped = null;
+        BoundedLists.InsertByTime(s.Reviews, review, r => r.At, ListingState.MaxReviews,
+            s.FlaggedReviewers.Count == 0 ? null : gone => (dropped ??= []).Add(gone.ReviewerId));
         s.RatingTotals[e.Rating - 1]++;
         if (review.IsPositive) s.PositiveReviews.Add(e.OccurredAt);
         if (review.IsNegative) s.NegativeReviews.Add(e.OccurredAt);
 
-        // Forget levels of reviewers whose reviews have aged out of the bounded list. Only a full list drops a review
-        // (a flagged reviewer always has one in the list otherwise), so only then is there anything to look for.
-        if (full && s.FlaggedReviewers.Count > 0)
+        foreach (var gone in dropped ?? [])
         {
-            foreach (var gone in s.FlaggedReviewers.Keys.Where(id => !s.Reviews.Any(r => r.ReviewerId == id)).ToList()) s.FlaggedReviewers.Remove(gone);
+            if (s.FlaggedReviewers.ContainsKey(gone) && !s.Reviews.Exists(r => r.ReviewerId == gone)) s.FlaggedReviewers.Remove(gone);
         }
     }
 

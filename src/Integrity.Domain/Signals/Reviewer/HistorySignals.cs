@@ -28,7 +28,7 @@ public static class HistorySignals
         var span = latest - since;
         return SignalReason.Trip(ReasonCodes.ThinHistory, rule, establishment, rule.Threshold,
             $"{s.Reviews.Count} review{(s.Reviews.Count == 1 ? "" : "s")} over {SignalReason.Span(TimeSpan.FromDays(Math.Floor(span.TotalDays)))}{(s.AccountCreatedAt is null ? "" : " of account age")} (establishment {establishment:0.0} of {rule.Threshold:0.#})",
-            s.Reviews.Select(r => r.EventId)) with { Weight = Math.Round(rule.Weight * thinness, 4) };
+            TimeWindows.Slice(s.Reviews, Math.Max(0, s.Reviews.Count - Reason.MaxEventIds), s.Reviews.Count).Select(r => r.EventId)) with { Weight = Math.Round(rule.Weight * thinness, 4) };
     }
 
     public static Reason? RatingDeviation(ReviewerState s, DateTimeOffset now, PolicyOptions policy)
