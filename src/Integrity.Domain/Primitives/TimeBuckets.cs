@@ -1,7 +1,10 @@
 namespace Integrity.Domain.Primitives;
 
-/// <summary>One fixed-width slot of a <see cref="TimeBuckets"/> counter. Immutable so cloned states share it safely.</summary>
-public sealed record TimeBucket(DateTimeOffset Start, double Count);
+/// <summary>
+/// One fixed-width slot of a <see cref="TimeBuckets"/> counter: a value, so a count that moves on every event replaces
+/// a slot of the list in place instead of leaving an object behind for the collector (and cloned states share nothing).
+/// </summary>
+public readonly record struct TimeBucket(DateTimeOffset Start, double Count);
 
 /// <summary>
 /// A sliding-window counter keyed by event time: counts fall into fixed-width buckets, only non-empty buckets are
