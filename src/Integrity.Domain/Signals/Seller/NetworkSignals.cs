@@ -29,6 +29,14 @@ public static class NetworkSignals
         var rule = policy.Rule(ReasonCodes.ReviewManipulation);
         if (!rule.Enabled) return null;
         if (s.Listings.Count < Math.Max(1, rule.Threshold)) return null;
+        var since = now - rule.Window;
+        var manipulated = 0;
+        foreach (var (_, outcome) in s.Listings)
+        {
+            if (outcome.At > since && ManipulatedReviews(outcome)) manipulated++;
+        }
+
+        if (manipulated < Math.Max(1, rule.Threshold)) return null;
         var listings = s.Listings
             .Where(l => l.Value.At > now - rule.Window && l.Value.ReasonCodes.Any(ReasonCodes.ReviewManipulationCodes.Contains))
             .ToList();
@@ -73,6 +81,16 @@ public static class NetworkSignals
         if (created < Math.Max(1, rule.Threshold)) return null;
         return SignalReason.Trip(ReasonCodes.OnboardingVelocity, rule, created, rule.Threshold,
             $"{created:0} listings created in {SignalReason.Span(rule.Window)} by a seller registered {(now - registered).TotalDays:0.#}d ago", []);
+    }
+
+    private static bool ManipulatedReviews(ListingOutcome outcome)
+    {
+        foreach (var code in outcome.ReasonCodes)
+        {
+            if (ReasonCodes.ReviewManipulationCodes.Contains(code)) return true;
+        }
+
+        return false;
     }
 
     /// <summary>A count without copying, so a seller with many known listings or links pays little when nothing trips.</summary>

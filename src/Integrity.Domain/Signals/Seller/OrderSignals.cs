@@ -54,7 +54,7 @@ public static class OrderSignals
     {
         var rule = policy.Rule(ReasonCodes.SellerComplaintRate);
         if (!rule.Enabled) return null;
-        if (CountRecent(s.Complaints, c => c.At, now, rule.Window) < Math.Max(1, rule.MinCount)) return null;
+        if (CountRecent(s.Complaints, now, rule.Window) < Math.Max(1, rule.MinCount)) return null;
         var complaints = s.Complaints.Where(c => c.At > now - rule.Window && c.At <= now).ToList();
         var orders = s.OrderTimes().InWindow(now, rule.Window).Recent;
         var rate = (double)complaints.Count / Math.Max(orders, 1);
@@ -68,8 +68,8 @@ public static class OrderSignals
     {
         var rule = policy.Rule(ReasonCodes.CounterfeitReports);
         if (!rule.Enabled) return null;
-        if (CountRecent(s.BrandReports, r => r.At, now, rule.Window, r => r.Kind != BrandReportKind.Defamation)
-            + CountRecent(s.Complaints, c => c.At, now, rule.Window, c => c.Kind == ComplaintKind.Counterfeit) < Math.Max(1, rule.Threshold)) return null;
+        if (CountRecent(s.BrandReports, now, rule.Window, static r => r.Kind != BrandReportKind.Defamation)
+            + CountRecent(s.Complaints, now, rule.Window, static c => c.Kind == ComplaintKind.Counterfeit) < Math.Max(1, rule.Threshold)) return null;
         var reports = s.BrandReports.Where(r => r.Kind != BrandReportKind.Defamation && r.At > now - rule.Window && r.At <= now).Select(r => r.EventId).ToList();
         var complaints = s.Complaints.Where(c => c.Kind == ComplaintKind.Counterfeit && c.At > now - rule.Window && c.At <= now).Select(c => c.EventId).ToList();
         var total = reports.Count + complaints.Count;
@@ -79,15 +79,19 @@ public static class OrderSignals
             reports.Concat(complaints));
     }
 
-    /// <summary>How many items in (now - window, now] match, counted without copying (signals run on every event).</summary>
-    private static int CountRecent<T>(List<T> items, Func<T, DateTimeOffset> at, DateTimeOffset now, TimeSpan window, Func<T, bool>? match = null)
+    /// <summary>
+    /// How many items in (now - window, now] match, counted without copying (signals run on every event): the lists are
+    /// kept in time order, so the window is found by binary search and only its items are visited.
+    /// </summary>
+    private static int CountRecent<T>(List<T> items, DateTimeOffset now, TimeSpan window, Func<T, bool>? match = null)
+        where T : ITimed
     {
-        var from = now - window;
+        var (start, end) = TimeWindows.Range(items, now, window);
+        if (match is null) return end - start;
         var count = 0;
-        foreach (var item in items)
+        for (var i = start; i < end; i++)
         {
-            var t = at(item);
-            if (t > from && t <= now && (match is null || match(item))) count++;
+            if (match(items[i])) count++;
         }
 
         return count;
