@@ -212,9 +212,10 @@ public static class NoisyOrFitter
             loss += positive ? -Math.Log(Math.Max(1 - keep, Epsilon)) : -logKeep;
             if (grad is null) continue;
 
-            // d loss / d log(keep): −keep/(1−keep) for a positive, −1 for a negative; d log(keep) / d wᵢ = −aᵢ/(1 − wᵢaᵢ).
+            // d loss / d log(keep) is keep/(1−keep) for a positive, −1 for a negative, and d log(keep) / d wᵢ = −aᵢ/(1 − wᵢaᵢ):
+            // dLoss below is d loss / d(−log keep), so that d loss / d wᵢ = dLoss · aᵢ/(1 − wᵢaᵢ).
             var odds = keep / Math.Max(1 - keep, Epsilon);
-            var dLogKeep = positive ? odds : -1.0;
+            var dLoss = positive ? -odds : 1.0;
             // Fisher information of the Bernoulli in log(keep): keep/(1−keep), a curvature that is always positive.
             var curvature = Math.Min(odds, 1e6);
             for (var k = data.Start[e]; k < data.Start[e + 1]; k++)
@@ -222,12 +223,12 @@ public static class NoisyOrFitter
                 var i = data.Feature[k];
                 var a = data.Activation[k];
                 var d = a / Math.Max(1 - (x[i] * a), Epsilon);
-                grad[i] += dLogKeep * d;
+                grad[i] += dLoss * d;
                 scale![i] += curvature * d * d;
             }
 
             var db = 1 / Math.Max(1 - b, Epsilon);
-            grad[n] += dLogKeep * db;
+            grad[n] += dLoss * db;
             scale![n] += curvature * db * db;
         }
 
