@@ -61,7 +61,7 @@ public sealed record NoisyOrFit(
 /// <para>
 /// The fit minimises the mean negative log-likelihood plus λ/2 · Σᵢ (wᵢ − w₀ᵢ)², pulling each weight toward its current
 /// value w₀ᵢ: a signal with little evidence stays where analysts put it. It runs projected gradient descent with a
-/// diagonal (Gauss–Newton) scaling and a backtracking (Armijo) line search, keeping wᵢ ∈ [0, 1) and b ∈ [0, 1), starting
+/// diagonal (Fisher) scaling and a backtracking (Armijo) line search, keeping wᵢ ∈ [0, 1) and b ∈ (0, 1), starting
 /// from the current weights. It uses no randomness: the same examples give the same weights. The objective is not
 /// convex in general (the positive term is convex in log(1 − wᵢaᵢ), not in wᵢ), so this is a local optimum near the
 /// current policy, which is what a policy change should be.
@@ -75,6 +75,12 @@ public sealed record NoisyOrFit(
 public static class NoisyOrFitter
 {
     private const double Epsilon = 1e-12;
+
+    /// <summary>
+    /// b never reaches 0: a positive example on which no signal spoke would then have probability 0, an infinite loss
+    /// whose gradient swamps every other; with b ≥ 10⁻⁶ its loss is at most ≈ 13.8 and the gradient stays finite.
+    /// </summary>
+    private const double MinBaseRate = 1e-6;
 
     /// <param name="current">The weights to fit (code → current weight in 0..1), which are also the prior the penalty pulls toward.</param>
     /// <exception cref="ArgumentException">No examples, a weight or an activation outside 0..1, or an activation for a code not in <paramref name="current"/>.</exception>
@@ -137,7 +143,7 @@ public static class NoisyOrFitter
         var n = start.Length;
         var x = new double[n + 1];
         Array.Copy(start, x, n);
-        x[n] = Math.Clamp(baseRate, 0, options.MaxWeight);
+        x[n] = Math.Clamp(baseRate, MinBaseRate, options.MaxWeight);
         var upper = options.MaxWeight;
         var grad = new double[n + 1];
         var scale = new double[n + 1];
@@ -157,7 +163,7 @@ public static class NoisyOrFitter
                 for (var i = 0; i <= n; i++)
                 {
                     var free = i == n || freeWeights;
-                    trial[i] = free ? Math.Clamp(x[i] - (step * grad[i] / scale[i]), 0, upper) : x[i];
+                    trial[i] = free ? Math.Clamp(x[i] - (step * grad[i] / scale[i]), i == n ? MinBaseRate : 0, upper) : x[i];
                     decrease += grad[i] * (x[i] - trial[i]);
                     moved = Math.Max(moved, Math.Abs(trial[i] - x[i]));
                 }
