@@ -132,6 +132,17 @@ public sealed class NoisyOrFitterTests
     }
 
     [Fact]
+    public void Without_a_base_rate_the_model_is_the_engines_own_score()
+    {
+        // Reasons as the engine records them: a graded signal's weight is its rule's weight times its strength.
+        var weights = new Dictionary<string, double> { ["THIN_HISTORY"] = 0.2, ["LOCKSTEP"] = 0.45, ["RATING_DEVIATION"] = 0.03 };
+        var activations = new Dictionary<string, double> { ["THIN_HISTORY"] = 0.7, ["LOCKSTEP"] = 1, ["RATING_DEVIATION"] = 0.5 };
+        var reasons = activations.Select(a => new Enforcement.Reason(a.Key, "", 0, 0, weights[a.Key] * a.Value, [])).ToList();
+
+        Assert.Equal(Enforcement.Scoring.Combine(reasons), Enforcement.Scoring.Round(100 * NoisyOrFitter.Probability(activations, weights, baseRate: 0)), 6);
+    }
+
+    [Fact]
     public void No_examples_is_an_error()
     {
         Assert.Throws<ArgumentException>(() => NoisyOrFitter.Fit([], new Dictionary<string, double> { ["A"] = 0.5 }));
