@@ -1,14 +1,16 @@
 using System.CommandLine;
 using System.Diagnostics;
+using Integrity.Backtest.Fitting;
 using Integrity.Backtest.Input;
 using Integrity.Backtest.Output;
+using Integrity.Domain.Learning;
 using Integrity.Domain.Policy;
 using Integrity.Domain.Wire;
 using Integrity.Harness.Terminal;
 
 namespace Integrity.Backtest;
 
-/// <summary>The command line: <c>replay</c> an events file, or write a <c>synthetic</c> review file for timing.</summary>
+/// <summary>The command line: <c>replay</c> an events file, <c>compare</c> two policies on it, <c>fit</c> a policy's weights to labels, or write a <c>synthetic</c> review file for timing.</summary>
 internal static class Cli
 {
     /// <returns>0 when the command ran (a replay even with rejected lines), 2 on bad arguments or policy, 1 otherwise.</returns>
@@ -40,6 +42,24 @@ internal static class Cli
         compare.SetAction(r => UsageOnBadData(() => Compare(r.GetRequiredValue(compareInput).FullName, r.GetRequiredValue(compareOut), r.GetValue(active)?.FullName,
             r.GetRequiredValue(candidate).FullName, r.GetValue(examples), r.GetValue(format), r.GetValue(hashKey), r.GetValue(quiet), stdout, stderr)));
 
+        var fitInput = new Argument<FileInfo>("HISTORY") { Description = input.Description }.AcceptExistingOnly();
+        var labels = new Option<string>("--labels") { Description = "A labels CSV: the history's review key (seq or id) and a 0/1 label column (--label-column); other columns are ignored.", Required = true };
+        var labelColumn = new Option<string>("--label-column") { Description = "The label column of --labels.", DefaultValueFactory = _ => LabelsFile.DefaultLabelColumn };
+        var fitOut = new Option<string>("--out") { Description = "Directory for policy.json (the fitted policy file), fit.json and fit.md.", Required = true };
+        var basePolicy = new Option<FileInfo>("--policy") { Description = "The base policy file replayed and fitted from (default: the default policy)." }.AcceptExistingOnly();
+        var until = new Option<string?>("--until") { Description = "Replay and take labels only up to this date (2008-10-12 = through that day, UTC) or ISO 8601 time: an honest time split." };
+        var l2 = new Option<double>("--l2") { Description = "L2 penalty λ/2·Σ(w − w_base)² against the mean log-loss per example.", DefaultValueFactory = _ => new NoisyOrFitOptions().L2 };
+        l2.Validators.Add(r => { if (r.GetValueOrDefault<double>() is < 0 or > 1000 || double.IsNaN(r.GetValueOrDefault<double>())) r.AddError("--l2 must be 0..1000"); });
+        var version = new Option<string?>("--version") { Description = "Version of the fitted policy (default: <base version>-fit-<yyyyMMdd>)." };
+        var level = new Option<string>("--examples") { Description = "reviews: one example per labelled review (fits reviewer weights and ReviewRisk's Listing/Deviation/Extreme weights); reviewers: one per reviewer with a labelled review, positive if any is.", DefaultValueFactory = _ => "reviews" }.AcceptOnlyFromAmong("reviews", "reviewers");
+        var fit = new Command("fit", "Replays a history under a base policy, fits its reviewer signal weights to labelled outcomes (noisy-OR maximum likelihood) and writes a policy file with a new version and a report.")
+        {
+            fitInput, labels, labelColumn, fitOut, basePolicy, until, l2, version, level, format, hashKey, quiet,
+        };
+        fit.SetAction(r => UsageOnBadData(() => Fit(new FitArguments(r.GetRequiredValue(fitInput).FullName, r.GetRequiredValue(labels), r.GetRequiredValue(labelColumn), r.GetRequiredValue(fitOut),
+            r.GetValue(basePolicy)?.FullName, r.GetValue(until), r.GetValue(l2), r.GetValue(version), r.GetRequiredValue(level) == "reviews" ? ExampleLevel.Reviews : ExampleLevel.Reviewers,
+            r.GetValue(format), r.GetValue(hashKey)), r.GetValue(quiet) ? null : progress ?? LiveProgress.ForStandardError(TimeSpan.FromSeconds(10)), stdout, stderr)));
+
         var reviews = new Option<int>("--reviews") { Description = "How many reviews.", Required = true };
         reviews.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError("--reviews must be at least 1"); });
         var outFile = new Option<string>("--out") { Description = "The CSV file to write.", Required = true };
@@ -51,7 +71,7 @@ internal static class Cli
             stderr.WriteLine($"wrote {r.GetValue(reviews):N0} synthetic reviews to {r.GetValue(outFile)}");
         });
 
-        var root = new RootCommand("Integrity backtest: replays a history through the engine's domain, in process, on event time.") { replay, compare, synthetic };
+        var root = new RootCommand("Integrity backtest: replays a history through the engine's domain, in process, on event time.") { replay, compare, fit, synthetic };
         return ToolCommandLine.InvokeAsync(root, args, stdout, stderr).GetAwaiter().GetResult();
     }
 
@@ -61,26 +81,79 @@ internal static class Cli
         var (batch, readTime) = Read(input, format, hashKey, stderr, Path.Combine(outDir, "rejected.csv"));
         if (progress is not null) stderr.WriteLine($"read {batch.Events.Count:N0} events ({batch.Rejected.Count:N0} lines rejected) from {input} in {readTime.TotalSeconds:0.0}s; policy {policy.Version}");
 
-        BacktestResult result;
-        if (progress is null)
-        {
-            result = Backtester.Run(batch.Events, policy);
-        }
-        else
-        {
-            (long Done, long Total) now = (0, batch.Events.Count);
-            var started = Stopwatch.StartNew();
-            result = progress.RunAsync("replay", () =>
-            {
-                var (done, total) = now;
-                return new ProgressReading(done, total, FormattableString.Invariant($"{done:N0}/{total:N0} events, {done / Math.Max(started.Elapsed.TotalSeconds, 1e-3):N0}/s"));
-            }, Task.Run(() => Backtester.Run(batch.Events, policy, (done, total) => now = (done, total)))).GetAwaiter().GetResult();
-        }
-
+        var result = RunWithProgress(batch.Events, policy, progress);
         ResultWriter.Write(outDir, batch, result, input, readTime);
         stdout.WriteLine($"replayed {result.EventsApplied:N0} events ({result.Reviews.Count:N0} reviews) in {result.Elapsed.TotalSeconds:0.0}s " +
             $"({result.EventsApplied / Math.Max(result.Elapsed.TotalSeconds, 1e-9):N0} events/s; {result.EventsApplied / Math.Max(result.Cost.Cpu.TotalSeconds, 1e-9):N0} per CPU-second, {result.Cost.AllocatedBytes / Math.Max(1, result.EventsApplied):N0} B allocated/event, " +
             $"GC paused {result.Cost.GcPause.TotalSeconds:0.0}s), {batch.Rejected.Count:N0} lines rejected, {result.Engine.DecisionCount:N0} decisions → {outDir}");
+        return 0;
+    }
+
+    private static BacktestResult RunWithProgress(IReadOnlyList<InputEvent> events, PolicyOptions policy, LiveProgress? progress)
+    {
+        if (progress is null) return Backtester.Run(events, policy);
+        (long Done, long Total) now = (0, events.Count);
+        var started = Stopwatch.StartNew();
+        return progress.RunAsync("replay", () =>
+        {
+            var (done, total) = now;
+            return new ProgressReading(done, total, FormattableString.Invariant($"{done:N0}/{total:N0} events, {done / Math.Max(started.Elapsed.TotalSeconds, 1e-3):N0}/s"));
+        }, Task.Run(() => Backtester.Run(events, policy, (done, total) => now = (done, total)))).GetAwaiter().GetResult();
+    }
+
+    private sealed record FitArguments(string Input, string Labels, string LabelColumn, string OutDir, string? PolicyPath, string? Until, double L2, string? Version,
+        ExampleLevel Level, string? Format, string? HashKey);
+
+    /// <summary>
+    /// Replays the history (up to <c>--until</c>) under the base policy, joins the labels on the review key, fits and
+    /// writes the policy file, then loads it back as <c>replay --policy</c> would.
+    /// </summary>
+    private static int Fit(FitArguments a, LiveProgress? progress, TextWriter stdout, TextWriter stderr)
+    {
+        var policy = a.PolicyPath is null ? new PolicyOptions() : PolicyFile.Load(a.PolicyPath);
+        if (a.Level == ExampleLevel.Reviews && policy.ReviewRisk.ReviewerWeight != 1)
+        {
+            throw new UsageException($"--examples reviews needs ReviewRisk:ReviewerWeight 1 in the base policy (a review's score is then one noisy-OR over its reviewer's signals), got {policy.ReviewRisk.ReviewerWeight}; use --examples reviewers");
+        }
+
+        var until = a.Until is null ? (DateTimeOffset?)null : LabelsFile.ParseUntil(a.Until);
+        var version = a.Version ?? $"{policy.Version}-fit-{DateTimeOffset.UtcNow:yyyyMMdd}";
+        if (string.IsNullOrWhiteSpace(version) || version == policy.Version) throw new UsageException($"--version must be non-empty and differ from the base policy's ('{policy.Version}')");
+        var (batch, _) = Read(a.Input, a.Format, a.HashKey, stderr, "the input");
+        var labels = LabelsFile.Read(a.Labels, batch.ReviewKeyColumn, a.LabelColumn);
+        var events = until is { } end ? batch.Events.Where(e => e.Event.OccurredAt <= end).ToList() : batch.Events;
+        if (progress is not null)
+        {
+            stderr.WriteLine($"read {batch.Events.Count:N0} events ({batch.Rejected.Count:N0} lines rejected) from {a.Input}, {labels.Count:N0} labels from {a.Labels}; " +
+                $"replaying {events.Count:N0}{(until is { } u ? $" up to {u:O}" : "")} under {policy.Version}");
+        }
+
+        var result = RunWithProgress(events, policy, progress);
+        var matched = result.Reviews.Count(r => labels.ContainsKey(r.Key));
+        if (matched == 0)
+        {
+            throw new UsageException($"no {batch.ReviewKeyColumn} of {a.Labels} matches a review of {a.Input}{(until is null ? "" : " up to --until")}: nothing to fit");
+        }
+
+        var problem = FitExamples.Build(result.Engine, result.Reviews, labels, a.Level);
+        if (progress is not null) stderr.WriteLine($"{problem.Examples.Count:N0} labelled {a.Level.ToString().ToLowerInvariant()} ({problem.Examples.Count(e => e.Positive):N0} positive) over {problem.Current.Count} weights; fitting");
+        var fitted = NoisyOrFitter.Fit(problem.Examples, problem.Current, new NoisyOrFitOptions { L2 = a.L2 });
+        FitWriter.Write(a.OutDir, new FitRun(a.Input, a.Labels, policy.Version, version, a.Level, until, a.L2, labels.Count, matched, fitted));
+
+        var written = Path.Combine(a.OutDir, "policy.json");
+        try
+        {
+            PolicyFile.Load(written);
+        }
+        catch (InvalidDataException ex)
+        {
+            stderr.WriteLine($"the fitted policy does not load: {ex.Message}");
+            return 1;
+        }
+
+        var changed = fitted.Weights.Where(FitWriter.Changed).ToList();
+        stdout.WriteLine($"fitted {version} on {fitted.Examples:N0} {a.Level.ToString().ToLowerInvariant()} ({fitted.Positives:N0} positive): log-loss {fitted.LogLossBefore:0.0000} → {fitted.LogLossAfter:0.0000}, " +
+            $"{changed.Count} of {fitted.Weights.Count} weights changed ({string.Join(", ", changed.Select(w => $"{w.Code} {w.OldWeight:0.####}→{FitWriter.Rounded(w.NewWeight):0.####}"))}) → {written}");
         return 0;
     }
 
