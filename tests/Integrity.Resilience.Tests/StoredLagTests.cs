@@ -1,5 +1,8 @@
 using System.Diagnostics;
 using System.Net;
+using Integrity.Domain.Events;
+using Integrity.Storage.AzureTables.Journal;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Integrity.Resilience.Tests;
 
@@ -60,6 +63,43 @@ public sealed class StoredLagTests
         var stored = await engine.Tables.StoredEntitiesAsync("lag-");
         Assert.Contains(stored.Keys, k => k.Id == "lag-after-L");
         Assert.DoesNotContain(stored.Keys, k => k.Id == refusedId);
+    }
+
+    [Fact]
+    public async Task Ingest_answers_503_while_rows_appended_without_a_wake_wait_past_the_bound()
+    {
+        // Rows another process appends straight to the journal wake no reader and signal no gate: the silo finds them
+        // only by polling. Its stored-lag gate leaves a settled partition it reads to the reader's idle poll, so the
+        // rows the poll finds must close the gate as rows acknowledged by ingest would. The journal is empty until then
+        // (every partition settled, every reader resting); checkpoints on 5-minute boundaries keep the rows waiting.
+        await using var engine = await EngineUnderTest.StartAsync(new Dictionary<string, string>
+        {
+            ["Consumers:CheckpointInterval"] = "00:05:00",
+            ["Ingest:MaxStoredLagSeconds"] = "1",
+            ["Ingest:StoredLagPollMilliseconds"] = "100",
+            ["Ingest:RetryAfterSeconds"] = "1",
+        });
+        var journal = new TableEventJournal(new TableEventJournalOptions { ConnectionString = engine.Azurite.ConnectionString }, TimeProvider.System, NullLogger<TableEventJournal>.Instance);
+        var rows = Enumerable.Range(1, 20)
+            .Select(i => (IntegrityEvent)new ListingCreated($"nowake-{i}", DateTimeOffset.UtcNow, $"nowake-L{i}", $"nowake-S{i}", "Desk lamp", "LED, dimmable.", null, "lamps", 35.0m, "EUR"))
+            .ToList();
+        await journal.AppendAsync(rows, CancellationToken.None);
+
+        var clock = Stopwatch.StartNew();
+        (HttpStatusCode Status, System.Text.Json.Nodes.JsonNode? Answer) answer = default;
+        for (var attempt = 0; clock.Elapsed < TimeSpan.FromSeconds(60); attempt++)
+        {
+            answer = await Lines.PostAsync(engine.BaseAddress, Lines.Listing($"nowake-r{attempt}", $"nowake-R{attempt}", "nowake-S"));
+            if (answer.Status == HttpStatusCode.ServiceUnavailable)
+            {
+                break;
+            }
+
+            await Task.Delay(200);
+        }
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, answer.Status);
+        Assert.Equal("Engine behind", answer.Answer!["title"]!.GetValue<string>());
     }
 
     [Fact]

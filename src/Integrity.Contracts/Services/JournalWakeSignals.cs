@@ -28,6 +28,9 @@ public sealed class JournalWakeSignals
     /// <summary>The partitions this silo reads now whose readers rest (<see cref="JournalReadPacer.Idle"/>).</summary>
     public IReadOnlyList<int> IdleReaders() => [.. _readers.Where(r => r.Value.Idle).Select(r => r.Key).Order()];
 
+    /// <summary>Whether this silo reads the partition now (its reader's idle poll then finds rows whose wake was lost).</summary>
+    public bool ReadHere(int partition) => _readers.ContainsKey(partition);
+
     /// <summary>How many appends to the partition this silo has done or been told of (only its changes mean anything).</summary>
     public long Appends(int partition) => Volatile.Read(ref _appends[partition]);
 
@@ -37,6 +40,12 @@ public sealed class JournalWakeSignals
         AppendedElsewhere(partition);
         Forward?.Invoke(partition);
     }
+
+    /// <summary>
+    /// This silo's reader of the partition found rows, which no wake may have announced (a lost wake, a row another
+    /// process appended): counted as an append, so watchers of the journal look at the partition again.
+    /// </summary>
+    public void Found(int partition) => Interlocked.Increment(ref _appends[partition]);
 
     /// <summary>Rows were appended to the partition (another silo says so): wake this silo's reader of it, if it has one.</summary>
     public void AppendedElsewhere(int partition)

@@ -1,5 +1,6 @@
 using Integrity.Contracts.Services;
 using Integrity.Storage.AzureTables.Journal;
+using Integrity.Storage.AzureTables.Streaming;
 using Microsoft.Extensions.Options;
 
 namespace Integrity.Host.Ingest;
@@ -11,6 +12,8 @@ namespace Integrity.Host.Ingest;
 /// the checkpoint's next one; it is read again only once the checkpoint moved or while none was there.
 /// A partition found settled (no row past its checkpoint) is left alone until an append to it is signalled, here or by
 /// another silo (<see cref="JournalWakeSignals"/>), or <see cref="SettledRecheck"/> passed: an idle engine reads nothing.
+/// A settled partition that this silo reads is not rechecked: its reader's idle poll, no slower than the recheck, finds
+/// rows whose wake was lost and signals them (<see cref="JournalWakeSignals.Found"/>).
 /// A process without the checkpoint store (an ingest-only app with no silo) does not gate.
 /// </summary>
 public sealed partial class StoredLagMonitor(
@@ -28,6 +31,9 @@ public sealed partial class StoredLagMonitor(
     /// <summary>Per partition found settled, when; the append count then is in the watermark (forgotten while rows wait).</summary>
     private DateTimeOffset[] _settledAt = [];
 
+    /// <summary>Whether this silo's readers poll a resting partition at least as often as <see cref="SettledRecheck"/>.</summary>
+    private bool _readerPollsSettled;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (services.GetService<IJournalCheckpointStore>() is not { } checkpoints)
@@ -43,25 +49,27 @@ public sealed partial class StoredLagMonitor(
         _knownWaiting = new long?[tracker.Partitions];
         _settledAt = new DateTimeOffset[tracker.Partitions];
         var settled = new AppendWatermark(signals);
+        var idlePoll = services.GetService<IOptions<JournalStreamOptions>>()?.Value.IdlePollInterval;
+        _readerPollsSettled = idlePoll <= SettledRecheck;
 
         // The first read comes before the gate closes on anything, so a restarted host starts from the stored checkpoints.
-        await ReadAsync(tracker, journal, checkpoints, settled, waiting: false, stoppingToken);
+        await ReadAsync(tracker, journal, checkpoints, settled, signals, waiting: false, stoppingToken);
         tracker.Watch();
         var interval = TimeSpan.FromMilliseconds(options.Value.StoredLagPollMilliseconds);
         using var timer = new PeriodicTimer(interval, time);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
-            await ReadAsync(tracker, journal, checkpoints, settled, waiting: true, stoppingToken);
+            await ReadAsync(tracker, journal, checkpoints, settled, signals, waiting: true, stoppingToken);
         }
     }
 
-    private async Task ReadAsync(StoredLagTracker tracker, IEventJournal journal, IJournalCheckpointStore checkpoints, AppendWatermark settled, bool waiting, CancellationToken stoppingToken)
+    private async Task ReadAsync(StoredLagTracker tracker, IEventJournal journal, IJournalCheckpointStore checkpoints, AppendWatermark settled, JournalWakeSignals signals, bool waiting, CancellationToken stoppingToken)
     {
         try
         {
             var started = time.GetUtcNow();
             var partitions = Enumerable.Range(0, tracker.Partitions)
-                .Where(p => !waiting || settled.Moved(p) || started - _settledAt[p] > SettledRecheck)
+                .Where(p => !waiting || settled.Moved(p) || (started - _settledAt[p] > SettledRecheck && !(_readerPollsSettled && signals.ReadHere(p))))
                 .ToList();
             if (partitions.Count == 0)
             {

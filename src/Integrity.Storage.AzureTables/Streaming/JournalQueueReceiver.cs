@@ -60,6 +60,10 @@ public sealed partial class JournalQueueReceiver(
                 return [];
             }
 
+            // Watchers of the journal (the stored-lag gate) leave a settled partition read here to this reader: rows
+            // whose wake was lost are announced by the read that finds them.
+            wakeSignals.Found(partition);
+
             _lastRead = rows[^1].Sequence;
             var stream = StreamId.Create(Contracts.StreamNames.JournalNamespace, Contracts.StreamNames.PartitionKey(partition));
             return [.. rows.Select(r => (IBatchContainer)new JournalBatchContainer(stream, r))];
