@@ -76,10 +76,17 @@ internal static class Backtester
     public static ReviewRiskScore FinalScore(ReplayEngine engine, ReplayedReview review)
     {
         var listing = engine.Listing(review.ListingId);
+        var (mean, others) = ListingMeanWithout(listing, review.Rating);
+        return ReviewRisk.Score(review.Rating, engine.Reviewer(review.ReviewerId).Enforcement, listing.Enforcement, mean, others, engine.Policy);
+    }
+
+    /// <summary>The listing's average rating over its other ratings (hindsight: all but this review's), and how many there are.</summary>
+    public static (double? Mean, int Others) ListingMeanWithout(ListingState listing, int rating)
+    {
         var totals = listing.RatingTotals;
         var others = totals.Sum() - 1;
-        double? mean = others <= 0 ? null : (totals.Select((n, i) => (double)n * (i + 1)).Sum() - review.Rating) / others;
-        return ReviewRisk.Score(review.Rating, engine.Reviewer(review.ReviewerId).Enforcement, listing.Enforcement, mean, Math.Max(0, others), engine.Policy);
+        double? mean = others <= 0 ? null : (totals.Select((n, i) => (double)n * (i + 1)).Sum() - rating) / others;
+        return (mean, Math.Max(0, others));
     }
 
     private static ReviewerReview? Find(ReviewerState reviewer, string eventId)

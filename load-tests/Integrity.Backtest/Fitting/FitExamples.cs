@@ -1,6 +1,7 @@
 using Integrity.Domain.Learning;
 using Integrity.Domain.Policy;
 using Integrity.Domain.Replay;
+using Integrity.Domain.Signals.Review;
 
 namespace Integrity.Backtest.Fitting;
 
@@ -94,14 +95,8 @@ internal static class FitExamples
         var o = engine.Policy.ReviewRisk;
         var listing = engine.Listing(review.ListingId);
         if (listing.Enforcement.Score > 0) activations[ListingWeight] = Math.Clamp(listing.Enforcement.Score, 0, 100) / 100;
-        var totals = listing.RatingTotals;
-        var others = totals.Sum() - 1;
-        if (others > 0 && others >= o.MinListingRatings)
-        {
-            var mean = (totals.Select((n, i) => (double)n * (i + 1)).Sum() - review.Rating) / others;
-            var deviation = Math.Min(1, Math.Abs(review.Rating - mean) / o.DeviationScale);
-            if (deviation > 0) activations[DeviationWeight] = deviation;
-        }
+        var (mean, others) = Backtester.ListingMeanWithout(listing, review.Rating);
+        if (ReviewRisk.DeviationStrength(review.Rating, mean, others, o) is double deviation and > 0) activations[DeviationWeight] = deviation;
 
         if (review.Rating is 1 or 5) activations[ExtremeWeight] = 1;
     }

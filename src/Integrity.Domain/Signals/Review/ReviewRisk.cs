@@ -42,10 +42,10 @@ public static class ReviewRisk
             parts.Add(Part($"listing {listing.Score:0.0}", listing.Reasons));
         }
 
-        if (listingMean is { } mean && listingRatings >= o.MinListingRatings)
+        if (listingMean is { } mean && DeviationStrength(rating, listingMean, listingRatings, o) is { } strength)
         {
             var deviation = Math.Abs(rating - mean);
-            keep *= 1 - (o.DeviationWeight * Math.Min(1, deviation / o.DeviationScale));
+            keep *= 1 - (o.DeviationWeight * strength);
             if (deviation >= 0.05) parts.Add(string.Create(CultureInfo.InvariantCulture, $"deviation {deviation:0.0}★ from {mean:0.00} over {listingRatings}"));
         }
 
@@ -69,9 +69,19 @@ public static class ReviewRisk
         var o = policy.ReviewRisk;
         var keep = 1 - (o.ReviewerWeight * Math.Clamp(reviewer.Score, 0, 100) / 100);
         if (listing is { Score: > 0 }) keep *= 1 - (o.ListingWeight * Math.Clamp(listing.Score, 0, 100) / 100);
-        if (listingMean is { } mean && listingRatings >= o.MinListingRatings) keep *= 1 - (o.DeviationWeight * Math.Min(1, Math.Abs(rating - mean) / o.DeviationScale));
+        if (DeviationStrength(rating, listingMean, listingRatings, o) is { } strength) keep *= 1 - (o.DeviationWeight * strength);
         if (rating is 1 or 5) keep *= 1 - o.ExtremeWeight;
         return Math.Round(Math.Clamp(100 * (1 - keep), 0, 100), 2);
+    }
+
+    /// <summary>
+    /// How far the rating strays from the listing's average, 0..1 of <see cref="ReviewRiskOptions.DeviationScale"/>; null
+    /// while the average rests on fewer than <see cref="ReviewRiskOptions.MinListingRatings"/> ratings.
+    /// </summary>
+    public static double? DeviationStrength(int rating, double? listingMean, int listingRatings, ReviewRiskOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return listingMean is { } mean && listingRatings >= options.MinListingRatings ? Math.Min(1, Math.Abs(rating - mean) / options.DeviationScale) : null;
     }
 
     private static string Part(FormattableString head, IReadOnlyList<Reason> reasons)
