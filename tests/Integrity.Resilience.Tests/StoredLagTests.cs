@@ -25,20 +25,7 @@ public sealed class StoredLagTests
         Assert.Equal(HttpStatusCode.Accepted, first.Status);
 
         var clock = Stopwatch.StartNew();
-        (HttpStatusCode Status, System.Text.Json.Nodes.JsonNode? Answer) refused = default;
-        var attempt = 0;
-        while (clock.Elapsed < TimeSpan.FromSeconds(20))
-        {
-            attempt++;
-            var answer = await Lines.PostAsync(engine.BaseAddress, Lines.Listing($"lag-r{attempt}", $"lag-refused-L{attempt}", "lag-refused-S"));
-            if (answer.Status == HttpStatusCode.ServiceUnavailable)
-            {
-                refused = answer;
-                break;
-            }
-
-            await Task.Delay(100);
-        }
+        var (refused, attempt) = await PostUntilRefusedAsync(engine.BaseAddress, a => Lines.Listing($"lag-r{a}", $"lag-refused-L{a}", "lag-refused-S"), TimeSpan.FromSeconds(20));
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.Status);
         Assert.Equal("Engine behind", refused.Answer!["title"]!.GetValue<string>());
@@ -85,21 +72,26 @@ public sealed class StoredLagTests
             .ToList();
         await journal.AppendAsync(rows, CancellationToken.None);
 
-        var clock = Stopwatch.StartNew();
-        (HttpStatusCode Status, System.Text.Json.Nodes.JsonNode? Answer) answer = default;
-        for (var attempt = 0; clock.Elapsed < TimeSpan.FromSeconds(60); attempt++)
-        {
-            answer = await Lines.PostAsync(engine.BaseAddress, Lines.Listing($"nowake-r{attempt}", $"nowake-R{attempt}", "nowake-S"));
-            if (answer.Status == HttpStatusCode.ServiceUnavailable)
-            {
-                break;
-            }
-
-            await Task.Delay(200);
-        }
-
+        var (answer, _) = await PostUntilRefusedAsync(engine.BaseAddress, a => Lines.Listing($"nowake-r{a}", $"nowake-R{a}", "nowake-S"), TimeSpan.FromSeconds(60));
         Assert.Equal(HttpStatusCode.ServiceUnavailable, answer.Status);
         Assert.Equal("Engine behind", answer.Answer!["title"]!.GetValue<string>());
+    }
+
+    /// <summary>Posts a new line (numbered from 1) every 100 ms until ingest refuses one or <paramref name="within"/> passes; the last answer and its number.</summary>
+    private static async Task<((HttpStatusCode Status, System.Text.Json.Nodes.JsonNode? Answer) Answer, int Attempt)> PostUntilRefusedAsync(Uri baseAddress, Func<int, string> line, TimeSpan within)
+    {
+        var clock = Stopwatch.StartNew();
+        (HttpStatusCode Status, System.Text.Json.Nodes.JsonNode? Answer) answer = default;
+        var attempt = 0;
+        while (clock.Elapsed < within)
+        {
+            attempt++;
+            answer = await Lines.PostAsync(baseAddress, line(attempt));
+            if (answer.Status == HttpStatusCode.ServiceUnavailable) break;
+            await Task.Delay(100);
+        }
+
+        return (answer, attempt);
     }
 
     [Fact]
