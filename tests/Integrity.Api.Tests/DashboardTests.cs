@@ -207,9 +207,23 @@ public sealed class DashboardTests(ApiHostFixture host) : IAsyncLifetime
         await page.ClickAsync("[data-testid=orleans-dashboard-link]");
         await Expect(page.Locator("#key-title")).ToHaveTextAsync("Analyst key");
         await page.FillAsync("#key-input", TestSecrets.AnalystKey);
-        await page.ClickAsync("#key-form button[type=submit]");
 
-        await page.WaitForURLAsync(new Uri(host.BaseAddress, "/orleans-dashboard/").ToString(), new() { Timeout = 30_000 });
+        // What the page met on the way, named if it never gets there (a failed session request ends in an alert, which
+        // the browser dismisses, and no navigation): it failed once in CI waiting for the dashboard's load.
+        var met = new List<string>();
+        page.Dialog += (_, d) => met.Add($"dialog: {d.Message}");
+        page.Response += (_, r) => met.Add($"{r.Status} {r.Request.Method} {r.Url}");
+        page.RequestFailed += (_, r) => met.Add($"failed {r.Method} {r.Url}: {r.Failure}");
+        await page.ClickAsync("#key-form button[type=submit]");
+        try
+        {
+            await page.WaitForURLAsync(new Uri(host.BaseAddress, "/orleans-dashboard/").ToString(), new() { Timeout = 30_000 });
+        }
+        catch (TimeoutException ex)
+        {
+            throw new TimeoutException($"the Orleans Dashboard did not load; the page is at {page.Url} and met: {string.Join("; ", met)}", ex);
+        }
+
         await Expect(page.GetByText("Active Silos")).ToBeVisibleAsync(new() { Timeout = 30_000 });
         await Expect(page.GetByText("Methods with Most Calls")).ToBeVisibleAsync();
         // Live numbers, sampled every second: the cluster's grain calls with their latency.
