@@ -43,3 +43,14 @@ public interface IIdentifierGrain : IGrainWithStringKey
     /// <summary>Adds the seller (idempotent) and returns the other sellers sharing this identifier.</summary>
     Task<IReadOnlyList<string>> LinkAsync(string sellerId);
 }
+
+/// <summary>
+/// What the platform sends, counted over the whole deployment: each silo adds what its consumers delivered since it
+/// last called and gets the total back (<see cref="Key"/> names the one grain).
+/// </summary>
+public interface IEvidenceCoverageGrain : IGrainWithStringKey
+{
+    public const string Key = "deployment";
+
+    Task<Domain.Coverage.EvidenceTally> AddAsync(Domain.Coverage.EvidenceTally delta);
+}

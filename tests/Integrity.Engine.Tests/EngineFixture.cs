@@ -56,7 +56,7 @@ public sealed class EngineFixture : IAsyncLifetime, IEngineUnderTest
     /// </summary>
     public static void ConfigureEngine(ISiloBuilder silo, string connection, IReadOnlyDictionary<string, string?>? settings = null, string stateProviderName = ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME)
     {
-        var configuration = new Dictionary<string, string?>
+        var configuration = new Dictionary<string, string?>(TestCoverage.AllSent.Select(kv => KeyValuePair.Create(kv.Key, (string?)kv.Value)))
         {
             ["Storage:ConnectionString"] = connection,
             ["Reminders:MinimumReminderPeriod"] = "00:00:01",

@@ -57,7 +57,7 @@ public sealed partial class HostProcess : IAsyncDisposable
     /// test's own, ports of its own, checkpoints every 500 ms and failure detection in about a second.
     /// </summary>
     public static Dictionary<string, string> ClusterSilo(string connectionString, string clusterId) =>
-        WithClusterPorts(new Dictionary<string, string>(TestSecrets.HostConfiguration)
+        WithClusterPorts(new Dictionary<string, string>(TestCoverage.With(TestSecrets.HostConfiguration))
         {
             ["Storage:ConnectionString"] = connectionString,
             ["Storage:ClusterId"] = clusterId,

@@ -89,6 +89,9 @@ internal static class ResultWriter
                 sellers = engine.Sellers.Values.Count(s => s.Enforcement.Level > 0),
             },
             policyVersion = engine.Policy.Version,
+            // What the file sent, and the signals that did not count for want of it (by the end of the file).
+            evidence = engine.Coverage.Report().Sources.Where(c => c.Sent).Select(c => new { source = c.Source, events = c.Events }),
+            inactiveSignals = engine.Coverage.Report().Inactive.Select(s => new { code = s.Code, because = s.InactiveBecause }),
             readSeconds = Math.Round(readTime.TotalSeconds, 2),
             replaySeconds = Math.Round(result.Elapsed.TotalSeconds, 2),
             eventsPerSecond = Math.Round(result.EventsApplied / Math.Max(result.Elapsed.TotalSeconds, 1e-9)),

@@ -28,6 +28,14 @@ public sealed class PolicyOptions
     public SignalRule Rule(string code) =>
         Signals.TryGetValue(code, out var rule) ? rule : throw new InvalidOperationException($"Policy {Version} has no rule for {code}; call Validate() at start.");
 
+    /// <summary>This policy with other signal rules (same version, ladders and options): the coverage gate's copy.</summary>
+    internal PolicyOptions WithSignals(Dictionary<string, SignalRule> signals)
+    {
+        var copy = (PolicyOptions)MemberwiseClone();
+        copy.Signals = signals;
+        return copy;
+    }
+
     /// <summary>Every problem, each naming its configuration key; empty when the policy is usable.</summary>
     public IReadOnlyList<string> Validate()
     {

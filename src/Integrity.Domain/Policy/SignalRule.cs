@@ -28,4 +28,13 @@ public sealed class SignalRule
     public int MinCount { get; set; }
 
     public TimeSpan Window { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>
+    /// Set only on the copy <see cref="Coverage.EvidenceCoverage.Gate"/> makes of a rule whose evidence this deployment
+    /// does not send: why it does not count. Not configuration.
+    /// </summary>
+    internal string? InactiveBecause { get; private init; }
+
+    /// <summary>This rule at weight 0, saying why: the signal still runs, and its reason says it was not counted.</summary>
+    internal SignalRule Inactive(string because) => new(0, Threshold, MinCount, Window) { Enabled = Enabled, InactiveBecause = because };
 }

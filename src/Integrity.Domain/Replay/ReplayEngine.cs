@@ -1,3 +1,4 @@
+using Integrity.Domain.Coverage;
 using Integrity.Domain.Enforcement;
 using Integrity.Domain.Events;
 using Integrity.Domain.Helpers;
@@ -25,14 +26,24 @@ namespace Integrity.Domain.Replay;
 public class ReplayEngine
 {
     /// <exception cref="ArgumentException">The policy does not validate; the message lists every problem.</exception>
-    public ReplayEngine(PolicyOptions? policy = null)
+    /// <param name="coverage">What the platform sends; by default observed from the events, as the engine does live.</param>
+    public ReplayEngine(PolicyOptions? policy = null, EvidenceCoverage? coverage = null)
     {
         Policy = policy ?? PolicyOptions.Default;
         var errors = Policy.Validate();
         if (errors.Count > 0) throw new ArgumentException($"Invalid policy {Policy.Version}: {string.Join(" ", errors)}", nameof(policy));
+        Coverage = coverage ?? new EvidenceCoverage();
+        _active = Coverage.Gate(Policy);
     }
 
     public PolicyOptions Policy { get; }
+
+    /// <summary>What this stream has sent so far: each event is counted before it is applied, and signals whose evidence is missing do not count.</summary>
+    public EvidenceCoverage Coverage { get; }
+
+    /// <summary><see cref="Policy"/> as it applies to what has been sent so far.</summary>
+    private PolicyOptions _active;
+
 
     /// <summary>Keep every decision in <see cref="Decisions"/> (on by default; a long backtest may only need the count).</summary>
     public bool CollectDecisions { get; set; } = true;
@@ -80,6 +91,7 @@ public class ReplayEngine
     {
         ArgumentNullException.ThrowIfNull(e);
         EventsRouted++;
+        if (Coverage.Observe(e)) _active = Coverage.Gate(Policy);
         switch (e)
         {
             case BrandRegistered brand:
@@ -106,7 +118,7 @@ public class ReplayEngine
                 ApplyToSeller(order.SellerId, e, SellerContext.None);
                 var buyer = Reviewer(order.BuyerId);
                 var buyerBefore = buyer.Enforcement.Level;
-                HandleReviewer(ReviewerRules.Apply(buyer, e, ReviewerContext.None, Policy, owned: true), buyerBefore, isEvent: true);
+                HandleReviewer(ReviewerRules.Apply(buyer, e, ReviewerContext.None, _active, owned: true), buyerBefore, isEvent: true);
                 break;
             case ComplaintFiled complaint:
                 ApplyToListing(complaint.ListingId, e, ListingContext.None);
@@ -144,29 +156,29 @@ public class ReplayEngine
 
     /// <summary>An order brings the category's current prices to a listing not yet judged against a category with a history.</summary>
     private ListingContext OrderContext(ListingState listing) =>
-        ListingRules.WantsCategoryPrices(listing, Policy) && Categories.TryGetValue(listing.CategoryId, out var category)
+        ListingRules.WantsCategoryPrices(listing, _active) && Categories.TryGetValue(listing.CategoryId, out var category)
             ? new ListingContext(CategoryPrices: category.Snapshot(listing.Currency))
             : ListingContext.None;
 
     private void ApplyToListing(string listingId, IntegrityEvent e, ListingContext context) =>
-        HandleListing(ListingRules.Apply(Listing(listingId), e, context, Policy, owned: true), isEvent: true);
+        HandleListing(ListingRules.Apply(Listing(listingId), e, context, _active, owned: true), isEvent: true);
 
     private void ApplyToSeller(string sellerId, IntegrityEvent e, SellerContext context)
     {
         var seller = Seller(sellerId);
         var before = seller.Enforcement.Level;
-        HandleSeller(SellerRules.Apply(seller, e, context, Policy, owned: true), before, isEvent: true);
+        HandleSeller(SellerRules.Apply(seller, e, context, _active, owned: true), before, isEvent: true);
     }
 
     private void ApplyReview(ReviewPosted review)
     {
         // The listing knows the review's neighbours; the reviewer needs them as context. The listing weighs the review
         // with the reviewer level it was told (as a listing grain, which does not ask the reviewer).
-        var observation = ListingRules.ObserveReview(Listing(review.ListingId), review, Policy);
+        var observation = ListingRules.ObserveReview(Listing(review.ListingId), review, _active);
         var reviewer = Reviewer(review.ReviewerId);
         var reviewerBefore = reviewer.Enforcement.Level;
         ApplyToListing(review.ListingId, review, ListingContext.None);
-        HandleReviewer(ReviewerRules.Apply(reviewer, review, ReviewerContext.From(observation), Policy, owned: true), reviewerBefore, isEvent: true, review);
+        HandleReviewer(ReviewerRules.Apply(reviewer, review, ReviewerContext.From(observation), _active, owned: true), reviewerBefore, isEvent: true, review);
 
         var facts = Rent();
         FactRouting.AfterReview(review, observation.CoReviewerIds, facts);
@@ -200,7 +212,7 @@ public class ReplayEngine
         var known = shared.Select(kv => new LinkedSellerFact(kv.Key, Seller(kv.Key).Enforcement.Level, kv.Value, e.OccurredAt)).ToList();
         var seller = Seller(sellerId);
         var before = seller.Enforcement.Level;
-        var result = HandleSeller(SellerRules.Apply(seller, e, new SellerContext(known), Policy, owned: true), before, isEvent: true);
+        var result = HandleSeller(SellerRules.Apply(seller, e, new SellerContext(known), _active, owned: true), before, isEvent: true);
         if (!FactRouting.Routes(result.Status, isEvent: true)) return;
         var facts = Rent();
         FactRouting.AfterIdentity(sellerId, result.State.Enforcement.Level, shared, e.OccurredAt, facts);
@@ -268,20 +280,20 @@ public class ReplayEngine
                 case { ListingOutcome: { } outcome }:
                     var seller = Seller(fact.TargetId);
                     var sellerBefore = seller.Enforcement.Level;
-                    HandleSeller(SellerRules.ObserveListingOutcome(seller, outcome, Policy, owned: true), sellerBefore, isEvent: false);
+                    HandleSeller(SellerRules.ObserveListingOutcome(seller, outcome, _active, owned: true), sellerBefore, isEvent: false);
                     break;
                 case { LinkedSeller: { } linked }:
                     var other = Seller(fact.TargetId);
                     var otherBefore = other.Enforcement.Level;
-                    HandleSeller(SellerRules.ObserveLinkedSeller(other, linked, Policy, owned: true), otherBefore, isEvent: false);
+                    HandleSeller(SellerRules.ObserveLinkedSeller(other, linked, _active, owned: true), otherBefore, isEvent: false);
                     break;
                 case { ReviewerRisk: { } risk }:
-                    HandleListing(ListingRules.ObserveReviewerRisk(Listing(fact.TargetId), risk, Policy, owned: true), isEvent: false);
+                    HandleListing(ListingRules.ObserveReviewerRisk(Listing(fact.TargetId), risk, _active, owned: true), isEvent: false);
                     break;
                 case { CoReview: { } co }:
                     var reviewer = Reviewer(fact.TargetId);
                     var reviewerBefore = reviewer.Enforcement.Level;
-                    HandleReviewer(ReviewerRules.ObserveCoReview(reviewer, co, Policy, owned: true), reviewerBefore, isEvent: false);
+                    HandleReviewer(ReviewerRules.ObserveCoReview(reviewer, co, _active, owned: true), reviewerBefore, isEvent: false);
                     break;
             }
         }

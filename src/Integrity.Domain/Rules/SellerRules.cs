@@ -74,7 +74,7 @@ public static class SellerRules
     {
         var reasons = SellerSignals.Evaluate(s, now, policy).ToList();
         var counted = reasons.Where(r => !s.Enforcement.Acknowledged.Contains(r.Code)).ToList();
-        var floor = counted.Any(r => r.Code == ReasonCodes.LinkedToClosed) ? (int)SellerStep.PayoutsHeld : 0;
+        var floor = counted.Any(r => r.Code == ReasonCodes.LinkedToClosed && !r.Inactive) ? (int)SellerStep.PayoutsHeld : 0;
         if (Scoring.Combine(counted) < policy.Seller.Warning) return new Evaluation(reasons, 0, floor);
 
         var currentOffense = s.Enforcement.Level > 0 ? s.Credit.Offenses : s.Credit.Offenses + 1;

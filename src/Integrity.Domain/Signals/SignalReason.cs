@@ -7,8 +7,11 @@ namespace Integrity.Domain.Signals;
 /// <summary>Builds reasons with invariant number formatting (messages are audit text, not UI text).</summary>
 internal static class SignalReason
 {
+    /// <summary>The reason of a tripped signal; of a rule the coverage gate made inactive, at weight 0 saying why it does not count.</summary>
     public static Reason Trip(string code, SignalRule rule, double value, double threshold, FormattableString message, IEnumerable<string> eventIds) =>
-        new(code, message.ToString(CultureInfo.InvariantCulture), Math.Round(value, 4), threshold, rule.Weight, Latest(eventIds));
+        rule.InactiveBecause is { } because
+            ? new(code, $"not counted ({because}): {message.ToString(CultureInfo.InvariantCulture)}", Math.Round(value, 4), threshold, 0, Latest(eventIds), Inactive: true)
+            : new(code, message.ToString(CultureInfo.InvariantCulture), Math.Round(value, 4), threshold, rule.Weight, Latest(eventIds));
 
     /// <summary>"1h", "24h", "7d": windows as analysts write them.</summary>
     public static string Span(TimeSpan span) =>

@@ -4,6 +4,7 @@ using Integrity.Contracts.Services;
 using Integrity.Domain.Events;
 using Integrity.Grains.Checkpoints;
 using Integrity.Grains.Decisions;
+using Integrity.Grains.Policy;
 using Integrity.Grains.Routing;
 using Integrity.Grains.Telemetry;
 using Microsoft.Extensions.Hosting;
@@ -34,6 +35,7 @@ public sealed partial class PartitionConsumerGrain(
     TimeProvider time,
     IntegrityMetrics metrics,
     IHostApplicationLifetime lifetime,
+    EvidenceCoverageTracker evidence,
     ILogger<PartitionConsumerGrain> logger) : Grain, IPartitionConsumerGrain, IStreamSubscriptionObserver, IAsyncObserver<JournalSlice>
 {
     public const string BrandDirectoryKey = "all";
@@ -321,6 +323,7 @@ public sealed partial class PartitionConsumerGrain(
 
     private async Task<bool> DispatchRowAsync(JournalSlice slice)
     {
+        evidence.Observe(slice.Events);
         if (!_options.WriteThrough)
         {
             return await DispatchAsync(slice, slice.Events, writeThrough: false);

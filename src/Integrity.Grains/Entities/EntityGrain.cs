@@ -36,7 +36,13 @@ public abstract partial class EntityGrain<TState>(
 
     protected TState State => persisted.State.State;
 
-    protected Domain.Policy.PolicyOptions Policy => policy.Current;
+    /// <summary>The policy in force, as it applies to the evidence this deployment sends.</summary>
+    protected Domain.Policy.PolicyOptions Policy => Evidence.Gate(policy.Current);
+
+    private EvidenceCoverageTracker? _evidence;
+
+    /// <summary>Resolved on first use (constructors stay as they are).</summary>
+    private EvidenceCoverageTracker Evidence => _evidence ??= ServiceProvider.GetRequiredService<EvidenceCoverageTracker>();
 
     protected string Id => this.GetPrimaryKeyString();
 
@@ -500,7 +506,7 @@ public abstract partial class EntityGrain<TState>(
             record.Shadow = shadow = Domain.Enforcement.ShadowLadder.StartFrom(realBefore.Enforcement, candidate.Version, (realBefore as Domain.State.SellerState)?.Credit);
         }
 
-        if (Shadow(State, shadow, triggeringId, State.Clock ?? time.GetUtcNow(), candidate) is { } decision)
+        if (Shadow(State, shadow, triggeringId, State.Clock ?? time.GetUtcNow(), Evidence.Gate(candidate)) is { } decision)
         {
             _shadowSink ??= ServiceProvider.GetRequiredService<ShadowDecisionSink>();
             _shadowPublished = _shadowSink.Publish(AuditRecords.FromShadow(decision, time.GetUtcNow()));

@@ -29,6 +29,8 @@ public static class IntegrityGrainsSiloBuilderExtensions
         services.AddSingleton<ShadowDecisionSink>();
         services.AddHostedService(sp => sp.GetRequiredService<ShadowDecisionSink>());
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, Integrity.Grains.Policy.PolicyPromotionWatcher>();
+        services.AddSingleton<Integrity.Grains.Policy.EvidenceCoverageTracker>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<Integrity.Grains.Policy.EvidenceCoverageTracker>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<JournalWakeSignals>();
         services.AddHostedService<ClusterJournalWake>();

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Integrity.Contracts;
 using Integrity.Contracts.Services;
+using Integrity.Domain.Coverage;
 using Integrity.Domain.Enforcement;
 using Integrity.Domain.Policy;
 using Integrity.Domain.Serialization;
@@ -80,6 +81,13 @@ public static class PolicyApi
                 + "(examples, newest first, default 20 each). active= and candidate= name other versions (default: those running now). Role: viewer.")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status409Conflict);
+        api.MapGet("/coverage", Coverage)
+            .RequireAuthorization(ApiRoles.Viewer)
+            .WithName("GetEvidenceCoverage")
+            .WithSummary("What the platform sends, as this silo knows it (within Coverage:RefreshInterval of the whole deployment): per evidence source the events counted, "
+                + "the first and latest event time, whether it counts as sent (observed once Coverage:MinEvents arrived, or declared under Coverage:Declared); "
+                + "and per signal whether it counts here, the sources it needs and, when it does not, why. A signal without its evidence still runs: "
+                + "where it trips, the entity's reasons show it at weight 0, marked inactive, saying what is missing. Role: viewer.");
         api.MapPost("/promote", PromoteAsync)
             .RequireAuthorization(ApiRoles.Admin)
             .WithName("PromoteCandidatePolicy")
@@ -92,6 +100,8 @@ public static class PolicyApi
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
         return app;
     }
+
+    private static Ok<CoverageReport> Coverage(EvidenceCoverageTracker evidence) => TypedResults.Ok(evidence.Current.Report());
 
     private static async Task<Ok<PolicyStatus>> StatusAsync(ConfiguredPolicyProvider provider, AuditTable audit, CancellationToken ct) =>
         TypedResults.Ok(await StatusOfAsync(provider, audit, ct));

@@ -1,4 +1,5 @@
 using Azure.Data.Tables;
+using Integrity.Domain.Coverage;
 using Integrity.Domain.Policy;
 using Integrity.Grains.Consumers;
 using Integrity.Grains.Policy;
@@ -79,6 +80,9 @@ public static class IntegritySiloBuilderExtensions
             sp.GetRequiredService<IOptionsMonitor<PolicyOptions>>(), candidate.Exists, sp.GetRequiredService<ILogger<ConfiguredPolicyProvider>>()));
         services.TryAddSingleton<IPolicyProvider>(sp => sp.GetRequiredService<ConfiguredPolicyProvider>());
         silo.AddShadowPolicyTables();
+        // What the platform sends (observed unless declared); signals whose evidence is missing do not count.
+        services.AddValidatedOptions<EvidenceCoverageOptions>(configuration.GetSection(EvidenceCoverageOptions.Section), o => o.Validate());
+        services.AddValidatedOptions<CoverageSyncOptions>(configuration.GetSection(EvidenceCoverageOptions.Section), o => o.Validate());
         silo.AddIntegrityGrains();
 
         // Outbound webhooks: configured endpoints validated at start; secrets of registered ones sealed under a key
