@@ -78,6 +78,34 @@ internal sealed class Scenarios(string suffix)
         return this;
     }
 
+    /// <summary>One account's 5-star reviews of a seller's listings, none naming an order, two hours apart.</summary>
+    public Scenarios UnverifiedReviews(string reviewer, int count, int first = 0)
+    {
+        for (var i = first; i < first + count; i++)
+        {
+            _now = _now.AddHours(2);
+            Event("review.posted", new JsonObject
+            {
+                ["reviewId"] = $"R-{reviewer}-{i}", ["listingId"] = $"L-unverified-{i}-{suffix}", ["sellerId"] = "S-unverified-" + suffix, ["reviewerId"] = reviewer,
+                ["rating"] = 5, ["text"] = $"Five stars, item {i} arrived quickly and works.",
+            });
+        }
+
+        return this;
+    }
+
+    /// <summary>Another customer's order on another seller: the platform sends orders.</summary>
+    public Scenarios OneOrder()
+    {
+        _now = _now.AddMinutes(30);
+        Event("order.placed", new JsonObject
+        {
+            ["orderId"] = "O-one-" + suffix, ["listingId"] = "L-one-" + suffix, ["sellerId"] = "S-one-" + suffix, ["buyerId"] = "C-one-" + suffix,
+            ["amount"] = 20m, ["currency"] = "EUR", ["shipTo"] = "1 any street " + suffix, ["payment"] = "card-one-" + suffix,
+        });
+        return this;
+    }
+
     /// <summary>A seller with nothing against it.</summary>
     public Scenarios CleanSeller(string sellerId)
     {

@@ -50,7 +50,8 @@ public sealed class EngineFixture : IAsyncLifetime, IEngineUnderTest
     /// <summary>
     /// The engine's silo over the Azurite at <paramref name="connection"/>, composed as the host composes it
     /// (<see cref="IntegritySiloBuilderExtensions.AddIntegrity"/>) from the host's configuration keys: overrides in
-    /// <paramref name="settings"/>; grain state under the provider named <paramref name="stateProviderName"/>, so a test
+    /// <paramref name="settings"/> (a null value removes a default: every evidence source is declared sent, as the
+    /// in-memory reference assumes, see <see cref="TestCoverage"/>); grain state under the provider named <paramref name="stateProviderName"/>, so a test
     /// can wrap it. Override ends are retried a second apart (production: Orleans' one minute), so a retry stays within
     /// a test.
     /// </summary>
@@ -63,7 +64,14 @@ public sealed class EngineFixture : IAsyncLifetime, IEngineUnderTest
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
-            configuration[key] = value;
+            if (value is null)
+            {
+                configuration.Remove(key);
+            }
+            else
+            {
+                configuration[key] = value;
+            }
         }
 
         silo.AddIntegrity(new ConfigurationBuilder().AddInMemoryCollection(configuration).Build(), stateProviderName);
