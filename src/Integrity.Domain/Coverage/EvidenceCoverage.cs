@@ -186,5 +186,5 @@ public sealed record SignalCoverage(string Code, string EntityKind, bool Active,
 /// <summary>What the platform sends and which signals count because of it (<see cref="EvidenceCoverage.Report"/>).</summary>
 public sealed record CoverageReport(int MinEvents, IReadOnlyList<SourceCoverage> Sources, IReadOnlyList<SignalCoverage> Signals)
 {
-    public IEnumerable<SignalCoverage> Inactive => Signals.Where(s => !s.Active);
+    public IEnumerable<SignalCoverage> InactiveSignals() => Signals.Where(s => !s.Active);
 }

@@ -152,7 +152,7 @@ public sealed class EvidenceCoverageTests
         Assert.Equal(["Reviews", "Orders"], unverified.Needs);
         Assert.Equal("no orders (order events, or reviews naming their order) seen yet", unverified.InactiveBecause);
         Assert.True(report.Signals.Single(s => s.Code == ReasonCodes.ReviewVelocity).Active);
-        Assert.Contains(report.Inactive, s => s.Code == ReasonCodes.LinkedNetwork && s.InactiveBecause == "no seller identifiers seen yet");
+        Assert.Contains(report.InactiveSignals(), s => s.Code == ReasonCodes.LinkedNetwork && s.InactiveBecause == "no seller identifiers seen yet");
     }
 
     [Fact]
