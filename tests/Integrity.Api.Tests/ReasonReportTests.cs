@@ -98,6 +98,23 @@ public sealed class ReasonReportTests(ApiHostFixture host)
         string[] statuses = ["noisy", "watch", "ok"];
         var order = report.GetProperty("reasons").EnumerateArray().Select(r => (Status: r.GetProperty("status").GetString(), Lower: r.GetProperty("lower").GetDouble())).ToList();
         Assert.Equal(order.OrderBy(o => Array.IndexOf(statuses, o.Status)).ThenBy(o => o.Lower).ToList(), order);
+
+        // The same verdicts as labels, one per decision, for fitting: who, which decision, stood or not, the reasons' weights.
+        var export = await viewer.GetFromJsonAsync<JsonElement>(new Uri(
+            $"/v1/reports/verdicts?from={Uri.EscapeDataString(from.ToString("O", CultureInfo.InvariantCulture))}&to={Uri.EscapeDataString(to.ToString("O", CultureInfo.InvariantCulture))}",
+            UriKind.Relative));
+        Assert.Equal((7, 1), (export.GetProperty("actions").GetInt32(), export.GetProperty("unpaired").GetInt32()));
+        var labels = export.GetProperty("verdicts").EnumerateArray().ToDictionary(v => (v.GetProperty("entityKind").GetString(), v.GetProperty("entityId").GetString()));
+        Assert.Equal(
+            [("listing", "L-cf-rrc1", true), ("listing", "L-cf-rrc2", true), ("listing", "L-cf-rrc3", false), ("listing", "L-herb-rrm1", false), ("listing", "L-herb-rrm2", false), ("seller", brushing.Seller, true)],
+            labels.Select(l => (l.Key.Item1, l.Key.Item2, l.Value.GetProperty("positive").GetBoolean())).Order().ToList());
+        var confirmedCounterfeit = labels[("listing", "L-cf-rrc1")];
+        Assert.Equal(policy, confirmedCounterfeit.GetProperty("policyVersion").GetString());
+        Assert.Equal("analyst_confirm", confirmedCounterfeit.GetProperty("actionKind").GetString());
+        Assert.StartsWith("listing/L-cf-rrc1/", confirmedCounterfeit.GetProperty("decisionId").GetString(), StringComparison.Ordinal);
+        Assert.Equal(0.7, confirmedCounterfeit.GetProperty("reasons").GetProperty("COUNTERFEIT").GetDouble());
+        Assert.Equal("analyst_reinstate", labels[("listing", "L-herb-rrm2")].GetProperty("actionKind").GetString());
+        Assert.True(labels[("seller", brushing.Seller)].GetProperty("reasons").GetProperty("BRUSHING").GetDouble() > 0);
     }
 
     [Fact]
@@ -111,6 +128,9 @@ public sealed class ReasonReportTests(ApiHostFixture host)
         Assert.Equal(HttpStatusCode.Unauthorized, await StatusAsync(none, "/v1/reports/reasons"));
         Assert.Equal(HttpStatusCode.Forbidden, await StatusAsync(ingest, "/v1/reports/reasons"));
         Assert.Equal(HttpStatusCode.OK, await StatusAsync(viewer, "/v1/reports/reasons"));
+        Assert.Equal(HttpStatusCode.Unauthorized, await StatusAsync(none, "/v1/reports/verdicts"));
+        Assert.Equal(HttpStatusCode.Forbidden, await StatusAsync(ingest, "/v1/reports/verdicts"));
+        Assert.Equal(HttpStatusCode.OK, await StatusAsync(viewer, "/v1/reports/verdicts"));
         Assert.Equal(HttpStatusCode.OK, await StatusAsync(analyst, "/v1/reports/reasons?threshold=0.8"));
         using (var response = await viewer.GetAsync(new Uri("/v1/reports/reasons?threshold=1.5", UriKind.Relative)))
         {
@@ -125,6 +145,11 @@ public sealed class ReasonReportTests(ApiHostFixture host)
         using (var response = await viewer.GetAsync(new Uri("/v1/reports/reasons?from=yesterday", UriKind.Relative)))
         {
             await QueryTests.AssertProblemAsync(response, HttpStatusCode.BadRequest, "\"from\"");
+        }
+
+        using (var response = await viewer.GetAsync(new Uri("/v1/reports/verdicts?from=2026-01-01T00:00:00Z&to=2026-12-01T00:00:00Z", UriKind.Relative)))
+        {
+            await QueryTests.AssertProblemAsync(response, HttpStatusCode.BadRequest, "at most 92 days");
         }
     }
 

@@ -7,6 +7,7 @@ namespace Integrity.Domain.Outcomes;
 /// <param name="ActionKind">For an action: its kind (<c>analyst_confirm</c>, …, see <see cref="OutcomeLabels"/>); null for a decision.</param>
 /// <param name="ReasonCodes">For a decision: the codes of its reasons that weighed in (weight above 0).</param>
 /// <param name="References">For an action: the ids it names (a reversal names the decision it undoes).</param>
+/// <param name="ReasonWeights">For a decision: the weight each of <paramref name="ReasonCodes"/> carried in it (empty when not read).</param>
 public sealed record TrailEntry(
     string EntryId,
     bool IsDecision,
@@ -15,9 +16,13 @@ public sealed record TrailEntry(
     DateTimeOffset OccurredAt,
     string? PolicyVersion,
     IReadOnlyList<string> ReasonCodes,
-    IReadOnlyList<string> References);
+    IReadOnlyList<string> References,
+    IReadOnlyDictionary<string, double>? ReasonWeights = null);
 
-/// <summary>A labelled policy decision: the verdict an action gave it, with what the decision cited.</summary>
+/// <summary>
+/// A labelled policy decision: the verdict an action gave it, with what the decision cited and the weight each reason
+/// carried in it. <see cref="EntityKind"/> and <see cref="EntityId"/> name the entity when the reader knows it.
+/// </summary>
 public sealed record RuleVerdict(
     string DecisionId,
     string PolicyVersion,
@@ -25,7 +30,19 @@ public sealed record RuleVerdict(
     string ActionId,
     string ActionKind,
     OutcomeLabel Label,
-    DateTimeOffset At);
+    DateTimeOffset At,
+    IReadOnlyDictionary<string, double>? ReasonWeights = null)
+{
+    public string? EntityKind { get; init; }
+
+    public string? EntityId { get; init; }
+
+    /// <summary>Each decision once, by its latest verdict: an analyst who confirms and later reverses has changed their mind.</summary>
+    public static List<RuleVerdict> Latest(IEnumerable<RuleVerdict> verdicts) =>
+        [.. verdicts
+            .GroupBy(v => v.DecisionId, StringComparer.Ordinal)
+            .Select(g => g.OrderBy(v => v.At).ThenBy(v => v.ActionId, StringComparer.Ordinal).Last())];
+}
 
 /// <summary>The verdicts found among an entity's actions, and how many labelling actions had no policy decision to rule on.</summary>
 public sealed record PairingResult(IReadOnlyList<RuleVerdict> Verdicts, int Unpaired);
@@ -63,7 +80,7 @@ public static class OutcomePairing
                 continue;
             }
 
-            verdicts.Add(new RuleVerdict(decision.EntryId, decision.PolicyVersion ?? "", decision.ReasonCodes, action.EntryId, action.ActionKind!, label, action.RecordedAt));
+            verdicts.Add(new RuleVerdict(decision.EntryId, decision.PolicyVersion ?? "", decision.ReasonCodes, action.EntryId, action.ActionKind!, label, action.RecordedAt, decision.ReasonWeights));
         }
 
         return new PairingResult(verdicts, unpaired);

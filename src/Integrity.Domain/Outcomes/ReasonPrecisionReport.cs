@@ -43,10 +43,7 @@ public sealed record ReasonPrecisionReport(int Decisions, int Confirmed, int Rev
         ArgumentNullException.ThrowIfNull(verdicts);
         if (!(threshold > 0 && threshold < 1)) throw new ArgumentOutOfRangeException(nameof(threshold), threshold, "The threshold is a precision strictly between 0 and 1.");
 
-        var latest = verdicts
-            .GroupBy(v => v.DecisionId, StringComparer.Ordinal)
-            .Select(g => g.OrderBy(v => v.At).ThenBy(v => v.ActionId, StringComparer.Ordinal).Last())
-            .ToList();
+        var latest = RuleVerdict.Latest(verdicts);
 
         var reasons = latest
             .SelectMany(v => v.ReasonCodes.Distinct(StringComparer.Ordinal).Select(code => (Key: (Code: (string?)code, v.PolicyVersion), Verdict: v)))

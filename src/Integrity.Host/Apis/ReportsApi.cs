@@ -34,7 +34,31 @@ public static class ReportsApi
                 + "reversed), precision = confirmed / (confirmed + reversed) with its 95% Wilson interval, and a status against threshold (default 0.5): "
                 + "noisy (upper bound under it), watch (interval straddles it), ok. Worst first. Role: viewer.")
             .ProducesProblem(StatusCodes.Status400BadRequest);
+        app.MapGet("/v1/reports/verdicts", VerdictsAsync)
+            .RequireAuthorization(ApiRoles.Viewer)
+            .WithTags("Reports")
+            .WithName("GetVerdicts")
+            .WithSummary("Analysts' verdicts as labels: every policy decision an analyst (or an appeal) confirmed or reversed in [from, to) (default the last 30 days, "
+                + "at most 92), each once by its latest verdict, with the entity, the policy version, the label (positive: the decision stood) and the weight each "
+                + "reason carried in it. Saved to a file, it is what the backtest's fit --verdicts fits signal weights to. Role: viewer.")
+            .ProducesProblem(StatusCodes.Status400BadRequest);
         return app;
+    }
+
+    private static async Task<Results<Ok<VerdictExport>, ProblemHttpResult>> VerdictsAsync(string? from, string? to, AuditOutcomes outcomes, TimeProvider time, CancellationToken ct)
+    {
+        if (!QueryParameters.TryRange(from, to, time.GetUtcNow(), DefaultRange, MaxRange, out var start, out var end, out var problem))
+        {
+            return EntitiesApi.BadRequest(problem);
+        }
+
+        var read = await outcomes.ReadVerdictsAsync(start, end, cancellationToken: ct);
+        var labelled = RuleVerdict.Latest(read.Verdicts)
+            .OrderBy(v => v.At).ThenBy(v => v.DecisionId, StringComparer.Ordinal)
+            .Select(v => new LabelledDecision(v.EntityKind ?? "", v.EntityId ?? "", v.DecisionId, v.PolicyVersion, v.Label == OutcomeLabel.Confirmed, v.Label, v.ActionKind, v.ActionId, v.At,
+                v.ReasonWeights ?? v.ReasonCodes.ToDictionary(c => c, _ => 0.0)))
+            .ToList();
+        return TypedResults.Ok(new VerdictExport(start, end, time.GetUtcNow(), read.Actions, read.Unpaired, read.Truncated, labelled));
     }
 
     private static async Task<Results<Ok<ReasonReportResponse>, ProblemHttpResult>> ReasonsAsync(
@@ -58,6 +82,22 @@ public static class ReportsApi
             report.Decisions, report.Confirmed, report.Reversed, report.Reasons, report.Policies, OutcomeLabels.ByActionKind));
     }
 }
+
+/// <summary>
+/// One policy decision labelled by its latest verdict: <see cref="Positive"/> when it stood (confirmed, upheld on
+/// appeal), not when it was undone (reversed, reinstated, reversed on appeal); <see cref="Reasons"/> the weight each reason
+/// that counted carried in it.
+/// </summary>
+public sealed record LabelledDecision(
+    string EntityKind, string EntityId, string DecisionId, string PolicyVersion, bool Positive, OutcomeLabel Label, string ActionKind, string ActionId,
+    DateTimeOffset At, IReadOnlyDictionary<string, double> Reasons);
+
+/// <summary>
+/// Analysts' verdicts as labels (<see cref="Verdicts"/>), for the verdicts given in [<see cref="From"/>, <see cref="To"/>):
+/// <see cref="Actions"/> labelling actions read, <see cref="Unpaired"/> of them with no policy decision to rule on,
+/// <see cref="Truncated"/> when the range held more than a read pairs.
+/// </summary>
+public sealed record VerdictExport(DateTimeOffset From, DateTimeOffset To, DateTimeOffset GeneratedAt, int Actions, int Unpaired, bool Truncated, IReadOnlyList<LabelledDecision> Verdicts);
 
 /// <summary>
 /// The noisy-rules report. <see cref="Actions"/>: labelling actions in the range; <see cref="Unpaired"/>: those with no

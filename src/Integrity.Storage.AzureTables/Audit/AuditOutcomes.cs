@@ -69,7 +69,7 @@ public sealed class AuditOutcomes(AuditTable audit)
             var paired = OutcomePairing.Pair([.. trail.Select(Entry)], entity.Select(a => a.Entry));
             foreach (var verdict in paired.Verdicts)
             {
-                verdicts.Add(verdict);
+                verdicts.Add(verdict with { EntityKind = entity.Key.EntityKind, EntityId = entity.Key.EntityId });
             }
 
             Interlocked.Add(ref unpaired, paired.Unpaired);
@@ -89,6 +89,7 @@ public sealed class AuditOutcomes(AuditTable audit)
         var isDecision = record.Kind == "decision";
         string? origin = null;
         var codes = new List<string>();
+        var weights = new Dictionary<string, double>(StringComparer.Ordinal);
         var references = new List<string>();
         try
         {
@@ -111,6 +112,7 @@ public sealed class AuditOutcomes(AuditTable audit)
                         if (weighed && !acknowledged && reason.TryGetProperty("code", out var c) && c.ValueKind == JsonValueKind.String && !codes.Contains(c.GetString()!))
                         {
                             codes.Add(c.GetString()!);
+                            weights[c.GetString()!] = w.GetDouble();
                         }
                     }
                 }
@@ -121,6 +123,6 @@ public sealed class AuditOutcomes(AuditTable audit)
             // An unreadable row labels nothing and cites nothing.
         }
 
-        return new TrailEntry(record.EntryId, isDecision, isDecision ? null : origin ?? record.Kind, record.RecordedAt, record.OccurredAt, record.PolicyVersion, codes, references);
+        return new TrailEntry(record.EntryId, isDecision, isDecision ? null : origin ?? record.Kind, record.RecordedAt, record.OccurredAt, record.PolicyVersion, codes, references, weights);
     }
 }
