@@ -60,6 +60,19 @@ internal static class Cli
             r.GetValue(basePolicy)?.FullName, r.GetValue(until), r.GetValue(l2), r.GetValue(version), r.GetRequiredValue(level) == "reviews" ? ExampleLevel.Reviews : ExampleLevel.Reviewers,
             r.GetValue(format), r.GetValue(hashKey)), r.GetValue(quiet) ? null : progress ?? LiveProgress.ForStandardError(TimeSpan.FromSeconds(10)), stdout, stderr)));
 
+        var verdictsInput = new Argument<FileInfo>("VERDICTS") { Description = "The answer of GET /v1/reports/verdicts saved to a file (or its verdicts array)." }.AcceptExistingOnly();
+        var verdictsOut = new Option<string>("--out") { Description = fitOut.Description, Required = true };
+        var verdictsPolicy = new Option<FileInfo>("--policy") { Description = "The base policy file the weights are fitted from (default: the default policy); the policy the verdicts' decisions were made under is best." }.AcceptExistingOnly();
+        var verdictsL2 = new Option<double>("--l2") { Description = l2.Description, DefaultValueFactory = _ => new NoisyOrFitOptions().L2 };
+        verdictsL2.Validators.Add(r => { if (r.GetValueOrDefault<double>() is < 0 or > 1000 || double.IsNaN(r.GetValueOrDefault<double>())) r.AddError("--l2 must be 0..1000"); });
+        var verdictsVersion = new Option<string?>("--version") { Description = version.Description };
+        var fitVerdicts = new Command("fit-verdicts", "Fits the base policy's signal weights to analysts' verdicts on its decisions (confirmed: the decision stood; reversed or reinstated: it did not) and writes a policy file with a new version and a report. Every example is a decision the policy took, so it learns which reasons analysts uphold, not what the policy missed.")
+        {
+            verdictsInput, verdictsOut, verdictsPolicy, verdictsL2, verdictsVersion,
+        };
+        fitVerdicts.SetAction(r => UsageOnBadData(() => FitVerdicts(r.GetRequiredValue(verdictsInput).FullName, r.GetRequiredValue(verdictsOut), r.GetValue(verdictsPolicy)?.FullName,
+            r.GetValue(verdictsL2), r.GetValue(verdictsVersion), stdout, stderr)));
+
         var reviews = new Option<int>("--reviews") { Description = "How many reviews.", Required = true };
         reviews.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError("--reviews must be at least 1"); });
         var outFile = new Option<string>("--out") { Description = "The CSV file to write.", Required = true };
@@ -71,7 +84,7 @@ internal static class Cli
             stderr.WriteLine($"wrote {r.GetValue(reviews):N0} synthetic reviews to {r.GetValue(outFile)}");
         });
 
-        var root = new RootCommand("Integrity backtest: replays a history through the engine's domain, in process, on event time.") { replay, compare, fit, synthetic };
+        var root = new RootCommand("Integrity backtest: replays a history through the engine's domain, in process, on event time.") { replay, compare, fit, fitVerdicts, synthetic };
         return ToolCommandLine.InvokeAsync(root, args, stdout, stderr).GetAwaiter().GetResult();
     }
 
@@ -153,6 +166,36 @@ internal static class Cli
 
         var changed = fitted.Weights.Where(FitWriter.Changed).ToList();
         stdout.WriteLine($"fitted {version} on {fitted.Examples:N0} {a.Level.ToString().ToLowerInvariant()} ({fitted.Positives:N0} positive): log-loss {fitted.LogLossBefore:0.0000} → {fitted.LogLossAfter:0.0000}, " +
+            $"{changed.Count} of {fitted.Weights.Count} weights changed ({string.Join(", ", changed.Select(w => $"{w.Code} {w.OldWeight:0.####}→{FitWriter.Rounded(w.NewWeight):0.####}"))}) → {written}");
+        return 0;
+    }
+
+    /// <summary>Fits the weights of the signals the verdicts' decisions cited; writes and loads back the policy file as <see cref="Fit"/> does.</summary>
+    private static int FitVerdicts(string input, string outDir, string? policyPath, double l2, string? versionName, TextWriter stdout, TextWriter stderr)
+    {
+        var policy = policyPath is null ? new PolicyOptions() : PolicyFile.Load(policyPath);
+        var version = versionName ?? $"{policy.Version}-verdicts-{DateTimeOffset.UtcNow:yyyyMMdd}";
+        if (string.IsNullOrWhiteSpace(version) || version == policy.Version) throw new UsageException($"--version must be non-empty and differ from the base policy's ('{policy.Version}')");
+        var verdicts = VerdictsFile.Read(input);
+        var (problem, ignored) = VerdictsFile.Examples(verdicts, policy);
+        if (problem.Current.Count == 0) throw new UsageException($"{input}: no verdict cites a signal {policy.Version} weighs: nothing to fit");
+        if (ignored.Count > 0) stderr.WriteLine($"reasons {policy.Version} does not weigh, left out: {string.Join(", ", ignored)}");
+
+        var fitted = NoisyOrFitter.Fit(problem.Examples, problem.Current, new NoisyOrFitOptions { L2 = l2 });
+        FitWriter.Write(outDir, new FitRun(input, input, policy.Version, version, ExampleLevel.Verdicts, null, l2, verdicts.Count, verdicts.Count, fitted));
+        var written = Path.Combine(outDir, "policy.json");
+        try
+        {
+            PolicyFile.Load(written);
+        }
+        catch (InvalidDataException ex)
+        {
+            stderr.WriteLine($"the fitted policy does not load: {ex.Message}");
+            return 1;
+        }
+
+        var changed = fitted.Weights.Where(FitWriter.Changed).ToList();
+        stdout.WriteLine($"fitted {version} on {fitted.Examples:N0} verdicts ({fitted.Positives:N0} upheld): log-loss {fitted.LogLossBefore:0.0000} → {fitted.LogLossAfter:0.0000}, " +
             $"{changed.Count} of {fitted.Weights.Count} weights changed ({string.Join(", ", changed.Select(w => $"{w.Code} {w.OldWeight:0.####}→{FitWriter.Rounded(w.NewWeight):0.####}"))}) → {written}");
         return 0;
     }

@@ -163,4 +163,44 @@ public sealed class FitCommandTests : IDisposable
         Assert.Equal(2, code);
         Assert.Contains(expected, stderr, StringComparison.Ordinal);
     }
+
+    /// <summary>
+    /// data/fit-verdicts.json: 30 seller decisions analysts ruled on, 10 citing BRUSHING alone (8 upheld), 10
+    /// SELF_LINKED_ORDERS alone (5 upheld), 10 both (9 upheld). The noisy-OR maximum likelihood fits them exactly with
+    /// base rate 0: 1 − w(BRUSHING) = 0.2, 1 − w(SELF_LINKED_ORDERS) = 0.5, and 0.2 · 0.5 = 0.1 for both.
+    /// </summary>
+    [Fact]
+    public void Fit_verdicts_recovers_the_weights_analysts_verdicts_imply_and_the_policy_loads()
+    {
+        var (code, stdout, stderr) = Run("fit-verdicts", Data("fit-verdicts.json"), "--out", Out, "--l2", "0", "--version", "verdicts-test-1");
+
+        Assert.True(code == 0, stderr);
+        Assert.Contains("reasons default-2026.11 does not weigh, left out: RETIRED_SIGNAL", stderr, StringComparison.Ordinal);
+        Assert.Contains("on 30 verdicts (22 upheld)", stdout, StringComparison.Ordinal);
+        Assert.Equal(0.8, Weight("BRUSHING").GetProperty("newWeight").GetDouble(), 2);
+        Assert.Equal(0.5, Weight("SELF_LINKED_ORDERS").GetProperty("newWeight").GetDouble(), 2);
+        Assert.Equal(20, Weight("BRUSHING").GetProperty("activations").GetInt32());
+
+        var policy = Integrity.Backtest.PolicyFile.Load(Path.Combine(Out, "policy.json"));
+        Assert.Equal("verdicts-test-1", policy.Version);
+        Assert.Equal(0.8, policy.Rule("BRUSHING").Weight, 2);
+        Assert.Empty(policy.Validate());
+        Assert.Contains("Every example is a decision the policy took", File.ReadAllText(Path.Combine(Out, "fit.md")), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("{\"verdicts\": []}", "no verdicts: nothing to fit")]
+    [InlineData("{\"rows\": []}", "expected the answer of GET /v1/reports/verdicts")]
+    [InlineData("[{\"entityKind\":\"seller\",\"entityId\":\"S-1\",\"decisionId\":\"d-1\",\"reasons\":{\"BRUSHING\":0.55}}]", "verdicts[0] (d-1): \"positive\" must be true")]
+    [InlineData("[{\"entityKind\":\"seller\",\"entityId\":\"S-1\",\"decisionId\":\"d-1\",\"positive\":true,\"reasons\":{\"BRUSHING\":7}}]", "reasons.BRUSHING must be a weight within 0..1")]
+    [InlineData("[{\"entityKind\":\"seller\",\"entityId\":\"S-1\",\"decisionId\":\"d-1\",\"positive\":true,\"reasons\":{\"NOT_A_SIGNAL\":0.5}}]", "no verdict cites a signal default-2026.11 weighs")]
+    [InlineData("not json", "not JSON")]
+    public void Fit_verdicts_names_what_is_wrong_with_a_bad_file(string content, string expected)
+    {
+        var (code, _, stderr) = Run("fit-verdicts", Labels(content), "--out", Out);
+
+        Assert.Equal(2, code);
+        Assert.Contains(expected, stderr, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(Out, "policy.json")));
+    }
 }

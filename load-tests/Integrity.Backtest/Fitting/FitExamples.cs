@@ -10,6 +10,9 @@ internal enum ExampleLevel
 {
     Reviews,
     Reviewers,
+
+    /// <summary>Analysts' verdicts on policy decisions (<see cref="VerdictsFile"/>): no history replayed.</summary>
+    Verdicts,
 }
 
 /// <summary>The weights a fit may move (key → current weight) and the labelled examples over them.</summary>

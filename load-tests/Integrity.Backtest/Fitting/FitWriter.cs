@@ -89,8 +89,17 @@ internal static class FitWriter
         var md = new StringBuilder();
         md.AppendLine(CultureInfo.InvariantCulture, $"# {run.Version}: weights fitted from labels, over {run.BaseVersion}");
         md.AppendLine();
-        md.AppendLine(CultureInfo.InvariantCulture, $"History `{Path.GetFileName(run.Input)}`{(run.Until is { } u ? $" up to {u:O}" : "")}, labels `{Path.GetFileName(run.Labels)}` " +
-            $"({run.LabelledKeys:N0} labelled, {run.MatchedReviews:N0} matched a replayed review).");
+        if (run.Level == ExampleLevel.Verdicts)
+        {
+            md.AppendLine(CultureInfo.InvariantCulture, $"Analysts' verdicts `{Path.GetFileName(run.Input)}` ({run.LabelledKeys:N0} decisions, each labelled by its latest verdict).");
+            md.AppendLine("Every example is a decision the policy took: the fit learns which reasons analysts uphold, not what the policy missed.");
+        }
+        else
+        {
+            md.AppendLine(CultureInfo.InvariantCulture, $"History `{Path.GetFileName(run.Input)}`{(run.Until is { } u ? $" up to {u:O}" : "")}, labels `{Path.GetFileName(run.Labels)}` " +
+                $"({run.LabelledKeys:N0} labelled, {run.MatchedReviews:N0} matched a replayed review).");
+        }
+
         md.AppendLine(CultureInfo.InvariantCulture, $"Examples: {f.Examples:N0} {run.Level.ToString().ToLowerInvariant()}, {f.Positives:N0} positive. L2 toward the base weights: {run.L2}.");
         md.AppendLine(CultureInfo.InvariantCulture, $"Mean log-loss {f.LogLossBefore:0.0000} → {f.LogLossAfter:0.0000}; base rate {f.BaseRateBefore:0.0000} → {f.BaseRateAfter:0.0000}; " +
             $"{f.Iterations} iterations{(f.Converged ? "" : " (not converged)")}.");
