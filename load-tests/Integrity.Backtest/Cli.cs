@@ -151,9 +151,15 @@ internal static class Cli
         var problem = FitExamples.Build(result.Engine, result.Reviews, labels, a.Level);
         if (progress is not null) stderr.WriteLine($"{problem.Examples.Count:N0} labelled {a.Level.ToString().ToLowerInvariant()} ({problem.Examples.Count(e => e.Positive):N0} positive) over {problem.Current.Count} weights; fitting");
         var fitted = NoisyOrFitter.Fit(problem.Examples, problem.Current, new NoisyOrFitOptions { L2 = a.L2 });
-        FitWriter.Write(a.OutDir, new FitRun(a.Input, a.Labels, policy.Version, version, a.Level, until, a.L2, labels.Count, matched, fitted));
+        return Written(a.OutDir, new FitRun(a.Input, a.Labels, policy.Version, version, a.Level, until, a.L2, labels.Count, matched, fitted),
+            $"{fitted.Examples:N0} {a.Level.ToString().ToLowerInvariant()} ({fitted.Positives:N0} positive)", stdout, stderr);
+    }
 
-        var written = Path.Combine(a.OutDir, "policy.json");
+    /// <summary>Writes the fit's files, loads the policy file back as <c>replay --policy</c> would (1 when it does not load) and prints what changed.</summary>
+    private static int Written(string outDir, FitRun run, string examples, TextWriter stdout, TextWriter stderr)
+    {
+        FitWriter.Write(outDir, run);
+        var written = Path.Combine(outDir, "policy.json");
         try
         {
             PolicyFile.Load(written);
@@ -164,8 +170,9 @@ internal static class Cli
             return 1;
         }
 
+        var fitted = run.Fit;
         var changed = fitted.Weights.Where(FitWriter.Changed).ToList();
-        stdout.WriteLine($"fitted {version} on {fitted.Examples:N0} {a.Level.ToString().ToLowerInvariant()} ({fitted.Positives:N0} positive): log-loss {fitted.LogLossBefore:0.0000} → {fitted.LogLossAfter:0.0000}, " +
+        stdout.WriteLine($"fitted {run.Version} on {examples}: log-loss {fitted.LogLossBefore:0.0000} → {fitted.LogLossAfter:0.0000}, " +
             $"{changed.Count} of {fitted.Weights.Count} weights changed ({string.Join(", ", changed.Select(w => $"{w.Code} {w.OldWeight:0.####}→{FitWriter.Rounded(w.NewWeight):0.####}"))}) → {written}");
         return 0;
     }
@@ -182,22 +189,8 @@ internal static class Cli
         if (ignored.Count > 0) stderr.WriteLine($"reasons {policy.Version} does not weigh, left out: {string.Join(", ", ignored)}");
 
         var fitted = NoisyOrFitter.Fit(problem.Examples, problem.Current, new NoisyOrFitOptions { L2 = l2 });
-        FitWriter.Write(outDir, new FitRun(input, input, policy.Version, version, ExampleLevel.Verdicts, null, l2, verdicts.Count, verdicts.Count, fitted));
-        var written = Path.Combine(outDir, "policy.json");
-        try
-        {
-            PolicyFile.Load(written);
-        }
-        catch (InvalidDataException ex)
-        {
-            stderr.WriteLine($"the fitted policy does not load: {ex.Message}");
-            return 1;
-        }
-
-        var changed = fitted.Weights.Where(FitWriter.Changed).ToList();
-        stdout.WriteLine($"fitted {version} on {fitted.Examples:N0} verdicts ({fitted.Positives:N0} upheld): log-loss {fitted.LogLossBefore:0.0000} → {fitted.LogLossAfter:0.0000}, " +
-            $"{changed.Count} of {fitted.Weights.Count} weights changed ({string.Join(", ", changed.Select(w => $"{w.Code} {w.OldWeight:0.####}→{FitWriter.Rounded(w.NewWeight):0.####}"))}) → {written}");
-        return 0;
+        return Written(outDir, new FitRun(input, input, policy.Version, version, ExampleLevel.Verdicts, null, l2, verdicts.Count, verdicts.Count, fitted),
+            $"{fitted.Examples:N0} verdicts ({fitted.Positives:N0} upheld)", stdout, stderr);
     }
 
     /// <summary>Reads the input (format by option, else by extension), naming the first rejected lines on stderr.</summary>
