@@ -28,9 +28,14 @@ public static class HistorySignals
         var span = latest - since;
         return SignalReason.Trip(ReasonCodes.ThinHistory, rule, establishment, rule.Threshold,
             $"{s.Reviews.Count} review{(s.Reviews.Count == 1 ? "" : "s")} over {SignalReason.Span(TimeSpan.FromDays(Math.Floor(span.TotalDays)))}{(s.AccountCreatedAt is null ? "" : " of account age")} (establishment {establishment:0.0} of {rule.Threshold:0.#})",
-            TimeWindows.Slice(s.Reviews, Math.Max(0, s.Reviews.Count - Reason.MaxEventIds), s.Reviews.Count).Select(r => r.EventId)) with { Weight = Math.Round(rule.Weight * thinness, 4) };
+            TimeWindows.Slice(s.Reviews, Math.Max(0, s.Reviews.Count - Reason.MaxEventIds), s.Reviews.Count).Select(r => r.EventId)).Graded(rule, thinness);
     }
 
+    /// <summary>
+    /// Graded from any deviation, not tripped at Threshold: every reviewer whose ratings were compared gets a
+    /// weight that rises with how far they stray (<see cref="DeviationStrength"/>), so accounts that differ in this
+    /// evidence differ in score and rank by it instead of tying.
+    /// </summary>
     public static Reason? RatingDeviation(ReviewerState s, DateTimeOffset now, PolicyOptions policy)
     {
         var rule = policy.Rule(ReasonCodes.RatingDeviation);
@@ -40,18 +45,26 @@ public static class HistorySignals
         for (var i = start; i < end; i++)
         {
             var r = s.Reviews[i];
-            if (r.ListingMeanBefore is not { } mean || r.ListingRatingsBefore < Math.Max(1, rule.MinCount)) continue;
+            if (!Compared(r, rule)) continue;
             count++;
-            sum += Math.Abs(r.Rating - mean);
+            sum += Math.Abs(r.Rating - r.ListingMeanBefore!.Value);
         }
 
         if (count == 0) return null;
         var deviation = sum / count;
-        if (deviation < rule.Threshold) return null;
-        var rated = TimeWindows.Slice(s.Reviews, start, end).Where(r => r.ListingMeanBefore is not null && r.ListingRatingsBefore >= Math.Max(1, rule.MinCount)).ToList();
-        var strength = Math.Min(1, deviation / (2 * rule.Threshold));
+        var strength = DeviationStrength(deviation, rule.Threshold);
+        if (strength <= 0) return null;
         return SignalReason.Trip(ReasonCodes.RatingDeviation, rule, deviation, rule.Threshold,
-            $"ratings differ by {deviation:0.0} stars on average from the listings' averages before them ({rated.Count} review{(rated.Count == 1 ? "" : "s")} in {SignalReason.Span(rule.Window)})",
-            rated.Select(r => r.EventId)) with { Weight = Math.Round(rule.Weight * strength, 4) };
+            $"ratings differ by {deviation:0.00} stars on average from the listings' averages before them ({count} review{(count == 1 ? "" : "s")} in {SignalReason.Span(rule.Window)}; strength {strength:0.00}, half at {rule.Threshold:0.0#})",
+            TimeWindows.Slice(s.Reviews, start, end).Where(r => Compared(r, rule)).Select(r => r.EventId)).Graded(rule, strength);
     }
+
+    /// <summary>
+    /// deviation / (deviation + Threshold): 0 without deviation, ½ at Threshold stars, rising without a cap to the largest
+    /// possible deviation (4 stars, ⅘ at the default Threshold of 1), so a 3-star miss weighs more than a 2-star one.
+    /// </summary>
+    public static double DeviationStrength(double deviation, double threshold) =>
+        deviation <= 0 ? 0 : deviation / (deviation + Math.Max(threshold, double.Epsilon));
+
+    private static bool Compared(ReviewerReview r, SignalRule rule) => r.ListingMeanBefore is not null && r.ListingRatingsBefore >= Math.Max(1, rule.MinCount);
 }
