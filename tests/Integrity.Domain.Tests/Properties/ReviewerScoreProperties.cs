@@ -1,0 +1,114 @@
+using CsCheck;
+using Integrity.Domain.Events;
+using Integrity.Domain.Helpers;
+using Integrity.Domain.Policy;
+using Integrity.Domain.Tests.Fixtures;
+
+namespace Integrity.Domain.Tests.Properties;
+
+/// <summary>
+/// Reviewer scores are for ranking: accounts whose evidence differs get different scores, and each piece of evidence
+/// moves the score the way the design says (issue 18, item 2).
+/// </summary>
+public sealed class ReviewerScoreProperties
+{
+    /// <summary>One review of an account: its rating, the listing's average before it and how many ratings that average rests on.</summary>
+    private sealed record Spec(int Rating, double ListingMean, int ListingRatings = 50);
+
+    /// <summary>The score of an account that wrote <paramref name="reviews"/> on distinct listings and sellers, <paramref name="every"/> apart, each verified.</summary>
+    private static double Score(IReadOnlyList<Spec> reviews, TimeSpan every, DateTimeOffset? start = null, string id = "C-1")
+    {
+        var b = new ScenarioBuilder(start ?? ScenarioBuilder.DefaultStart);
+        var contexts = new Dictionary<string, ReviewerContext>(StringComparer.Ordinal);
+        var events = new List<IntegrityEvent>();
+        for (var i = 0; i < reviews.Count; i++)
+        {
+            var review = b.Advance(every).Review($"L-{i}", $"S-{i}", id, reviews[i].Rating, HonestTraffic.Sentence(new Random(i)), $"O-{i}");
+            contexts[review.EventId] = new ReviewerContext(ListingMeanRating: reviews[i].ListingMean, ListingRatingCount: reviews[i].ListingRatings);
+            events.Add(review);
+        }
+
+        return Fold.Reviewer(events, e => contexts.GetValueOrDefault(e.EventId, ReviewerContext.None), id).Enforcement.Score;
+    }
+
+    private static List<Spec> Same(int count, Spec spec) => Enumerable.Repeat(spec, count).ToList();
+
+    private static readonly TimeSpan Day = TimeSpan.FromDays(1);
+
+    [Fact]
+    public void Two_one_review_accounts_whose_rating_strays_differently_from_the_listing_get_different_scores()
+    {
+        var a = Score([new Spec(4, 4.31)], Day);
+        var b = Score([new Spec(4, 4.32)], Day);
+        var fiveStars = Score([new Spec(5, 4.31)], Day);
+
+        Assert.True(a < b, $"{a} < {b}");
+        Assert.True(b < fiveStars, $"{b} < {fiveStars}");
+    }
+
+    [Fact]
+    public void Two_accounts_that_differ_in_how_many_reviews_or_over_how_long_get_different_scores()
+    {
+        var two = Score(Same(2, new Spec(4, 4.2)), Day);
+        var three = Score(Same(3, new Spec(4, 4.2)), Day);
+        var threeOverLonger = Score(Same(3, new Spec(4, 4.2)), Day * 2);
+
+        Assert.True(two > three, $"{two} > {three}");
+        Assert.True(three > threeOverLonger, $"{three} > {threeOverLonger}");
+    }
+
+    [Fact]
+    public void Accounts_with_the_same_evidence_get_the_same_score_whenever_they_arrive()
+    {
+        List<Spec> reviews = [new Spec(5, 3.87), new Spec(2, 4.4)];
+
+        var early = Score(reviews, Day, ScenarioBuilder.DefaultStart, "C-early");
+        var late = Score(reviews, Day, ScenarioBuilder.DefaultStart + TimeSpan.FromDays(400), "C-late");
+
+        Assert.Equal(early, late);
+    }
+
+    [Fact]
+    public void The_score_rises_strictly_with_how_far_the_ratings_stray_from_the_listings_averages()
+    {
+        Gen.Select(Gen.Int[1, 5], Gen.Double[1, 5], Gen.Double[1, 5], Gen.Int[1, 6]).Sample((rating, meanA, meanB, count) =>
+        {
+            var (near, far) = Math.Abs(rating - meanA) <= Math.Abs(rating - meanB) ? (meanA, meanB) : (meanB, meanA);
+            var nearScore = Score(Same(count, new Spec(rating, near)), Day);
+            var farScore = Score(Same(count, new Spec(rating, far)), Day);
+
+            if (Math.Abs(rating - far) - Math.Abs(rating - near) >= 0.01) Assert.True(nearScore < farScore, $"{rating}★: |{rating} − {near:0.###}| scores {nearScore}, |{rating} − {far:0.###}| scores {farScore}");
+            else Assert.True(nearScore <= farScore, $"{nearScore} <= {farScore}");
+        }, iter: 200);
+    }
+
+    [Fact]
+    public void The_score_never_rises_with_more_reviews_or_a_longer_history_of_the_same_kind()
+    {
+        // 4★ on listings averaging 4.0: no deviation, no extreme, so only the history's depth and length differ.
+        Gen.Select(Gen.Int[1, 12], Gen.Int[1, 8], Gen.Int[6, 24 * 40], Gen.Int[1, 24 * 40]).Sample((count, more, hours, longer) =>
+        {
+            var spec = new Spec(4, 4.0);
+            var every = TimeSpan.FromHours(hours);
+            var baseline = Score(Same(count, spec), every);
+
+            Assert.True(Score(Same(count + more, spec), every) <= baseline, $"{count + more} reviews scored above {count}");
+            Assert.True(Score(Same(count, spec), every + TimeSpan.FromHours(longer)) <= baseline, $"{count} reviews {hours + longer}h apart scored above {hours}h apart");
+        }, iter: 120);
+    }
+
+    [Fact]
+    public void A_single_review_of_a_brand_new_account_never_reaches_a_step_however_far_it_strays()
+    {
+        var policy = PolicyOptions.Default;
+        Gen.Select(Gen.Int[1, 5], Gen.Double[1, 5], Gen.Int[0, 500]).Sample((rating, mean, ratings) =>
+        {
+            var b = new ScenarioBuilder();
+            var review = b.Advance(TimeSpan.FromMinutes(5)).Review("L-1", "S-1", "C-1", rating, "unverified first words", accountCreatedAt: b.Now);
+            var state = Fold.Reviewer([review], _ => new ReviewerContext(ListingMeanRating: mean, ListingRatingCount: ratings));
+
+            Assert.True(state.Enforcement.Score < policy.Reviewer.DownWeighted, $"{rating}★ against {mean:0.##} over {ratings}: {state.Enforcement.Score}");
+            Assert.Equal(0, state.Enforcement.Level);
+        }, iter: 200);
+    }
+}
