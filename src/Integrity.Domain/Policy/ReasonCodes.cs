@@ -79,8 +79,9 @@ public static class ReasonCodes
     public const string ThinHistory = "THIN_HISTORY";
 
     /// <summary>
-    /// Mean |rating − the listing's average before the review| ≥ Threshold stars over the account's reviews in Window of
-    /// listings that had at least MinCount earlier ratings. The weight scales with the deviation, full at 2 × Threshold.
+    /// Mean |rating − the listing's average before the review| over the account's reviews in Window of listings that had
+    /// at least MinCount earlier ratings. Graded, not tripped: any deviation d counts, with weight × d / (d + Threshold)
+    /// (half at Threshold stars), so accounts rank by how far their ratings stray instead of tying below a cut.
     /// </summary>
     public const string RatingDeviation = "RATING_DEVIATION";
 
