@@ -98,6 +98,49 @@ public sealed class ReviewerScoreProperties
     }
 
     [Fact]
+    public void At_the_same_history_more_one_and_five_star_ratings_never_lower_the_score()
+    {
+        // Every review on a listing averaging 3.0: a 1★ and a 5★ miss by 2 stars, a 2★ and a 4★ by 1, so ratings move
+        // the deviation only through how many are extreme, and that is what a thin account's extremity grades.
+        Gen.Select(Gen.Int[1, 6], Gen.Int[0, 6], Gen.Int[1, 24 * 20]).Sample((count, extremeSeed, hours) =>
+        {
+            var extreme = extremeSeed % (count + 1);
+            List<Spec> Ratings(int ones) => Enumerable.Range(0, count).Select(i => new Spec(i < ones ? 5 : 4, 3.0)).ToList();
+            var every = TimeSpan.FromHours(hours);
+
+            var fewer = Score(Ratings(extreme), every);
+            var more = Score(Ratings(Math.Min(count, extreme + 1)), every);
+
+            Assert.True(fewer <= more, $"{count} reviews {hours}h apart: {extreme} extreme score {fewer}, {extreme + 1} score {more}");
+        }, iter: 150);
+    }
+
+    [Fact]
+    public void A_thin_accounts_extreme_rating_counts_and_an_established_accounts_does_not()
+    {
+        var policy = PolicyOptions.Default;
+        var rule = policy.Rule(ReasonCodes.ExtremeRatings);
+        var thin = new ScenarioBuilder();
+        var one = Fold.Reviewer([thin.Advance(Day).Review("L-1", "S-1", "C-1", 5, "great", "O-1")]);
+        var established = new ScenarioBuilder();
+        var many = Fold.Reviewer(Enumerable.Range(0, 40).Select(i => (IntegrityEvent)established.Advance(Day * 10).Review($"L-{i}", $"S-{i}", "C-1", i % 2 == 0 ? 5 : 4, "fine", $"O-{i}")).ToList());
+
+        var oneReason = Fold.ReasonOf(one.Enforcement, ReasonCodes.ExtremeRatings);
+        Assert.NotNull(oneReason);
+        Assert.Equal(rule.Weight / rule.MinCount, oneReason.Weight, 6);
+        Assert.Contains("thinness 1.00", oneReason.Message, StringComparison.Ordinal);
+        Assert.Null(Fold.ReasonOf(many.Enforcement, ReasonCodes.ExtremeRatings));
+        Assert.Null(Fold.ReasonOf(Fold.Reviewer([thin.Advance(Day).Review("L-2", "S-2", "C-2", 5, "great", "O-2")], id: "C-2", policy: WithoutThinHistory()).Enforcement, ReasonCodes.ExtremeRatings));
+    }
+
+    private static PolicyOptions WithoutThinHistory()
+    {
+        var policy = new PolicyOptions();
+        policy.Signals[ReasonCodes.ThinHistory].Enabled = false;
+        return policy;
+    }
+
+    [Fact]
     public void A_single_review_of_a_brand_new_account_never_reaches_a_step_however_far_it_strays()
     {
         var policy = PolicyOptions.Default;

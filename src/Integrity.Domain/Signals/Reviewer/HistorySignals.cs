@@ -15,16 +15,31 @@ public static class HistorySignals
     public static double Establishment(int reviews, TimeSpan span, TimeSpan window) =>
         Math.Log2(Math.Max(1, reviews)) + Math.Log2(1 + (Math.Max(0, span.Ticks) / (double)window.Ticks));
 
+    /// <summary>
+    /// 1 − establishment / Threshold of THIN_HISTORY's rule, within 0..1: how little the account's history says. 0 without
+    /// reviews, and 0 when the rule is off (a policy without THIN_HISTORY grades nothing by it).
+    /// </summary>
+    public static double Thinness(ReviewerState s, SignalRule rule)
+    {
+        ArgumentNullException.ThrowIfNull(s);
+        ArgumentNullException.ThrowIfNull(rule);
+        if (!rule.Enabled || s.Reviews.Count == 0 || rule.Threshold <= 0) return 0;
+        return Math.Clamp(1 - (Establishment(s, rule) / rule.Threshold), 0, 1);
+    }
+
+    private static double Establishment(ReviewerState s, SignalRule rule)
+    {
+        var (since, latest) = ActiveSpan(s);
+        return Establishment(s.Reviews.Count, latest - since, rule.Window);
+    }
+
     public static Reason? ThinHistory(ReviewerState s, PolicyOptions policy)
     {
         var rule = policy.Rule(ReasonCodes.ThinHistory);
-        if (!rule.Enabled || s.Reviews.Count == 0 || rule.Threshold <= 0) return null;
-        var latest = s.Reviews[^1].At;
-        var since = s.FirstReviewAt is { } first && first < s.Reviews[0].At ? first : s.Reviews[0].At;
-        if (s.AccountCreatedAt is { } created && created < since) since = created;
-        var establishment = Establishment(s.Reviews.Count, latest - since, rule.Window);
-        var thinness = 1 - (establishment / rule.Threshold);
+        var thinness = Thinness(s, rule);
         if (thinness <= 0) return null;
+        var (since, latest) = ActiveSpan(s);
+        var establishment = Establishment(s, rule);
         var span = latest - since;
         return SignalReason.Trip(ReasonCodes.ThinHistory, rule, establishment, rule.Threshold,
             $"{s.Reviews.Count} review{(s.Reviews.Count == 1 ? "" : "s")} over {SignalReason.Span(TimeSpan.FromDays(Math.Floor(span.TotalDays)))}{(s.AccountCreatedAt is null ? "" : " of account age")} (establishment {establishment:0.0} of {rule.Threshold:0.#})",
@@ -65,6 +80,14 @@ public static class HistorySignals
     /// </summary>
     public static double DeviationStrength(double deviation, double threshold) =>
         deviation <= 0 ? 0 : deviation / (deviation + Math.Max(threshold, double.Epsilon));
+
+    /// <summary>From the first review (or the account's creation, when earlier) to the latest review.</summary>
+    private static (DateTimeOffset Since, DateTimeOffset Latest) ActiveSpan(ReviewerState s)
+    {
+        var since = s.FirstReviewAt is { } first && first < s.Reviews[0].At ? first : s.Reviews[0].At;
+        if (s.AccountCreatedAt is { } created && created < since) since = created;
+        return (since, s.Reviews[^1].At);
+    }
 
     private static bool Compared(ReviewerReview r, SignalRule rule) => r.ListingMeanBefore is not null && r.ListingRatingsBefore >= Math.Max(1, rule.MinCount);
 }
