@@ -53,7 +53,10 @@ public static class ReasonCodes
     /// <summary>Share ≥ Threshold of reviews in Window without a verified order; at least MinCount reviews.</summary>
     public const string UnverifiedShare = "UNVERIFIED_SHARE";
 
-    /// <summary>Share ≥ Threshold of 1- or 5-star reviews in Window; at least MinCount reviews.</summary>
+    /// <summary>
+    /// Share ≥ Threshold of 1- or 5-star reviews in Window over at least MinCount reviews: full weight. Below that, graded
+    /// for thin accounts only: min(1, share / Threshold) × min(1, reviews / MinCount) × THIN_HISTORY's thinness.
+    /// </summary>
     public const string ExtremeRatings = "EXTREME_RATINGS";
 
     /// <summary>Share ≥ Threshold of reviews in Window on one seller; at least MinCount reviews.</summary>
