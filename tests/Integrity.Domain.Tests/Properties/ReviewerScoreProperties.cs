@@ -47,6 +47,15 @@ public sealed class ReviewerScoreProperties
     }
 
     [Fact]
+    public void Two_one_review_accounts_as_far_from_the_listing_differ_by_whether_the_rating_is_extreme()
+    {
+        var fourStars = Score([new Spec(4, 4.5)], Day);
+        var fiveStars = Score([new Spec(5, 4.5)], Day);
+
+        Assert.True(fourStars < fiveStars, $"{fourStars} < {fiveStars}");
+    }
+
+    [Fact]
     public void Two_accounts_that_differ_in_how_many_reviews_or_over_how_long_get_different_scores()
     {
         var two = Score(Same(2, new Spec(4, 4.2)), Day);
