@@ -21,7 +21,7 @@ internal sealed class CsvOut(TextWriter writer) : IDisposable
             var text = fields[i] switch
             {
                 null => "",
-                double d => d.ToString("0.##", CultureInfo.InvariantCulture),
+                double d => d.ToString("0.####", CultureInfo.InvariantCulture),
                 IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
                 var o => o.ToString() ?? "",
             };

@@ -17,5 +17,10 @@ public static class Scoring
         return Round(100 * (1 - keep));
     }
 
-    public static double Round(double score) => Math.Round(Math.Clamp(score, 0, 100), 1);
+    /// <summary>
+    /// 0..100 to 4 decimals, the precision of graded weights (6 decimals of 0..1). Rounding to 0.1 made tens of thousands of
+    /// reviewers whose graded evidence differs share a score, and their order then came from arrival, not from evidence.
+    /// Show it to people with one decimal; rank by the number itself.
+    /// </summary>
+    public static double Round(double score) => Math.Round(Math.Clamp(score, 0, 100), 4);
 }

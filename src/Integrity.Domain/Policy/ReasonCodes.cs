@@ -53,7 +53,10 @@ public static class ReasonCodes
     /// <summary>Share ≥ Threshold of reviews in Window without a verified order; at least MinCount reviews.</summary>
     public const string UnverifiedShare = "UNVERIFIED_SHARE";
 
-    /// <summary>Share ≥ Threshold of 1- or 5-star reviews in Window; at least MinCount reviews.</summary>
+    /// <summary>
+    /// Share ≥ Threshold of 1- or 5-star reviews in Window over at least MinCount reviews: full weight. Below that, graded
+    /// for thin accounts only: min(1, share / Threshold) × min(1, reviews / MinCount) × THIN_HISTORY's thinness.
+    /// </summary>
     public const string ExtremeRatings = "EXTREME_RATINGS";
 
     /// <summary>Share ≥ Threshold of reviews in Window on one seller; at least MinCount reviews.</summary>
@@ -79,8 +82,9 @@ public static class ReasonCodes
     public const string ThinHistory = "THIN_HISTORY";
 
     /// <summary>
-    /// Mean |rating − the listing's average before the review| ≥ Threshold stars over the account's reviews in Window of
-    /// listings that had at least MinCount earlier ratings. The weight scales with the deviation, full at 2 × Threshold.
+    /// Mean |rating − the listing's average before the review| over the account's reviews in Window of listings that had
+    /// at least MinCount earlier ratings. Graded, not tripped: any deviation d counts, with weight × d / (d + Threshold)
+    /// (half at Threshold stars), so accounts rank by how far their ratings stray instead of tying below a cut.
     /// </summary>
     public const string RatingDeviation = "RATING_DEVIATION";
 

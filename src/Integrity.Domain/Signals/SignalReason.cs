@@ -13,6 +13,9 @@ internal static class SignalReason
             ? new(code, $"not counted ({because}): {message.ToString(CultureInfo.InvariantCulture)}", Math.Round(value, 4), threshold, 0, Latest(eventIds), Inactive: true)
             : new(code, message.ToString(CultureInfo.InvariantCulture), Math.Round(value, 4), threshold, rule.Weight, Latest(eventIds));
 
+    /// <summary>A graded signal: the rule's weight × <paramref name="strength"/> (0..1), to 6 decimals (the score's 4 decimals of 0..100).</summary>
+    public static Reason Graded(this Reason reason, SignalRule rule, double strength) => reason with { Weight = Math.Round(rule.Weight * Math.Clamp(strength, 0, 1), 6) };
+
     /// <summary>"1h", "24h", "7d": windows as analysts write them.</summary>
     public static string Span(TimeSpan span) =>
         span.TotalHours < 48 && span.TotalHours == Math.Floor(span.TotalHours) ? $"{span.TotalHours:0}h"

@@ -56,15 +56,19 @@ public sealed class HistorySignalTests
         Assert.True(old is null || old.Weight < fresh / 4, $"old account weight {old?.Weight} vs fresh {fresh}");
     }
 
-    [Theory]
-    [InlineData(1, true)]
-    [InlineData(4, false)]
-    public void Ratings_far_from_the_listings_average_trip_rating_deviation(int rating, bool trips)
+    [Fact]
+    public void Rating_deviation_is_graded_a_rating_near_the_listings_average_weighs_little_a_far_one_much()
     {
-        var events = Reviews(2, TimeSpan.FromDays(1), _ => rating);
-        var state = Fold.Reviewer(events, _ => new ReviewerContext(ListingMeanRating: 4.2, ListingRatingCount: 10));
+        Reason Deviation(int rating) => Fold.ReasonOf(Fold.Reviewer(Reviews(2, TimeSpan.FromDays(1), _ => rating), _ => new ReviewerContext(ListingMeanRating: 4.2, ListingRatingCount: 10)).Enforcement, ReasonCodes.RatingDeviation)!;
+        var rule = PolicyOptions.Default.Rule(ReasonCodes.RatingDeviation);
 
-        Assert.Equal(trips, Fold.ReasonOf(state.Enforcement, ReasonCodes.RatingDeviation) is not null);
+        var near = Deviation(4);
+        var far = Deviation(1);
+
+        Assert.Equal(rule.Weight * 0.2 / (0.2 + rule.Threshold), near.Weight, 6);
+        Assert.Equal(rule.Weight * 3.2 / (3.2 + rule.Threshold), far.Weight, 6);
+        Assert.Contains("0.20 stars", near.Message, StringComparison.Ordinal);
+        Assert.Null(Fold.ReasonOf(Fold.Reviewer(Reviews(2, TimeSpan.FromDays(1), _ => 4), _ => new ReviewerContext(ListingMeanRating: 4.0, ListingRatingCount: 10)).Enforcement, ReasonCodes.RatingDeviation));
     }
 
     [Fact]
@@ -77,7 +81,7 @@ public sealed class HistorySignalTests
         Assert.Null(Fold.ReasonOf(Fold.Reviewer(events, _ => new ReviewerContext(ListingMeanRating: 4.5, ListingRatingCount: rule.MinCount - 1)).Enforcement, ReasonCodes.RatingDeviation));
         var far = Fold.ReasonOf(Fold.Reviewer(events, _ => new ReviewerContext(ListingMeanRating: 4.5, ListingRatingCount: 50)).Enforcement, ReasonCodes.RatingDeviation)!;
         var near = Fold.ReasonOf(Fold.Reviewer(events, _ => new ReviewerContext(ListingMeanRating: 2.2, ListingRatingCount: 50)).Enforcement, ReasonCodes.RatingDeviation)!;
-        Assert.Equal(rule.Weight, far.Weight, 4);
+        Assert.Equal(rule.Weight * 3.5 / (3.5 + rule.Threshold), far.Weight, 6);
         Assert.True(near.Weight < far.Weight);
         Assert.Equal(3.5, far.Value, 4);
     }

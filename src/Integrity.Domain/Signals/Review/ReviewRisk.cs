@@ -55,7 +55,7 @@ public static class ReviewRisk
             parts.Add($"extreme {rating}★");
         }
 
-        return new ReviewRiskScore(Math.Round(Math.Clamp(100 * (1 - keep), 0, 100), 2), string.Join(" · ", parts));
+        return new ReviewRiskScore(Scoring.Round(100 * (1 - keep)), string.Join(" · ", parts));
     }
 
     /// <summary>
@@ -71,7 +71,7 @@ public static class ReviewRisk
         if (listing is { Score: > 0 }) keep *= 1 - (o.ListingWeight * Math.Clamp(listing.Score, 0, 100) / 100);
         if (DeviationStrength(rating, listingMean, listingRatings, o) is { } strength) keep *= 1 - (o.DeviationWeight * strength);
         if (rating is 1 or 5) keep *= 1 - o.ExtremeWeight;
-        return Math.Round(Math.Clamp(100 * (1 - keep), 0, 100), 2);
+        return Scoring.Round(100 * (1 - keep));
     }
 
     /// <summary>

@@ -15,22 +15,42 @@ public static class HistorySignals
     public static double Establishment(int reviews, TimeSpan span, TimeSpan window) =>
         Math.Log2(Math.Max(1, reviews)) + Math.Log2(1 + (Math.Max(0, span.Ticks) / (double)window.Ticks));
 
+    /// <summary>
+    /// 1 − establishment / Threshold of THIN_HISTORY's rule, within 0..1: how little the account's history says. 0 without
+    /// reviews, and 0 when the rule is off (a policy without THIN_HISTORY grades nothing by it).
+    /// </summary>
+    public static double Thinness(ReviewerState s, SignalRule rule)
+    {
+        ArgumentNullException.ThrowIfNull(s);
+        ArgumentNullException.ThrowIfNull(rule);
+        if (!rule.Enabled || s.Reviews.Count == 0 || rule.Threshold <= 0) return 0;
+        return Math.Clamp(1 - (Establishment(s, rule) / rule.Threshold), 0, 1);
+    }
+
+    private static double Establishment(ReviewerState s, SignalRule rule)
+    {
+        var (since, latest) = ActiveSpan(s);
+        return Establishment(s.Reviews.Count, latest - since, rule.Window);
+    }
+
     public static Reason? ThinHistory(ReviewerState s, PolicyOptions policy)
     {
         var rule = policy.Rule(ReasonCodes.ThinHistory);
-        if (!rule.Enabled || s.Reviews.Count == 0 || rule.Threshold <= 0) return null;
-        var latest = s.Reviews[^1].At;
-        var since = s.FirstReviewAt is { } first && first < s.Reviews[0].At ? first : s.Reviews[0].At;
-        if (s.AccountCreatedAt is { } created && created < since) since = created;
-        var establishment = Establishment(s.Reviews.Count, latest - since, rule.Window);
-        var thinness = 1 - (establishment / rule.Threshold);
+        var thinness = Thinness(s, rule);
         if (thinness <= 0) return null;
+        var (since, latest) = ActiveSpan(s);
+        var establishment = Establishment(s, rule);
         var span = latest - since;
         return SignalReason.Trip(ReasonCodes.ThinHistory, rule, establishment, rule.Threshold,
             $"{s.Reviews.Count} review{(s.Reviews.Count == 1 ? "" : "s")} over {SignalReason.Span(TimeSpan.FromDays(Math.Floor(span.TotalDays)))}{(s.AccountCreatedAt is null ? "" : " of account age")} (establishment {establishment:0.0} of {rule.Threshold:0.#})",
-            TimeWindows.Slice(s.Reviews, Math.Max(0, s.Reviews.Count - Reason.MaxEventIds), s.Reviews.Count).Select(r => r.EventId)) with { Weight = Math.Round(rule.Weight * thinness, 4) };
+            TimeWindows.Slice(s.Reviews, Math.Max(0, s.Reviews.Count - Reason.MaxEventIds), s.Reviews.Count).Select(r => r.EventId)).Graded(rule, thinness);
     }
 
+    /// <summary>
+    /// Graded from any deviation, not tripped at Threshold: every reviewer whose ratings were compared gets a
+    /// weight that rises with how far they stray (<see cref="DeviationStrength"/>), so accounts that differ in this
+    /// evidence differ in score and rank by it instead of tying.
+    /// </summary>
     public static Reason? RatingDeviation(ReviewerState s, DateTimeOffset now, PolicyOptions policy)
     {
         var rule = policy.Rule(ReasonCodes.RatingDeviation);
@@ -40,18 +60,34 @@ public static class HistorySignals
         for (var i = start; i < end; i++)
         {
             var r = s.Reviews[i];
-            if (r.ListingMeanBefore is not { } mean || r.ListingRatingsBefore < Math.Max(1, rule.MinCount)) continue;
+            if (!Compared(r, rule)) continue;
             count++;
-            sum += Math.Abs(r.Rating - mean);
+            sum += Math.Abs(r.Rating - r.ListingMeanBefore!.Value);
         }
 
         if (count == 0) return null;
         var deviation = sum / count;
-        if (deviation < rule.Threshold) return null;
-        var rated = TimeWindows.Slice(s.Reviews, start, end).Where(r => r.ListingMeanBefore is not null && r.ListingRatingsBefore >= Math.Max(1, rule.MinCount)).ToList();
-        var strength = Math.Min(1, deviation / (2 * rule.Threshold));
+        var strength = DeviationStrength(deviation, rule.Threshold);
+        if (strength <= 0) return null;
         return SignalReason.Trip(ReasonCodes.RatingDeviation, rule, deviation, rule.Threshold,
-            $"ratings differ by {deviation:0.0} stars on average from the listings' averages before them ({rated.Count} review{(rated.Count == 1 ? "" : "s")} in {SignalReason.Span(rule.Window)})",
-            rated.Select(r => r.EventId)) with { Weight = Math.Round(rule.Weight * strength, 4) };
+            $"ratings differ by {deviation:0.00} stars on average from the listings' averages before them ({count} review{(count == 1 ? "" : "s")} in {SignalReason.Span(rule.Window)}; strength {strength:0.00}, half at {rule.Threshold:0.0#})",
+            TimeWindows.Slice(s.Reviews, start, end).Where(r => Compared(r, rule)).Select(r => r.EventId)).Graded(rule, strength);
     }
+
+    /// <summary>
+    /// deviation / (deviation + Threshold): 0 without deviation, ½ at Threshold stars, rising without a cap to the largest
+    /// possible deviation (4 stars, ⅘ at the default Threshold of 1), so a 3-star miss weighs more than a 2-star one.
+    /// </summary>
+    public static double DeviationStrength(double deviation, double threshold) =>
+        deviation <= 0 ? 0 : deviation / (deviation + Math.Max(threshold, double.Epsilon));
+
+    /// <summary>From the first review (or the account's creation, when earlier) to the latest review.</summary>
+    private static (DateTimeOffset Since, DateTimeOffset Latest) ActiveSpan(ReviewerState s)
+    {
+        var since = s.FirstReviewAt is { } first && first < s.Reviews[0].At ? first : s.Reviews[0].At;
+        if (s.AccountCreatedAt is { } created && created < since) since = created;
+        return (since, s.Reviews[^1].At);
+    }
+
+    private static bool Compared(ReviewerReview r, SignalRule rule) => r.ListingMeanBefore is not null && r.ListingRatingsBefore >= Math.Max(1, rule.MinCount);
 }

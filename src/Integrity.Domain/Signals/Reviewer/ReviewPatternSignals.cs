@@ -21,8 +21,44 @@ public static class ReviewPatternSignals
     public static Reason? UnverifiedShare(ReviewerState s, DateTimeOffset now, PolicyOptions policy) =>
         Share(s, now, policy, ReasonCodes.UnverifiedShare, r => !r.Verified, "without a verified order");
 
-    public static Reason? ExtremeRatings(ReviewerState s, DateTimeOffset now, PolicyOptions policy) =>
-        Share(s, now, policy, ReasonCodes.ExtremeRatings, r => r.Rating is 1 or 5, "rated 1 or 5 stars");
+    /// <summary>
+    /// Full weight from a share of Threshold over MinCount reviews (a ring's run of 1/5★ ratings). Below that, graded for
+    /// a thin account only: min(1, share / Threshold) × min(1, reviews / MinCount) × THIN_HISTORY's thinness (none when
+    /// THIN_HISTORY is off). A new
+    /// account's few ratings are most of what is known of it; an established account's 1/5★ share says little.
+    /// </summary>
+    public static Reason? ExtremeRatings(ReviewerState s, DateTimeOffset now, PolicyOptions policy)
+    {
+        var rule = policy.Rule(ReasonCodes.ExtremeRatings);
+        if (!rule.Enabled) return null;
+        var (start, end) = TimeWindows.Range(s.Reviews, now, rule.Window);
+        var extreme = 0;
+        for (var i = start; i < end; i++)
+        {
+            if (IsExtreme(s.Reviews[i])) extreme++;
+        }
+
+        if (extreme == 0) return null;
+        var reviews = end - start;
+        var share = (double)extreme / reviews;
+        var thinness = HistorySignals.Thinness(s, policy.Rule(ReasonCodes.ThinHistory));
+        var strength = ExtremeStrength(share, reviews, thinness, rule);
+        if (strength <= 0) return null;
+        return SignalReason.Trip(ReasonCodes.ExtremeRatings, rule, share, rule.Threshold,
+            $"{extreme} of {reviews} reviews in {SignalReason.Span(rule.Window)} ({SignalReason.Percent(share)}) rated 1 or 5 stars (strength {strength:0.00}; full at {SignalReason.Percent(rule.Threshold)} of {Math.Max(1, rule.MinCount)}+ reviews, below that × thinness {thinness:0.00})",
+            TimeWindows.Slice(s.Reviews, start, end).Where(IsExtreme).Select(r => r.EventId)).Graded(rule, strength);
+    }
+
+    /// <summary>1 from a share of Threshold over MinCount reviews; below, the share's and the count's progress toward that, times thinness.</summary>
+    public static double ExtremeStrength(double share, int reviews, double thinness, SignalRule rule)
+    {
+        ArgumentNullException.ThrowIfNull(rule);
+        var minCount = Math.Max(1, rule.MinCount);
+        if (share >= rule.Threshold && reviews >= minCount) return 1;
+        return Math.Clamp(share / rule.Threshold, 0, 1) * Math.Clamp((double)reviews / minCount, 0, 1) * Math.Clamp(thinness, 0, 1);
+    }
+
+    private static bool IsExtreme(ReviewerReview r) => r.Rating is 1 or 5;
 
     public static Reason? SellerConcentration(ReviewerState s, DateTimeOffset now, PolicyOptions policy)
     {
