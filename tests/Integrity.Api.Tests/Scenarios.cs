@@ -94,14 +94,20 @@ internal sealed class Scenarios(string suffix)
         return this;
     }
 
-    /// <summary>Another customer's order on another seller: the platform sends orders.</summary>
-    public Scenarios OneOrder()
+    /// <summary>Another customer's order on another seller, and their review naming it: the platform verifies reviews.</summary>
+    public Scenarios OneVerifiedReview()
     {
         _now = _now.AddMinutes(30);
         Event("order.placed", new JsonObject
         {
             ["orderId"] = "O-one-" + suffix, ["listingId"] = "L-one-" + suffix, ["sellerId"] = "S-one-" + suffix, ["buyerId"] = "C-one-" + suffix,
             ["amount"] = 20m, ["currency"] = "EUR", ["shipTo"] = "1 any street " + suffix, ["payment"] = "card-one-" + suffix,
+        });
+        _now = _now.AddDays(2);
+        Event("review.posted", new JsonObject
+        {
+            ["reviewId"] = "R-one-" + suffix, ["listingId"] = "L-one-" + suffix, ["sellerId"] = "S-one-" + suffix, ["reviewerId"] = "C-one-" + suffix,
+            ["rating"] = 4, ["text"] = "Arrived on time, as described.", ["orderId"] = "O-one-" + suffix,
         });
         return this;
     }

@@ -57,7 +57,7 @@ public sealed class EvidenceCoverageClusterTests : IAsyncLifetime
         Assert.True(trackers[0].Current.IsSent(EvidenceSource.Orders)); // at once where it was delivered
 
         await WaitUntilAsync(() => trackers[1].Current.IsSent(EvidenceSource.Orders), "the other silo learns the platform sends orders");
-        Assert.Equal([EvidenceSource.Reviews], trackers[1].Current.Missing(Domain.Policy.ReasonCodes.UnverifiedShare));
+        Assert.Empty(trackers[1].Current.Missing(Domain.Policy.ReasonCodes.Brushing));
 
         // The total survives the grain's activation: read back from storage.
         var grain = Cluster.Client.GetGrain<IEvidenceCoverageGrain>(IEvidenceCoverageGrain.Key);

@@ -44,7 +44,7 @@ public sealed class EvidenceCoverage
         {
             case ReviewPosted review:
                 Count(EvidenceSource.Reviews, 1, e.OccurredAt, e.OccurredAt);
-                if (review.OrderId is not null) Count(EvidenceSource.Orders, 1, e.OccurredAt, e.OccurredAt);
+                if (review.OrderId is not null) Count(EvidenceSource.VerifiedReviews, 1, e.OccurredAt, e.OccurredAt);
                 if (review.AccountCreatedAt is not null) Count(EvidenceSource.AccountAges, 1, e.OccurredAt, e.OccurredAt);
                 break;
             case OrderEvent:

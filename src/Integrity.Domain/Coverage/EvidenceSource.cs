@@ -10,7 +10,7 @@ public enum EvidenceSource
     /// <summary>Review events.</summary>
     Reviews,
 
-    /// <summary>Order events (placed, cancelled, refunded, delivered), or reviews naming the order they verify.</summary>
+    /// <summary>Order events (placed, cancelled, refunded, delivered).</summary>
     Orders,
 
     /// <summary>Complaint events.</summary>
@@ -33,4 +33,10 @@ public enum EvidenceSource
 
     /// <summary>Counterfeit and trademark reports from brand owners.</summary>
     BrandReports,
+
+    /// <summary>
+    /// Reviews naming the order they verify: what makes a review "verified". A platform may send order events and still
+    /// never link a review to its order; every review would then look unverified.
+    /// </summary>
+    VerifiedReviews,
 }

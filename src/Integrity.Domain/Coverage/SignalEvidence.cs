@@ -27,7 +27,7 @@ public static class SignalEvidence
         [BaitAndSwitch] = [Listings, Reviews],
 
         [ReviewVelocity] = [Reviews],
-        [UnverifiedShare] = [Reviews, Orders],
+        [UnverifiedShare] = [Reviews, VerifiedReviews],
         [ExtremeRatings] = [Reviews],
         [SellerConcentration] = [Reviews],
         [Lockstep] = [Reviews],
@@ -59,7 +59,8 @@ public static class SignalEvidence
     public static string Describe(EvidenceSource source) => source switch
     {
         Reviews => "reviews",
-        Orders => "orders (order events, or reviews naming their order)",
+        Orders => "order events",
+        VerifiedReviews => "reviews naming the order they verify",
         Complaints => "complaints",
         Listings => "listing events",
         SellerRegistrations => "seller registrations",

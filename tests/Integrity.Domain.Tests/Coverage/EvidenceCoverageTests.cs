@@ -21,7 +21,7 @@ public sealed class EvidenceCoverageTests
     private static Reason? Unverified(ReplayEngine engine) => Fold.ReasonOf(engine.Reviewer("C-1").Enforcement, ReasonCodes.UnverifiedShare);
 
     [Fact]
-    public void Without_orders_unverified_share_does_not_count_and_its_reason_says_what_is_missing()
+    public void Without_verified_reviews_unverified_share_does_not_count_and_its_reason_says_what_is_missing()
     {
         var engine = new ReplayEngine().ApplyAll(UnverifiedReviews(new ScenarioBuilder()));
 
@@ -29,7 +29,7 @@ public sealed class EvidenceCoverageTests
         Assert.NotNull(reason);
         Assert.True(reason.Inactive);
         Assert.Equal(0, reason.Weight);
-        Assert.StartsWith("not counted (no orders (order events, or reviews naming their order) seen yet): 5 of 5 reviews", reason.Message);
+        Assert.StartsWith("not counted (no reviews naming the order they verify seen yet): 5 of 5 reviews", reason.Message);
 
         var allSent = new ReplayEngine(coverage: EvidenceCoverage.AllSent()).ApplyAll(UnverifiedReviews(new ScenarioBuilder()));
         var counted = Unverified(allSent);
@@ -40,11 +40,11 @@ public sealed class EvidenceCoverageTests
     }
 
     [Fact]
-    public void Once_the_platform_sends_orders_unverified_share_fires_as_it_does_when_everything_is_sent()
+    public void Once_reviews_name_their_orders_unverified_share_fires_as_it_does_when_everything_is_sent()
     {
-        // Another buyer's order, before the reviews: the platform sends orders, this account just never ordered.
+        // Another account's review naming its order, before these: the platform verifies reviews, this account's are not.
         var b = new ScenarioBuilder();
-        List<IntegrityEvent> events = [b.Order("O-1", "L-9", "S-9", "C-9"), .. UnverifiedReviews(b)];
+        List<IntegrityEvent> events = [b.Review("L-9", "S-9", "C-9", 4, "Verified purchase, fine.", orderId: "O-9"), .. UnverifiedReviews(b)];
 
         var observed = new ReplayEngine().ApplyAll(events);
         var allSent = new ReplayEngine(coverage: EvidenceCoverage.AllSent()).ApplyAll(events);
@@ -58,15 +58,17 @@ public sealed class EvidenceCoverageTests
     }
 
     [Fact]
-    public void A_review_naming_its_order_shows_the_platform_sends_orders()
+    public void Order_events_alone_do_not_make_reviews_verifiable()
     {
+        // A platform that sends orders but never links a review to its order: every review would look unverified.
         var b = new ScenarioBuilder();
-        List<IntegrityEvent> events = [b.Review("L-9", "S-9", "C-9", 4, "Verified purchase, fine.", orderId: "O-9"), .. UnverifiedReviews(b)];
+        List<IntegrityEvent> events = [b.Order("O-1", "L-9", "S-9", "C-9"), .. UnverifiedReviews(b)];
 
         var engine = new ReplayEngine().ApplyAll(events);
 
         Assert.True(engine.Coverage.IsSent(EvidenceSource.Orders));
-        Assert.False(Unverified(engine)!.Inactive);
+        Assert.False(engine.Coverage.IsSent(EvidenceSource.VerifiedReviews));
+        Assert.True(Unverified(engine)!.Inactive);
     }
 
     [Fact]
@@ -79,7 +81,7 @@ public sealed class EvidenceCoverageTests
         var rate = Fold.ReasonOf(without.Listing("L-1").Enforcement, ReasonCodes.ComplaintRate);
         Assert.NotNull(rate);
         Assert.True(rate.Inactive);
-        Assert.Contains("no orders", rate.Message, StringComparison.Ordinal);
+        Assert.Contains("no order events seen yet", rate.Message, StringComparison.Ordinal);
         Assert.Equal(0, without.Listing("L-1").Enforcement.Level);
 
         var b2 = new ScenarioBuilder();
@@ -94,14 +96,14 @@ public sealed class EvidenceCoverageTests
     public void A_declaration_wins_over_what_is_observed()
     {
         var b = new ScenarioBuilder();
-        List<IntegrityEvent> events = [b.Order("O-1", "L-9", "S-9", "C-9"), .. UnverifiedReviews(b)];
-        var coverage = new EvidenceCoverage(new EvidenceCoverageOptions { Declared = { [EvidenceSource.Orders] = false } });
+        List<IntegrityEvent> events = [b.Review("L-9", "S-9", "C-9", 4, "Verified purchase, fine.", orderId: "O-9"), .. UnverifiedReviews(b)];
+        var coverage = new EvidenceCoverage(new EvidenceCoverageOptions { Declared = { [EvidenceSource.VerifiedReviews] = false } });
 
         var engine = new ReplayEngine(coverage: coverage).ApplyAll(events);
 
-        Assert.Equal(1, engine.Coverage.Tally()[EvidenceSource.Orders].Events);
-        Assert.False(engine.Coverage.IsSent(EvidenceSource.Orders));
-        Assert.Contains("the platform declares it sends no orders", Unverified(engine)!.Message, StringComparison.Ordinal);
+        Assert.Equal(1, engine.Coverage.Tally()[EvidenceSource.VerifiedReviews].Events);
+        Assert.False(engine.Coverage.IsSent(EvidenceSource.VerifiedReviews));
+        Assert.Contains("the platform declares it sends no reviews naming the order they verify", Unverified(engine)!.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -111,7 +113,7 @@ public sealed class EvidenceCoverageTests
         var b = new ScenarioBuilder();
 
         Assert.False(coverage.Observe(b.Order("O-1", "L-1", "S-1", "C-1")));
-        Assert.Equal("1 of the 2 orders (order events, or reviews naming their order) needed seen so far", coverage.InactiveBecause(ReasonCodes.Brushing));
+        Assert.Equal("1 of the 2 order events needed seen so far", coverage.InactiveBecause(ReasonCodes.Brushing));
         Assert.True(coverage.Observe(b.Order("O-2", "L-1", "S-1", "C-2")));
         Assert.Null(coverage.InactiveBecause(ReasonCodes.Brushing));
     }
@@ -149,8 +151,8 @@ public sealed class EvidenceCoverageTests
         Assert.Equal(5, report.Sources.Single(s => s.Source == "Reviews").Events);
         var unverified = report.Signals.Single(s => s.Code == ReasonCodes.UnverifiedShare);
         Assert.False(unverified.Active);
-        Assert.Equal(["Reviews", "Orders"], unverified.Needs);
-        Assert.Equal("no orders (order events, or reviews naming their order) seen yet", unverified.InactiveBecause);
+        Assert.Equal(["Reviews", "VerifiedReviews"], unverified.Needs);
+        Assert.Equal("no reviews naming the order they verify seen yet", unverified.InactiveBecause);
         Assert.True(report.Signals.Single(s => s.Code == ReasonCodes.ReviewVelocity).Active);
         Assert.Contains(report.InactiveSignals(), s => s.Code == ReasonCodes.LinkedNetwork && s.InactiveBecause == "no seller identifiers seen yet");
     }
