@@ -19,28 +19,24 @@ public static class HistorySignals
     /// 1 − establishment / Threshold of THIN_HISTORY's rule, within 0..1: how little the account's history says. 0 without
     /// reviews, and 0 when the rule is off (a policy without THIN_HISTORY grades nothing by it).
     /// </summary>
-    public static double Thinness(ReviewerState s, SignalRule rule)
+    public static double Thinness(ReviewerState s, SignalRule rule) => History(s, rule)?.Thinness ?? 0;
+
+    /// <summary>The account's establishment, its thinness and the span behind them; null when THIN_HISTORY's rule grades nothing.</summary>
+    private static (double Establishment, double Thinness, TimeSpan Span)? History(ReviewerState s, SignalRule rule)
     {
         ArgumentNullException.ThrowIfNull(s);
         ArgumentNullException.ThrowIfNull(rule);
-        if (!rule.Enabled || s.Reviews.Count == 0 || rule.Threshold <= 0) return 0;
-        return Math.Clamp(1 - (Establishment(s, rule) / rule.Threshold), 0, 1);
-    }
-
-    private static double Establishment(ReviewerState s, SignalRule rule)
-    {
+        if (!rule.Enabled || s.Reviews.Count == 0 || rule.Threshold <= 0) return null;
         var (since, latest) = ActiveSpan(s);
-        return Establishment(s.Reviews.Count, latest - since, rule.Window);
+        var establishment = Establishment(s.Reviews.Count, latest - since, rule.Window);
+        return (establishment, Math.Clamp(1 - (establishment / rule.Threshold), 0, 1), latest - since);
     }
 
     public static Reason? ThinHistory(ReviewerState s, PolicyOptions policy)
     {
         var rule = policy.Rule(ReasonCodes.ThinHistory);
-        var thinness = Thinness(s, rule);
-        if (thinness <= 0) return null;
-        var (since, latest) = ActiveSpan(s);
-        var establishment = Establishment(s, rule);
-        var span = latest - since;
+        if (History(s, rule) is not { Thinness: > 0 } history) return null;
+        var (establishment, thinness, span) = history;
         return SignalReason.Trip(ReasonCodes.ThinHistory, rule, establishment, rule.Threshold,
             $"{s.Reviews.Count} review{(s.Reviews.Count == 1 ? "" : "s")} over {SignalReason.Span(TimeSpan.FromDays(Math.Floor(span.TotalDays)))}{(s.AccountCreatedAt is null ? "" : " of account age")} (establishment {establishment:0.0} of {rule.Threshold:0.#})",
             TimeWindows.Slice(s.Reviews, Math.Max(0, s.Reviews.Count - Reason.MaxEventIds), s.Reviews.Count).Select(r => r.EventId)).Graded(rule, thinness);
