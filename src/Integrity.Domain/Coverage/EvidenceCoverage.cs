@@ -40,50 +40,35 @@ public sealed class EvidenceCoverage
     public bool Observe(IntegrityEvent e)
     {
         ArgumentNullException.ThrowIfNull(e);
-        switch (e)
+        var at = e.OccurredAt;
+        return e switch
         {
-            case ReviewPosted review:
-                Count(EvidenceSource.Reviews, 1, e.OccurredAt, e.OccurredAt);
-                if (review.OrderId is not null) Count(EvidenceSource.VerifiedReviews, 1, e.OccurredAt, e.OccurredAt);
-                if (review.AccountCreatedAt is not null) Count(EvidenceSource.AccountAges, 1, e.OccurredAt, e.OccurredAt);
-                break;
-            case OrderEvent:
-                Count(EvidenceSource.Orders, 1, e.OccurredAt, e.OccurredAt);
-                break;
-            case ComplaintFiled:
-                Count(EvidenceSource.Complaints, 1, e.OccurredAt, e.OccurredAt);
-                break;
-            case ListingEvent:
-                Count(EvidenceSource.Listings, 1, e.OccurredAt, e.OccurredAt);
-                break;
-            case SellerRegistered registered:
-                Count(EvidenceSource.SellerRegistrations, 1, e.OccurredAt, e.OccurredAt);
-                if (registered.Identifiers.Present().Any()) Count(EvidenceSource.SellerIdentifiers, 1, e.OccurredAt, e.OccurredAt);
-                break;
-            case SellerUpdated updated when updated.Identifiers.Present().Any():
-                Count(EvidenceSource.SellerIdentifiers, 1, e.OccurredAt, e.OccurredAt);
-                break;
-            case BrandRegistered:
-                Count(EvidenceSource.BrandRegistrations, 1, e.OccurredAt, e.OccurredAt);
-                break;
-            case BrandReported:
-                Count(EvidenceSource.BrandReports, 1, e.OccurredAt, e.OccurredAt);
-                break;
-        }
-
-        return Refresh();
+            ReviewPosted review => Count(EvidenceSource.Reviews, 1, at, at)
+                | (review.OrderId is not null && Count(EvidenceSource.VerifiedReviews, 1, at, at))
+                | (review.AccountCreatedAt is not null && Count(EvidenceSource.AccountAges, 1, at, at)),
+            OrderEvent => Count(EvidenceSource.Orders, 1, at, at),
+            ComplaintFiled => Count(EvidenceSource.Complaints, 1, at, at),
+            ListingEvent => Count(EvidenceSource.Listings, 1, at, at),
+            SellerRegistered registered => Count(EvidenceSource.SellerRegistrations, 1, at, at)
+                | (registered.Identifiers.Present().Any() && Count(EvidenceSource.SellerIdentifiers, 1, at, at)),
+            SellerUpdated updated => updated.Identifiers.Present().Any() && Count(EvidenceSource.SellerIdentifiers, 1, at, at),
+            BrandRegistered => Count(EvidenceSource.BrandRegistrations, 1, at, at),
+            BrandReported => Count(EvidenceSource.BrandReports, 1, at, at),
+            _ => false,
+        };
     }
 
     /// <summary>Adds counts observed elsewhere (another silo's); true when a source became sent.</summary>
     public bool Add(EvidenceTally tally)
     {
         ArgumentNullException.ThrowIfNull(tally);
+        var newlySent = false;
         foreach (var c in tally.Sources)
         {
-            if (c.Events > 0) Count(c.Source, c.Events, c.FirstAt, c.LastAt);
+            if (c.Events > 0) newlySent |= Count(c.Source, c.Events, c.FirstAt, c.LastAt);
         }
 
-        return Refresh();
+        return newlySent;
     }
 
     public EvidenceTally Tally() => new([.. Sources.Select(s => new EvidenceCount(s, _events[(int)s], _first[(int)s], _last[(int)s]))]);
@@ -146,19 +131,16 @@ public sealed class EvidenceCoverage
         return new CoverageReport(_options.MinEvents, sources, signals);
     }
 
-    private void Count(EvidenceSource source, long events, DateTimeOffset? first, DateTimeOffset? last)
+    /// <summary>Counts events of <paramref name="source"/>; true when it became sent by them (only an observed source not yet sent is looked at again).</summary>
+    private bool Count(EvidenceSource source, long events, DateTimeOffset? first, DateTimeOffset? last)
     {
         var i = (int)source;
         _events[i] += events;
         if (first is { } f && (_first[i] is null || f < _first[i])) _first[i] = f;
         if (last is { } l && (_last[i] is null || l > _last[i])) _last[i] = l;
-    }
-
-    private bool Refresh()
-    {
-        var before = _sent;
-        _sent = SentMask();
-        return _sent != before;
+        if ((_sent & Bit(source)) != 0 || Declared(source) is not null || _events[i] < _options.MinEvents) return false;
+        _sent |= Bit(source);
+        return true;
     }
 
     private int SentMask()
