@@ -36,15 +36,18 @@ public sealed class EngineFixture : IAsyncLifetime, IEngineUnderTest
     public async Task InitializeAsync()
     {
         await _azurite.InitializeAsync();
-        var connection = _azurite.ConnectionString;
-        var builder = new InProcessTestClusterBuilder(1);
-        builder.ConfigureSilo((_, silo) =>
-        {
-            ConfigureEngine(silo, connection, new Dictionary<string, string?> { ["Consumers:CheckpointInterval"] = "00:00:00.500" });
-        });
+        _cluster = await StartClusterAsync(_azurite.ConnectionString, 1, new Dictionary<string, string?> { ["Consumers:CheckpointInterval"] = "00:00:00.500" });
+    }
+
+    /// <summary>A test cluster of <paramref name="silos"/> engine silos (<see cref="ConfigureEngine"/> with <paramref name="settings"/>) and the test client, deployed.</summary>
+    public static async Task<InProcessTestCluster> StartClusterAsync(string connection, short silos, IReadOnlyDictionary<string, string?> settings)
+    {
+        var builder = new InProcessTestClusterBuilder(silos);
+        builder.ConfigureSilo((_, silo) => ConfigureEngine(silo, connection, settings));
         ConfigureClient(builder);
-        _cluster = builder.Build();
-        await _cluster.DeployAsync();
+        var cluster = builder.Build();
+        await cluster.DeployAsync();
+        return cluster;
     }
 
     /// <summary>

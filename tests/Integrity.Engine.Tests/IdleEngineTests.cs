@@ -24,16 +24,11 @@ public sealed class IdleEngineTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await _azurite.InitializeAsync();
-        var connection = _azurite.ConnectionString;
-        var builder = new InProcessTestClusterBuilder(2);
-        builder.ConfigureSilo((_, silo) => EngineFixture.ConfigureEngine(silo, connection, new Dictionary<string, string?>
+        _cluster = await EngineFixture.StartClusterAsync(_azurite.ConnectionString, 2, new Dictionary<string, string?>
         {
             ["Consumers:CheckpointInterval"] = "00:00:00.500",
             ["JournalStream:IdlePollInterval"] = "01:00:00",
-        }));
-        EngineFixture.ConfigureClient(builder);
-        _cluster = builder.Build();
-        await _cluster.DeployAsync();
+        });
     }
 
     public async Task DisposeAsync()

@@ -92,22 +92,14 @@ public sealed class TwoSiloFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await _azurite.InitializeAsync();
-        var connection = _azurite.ConnectionString;
-        var builder = new InProcessTestClusterBuilder(2);
-        builder.ConfigureSilo((_, silo) =>
+        _cluster = await EngineFixture.StartClusterAsync(_azurite.ConnectionString, 2, new Dictionary<string, string?>
         {
-            EngineFixture.ConfigureEngine(silo, connection, new Dictionary<string, string?>
-            {
-                ["Cluster:Membership:ProbeTimeout"] = "00:00:01",
-                ["Cluster:Membership:NumMissedProbesLimit"] = "2",
-                ["Cluster:Membership:TableRefreshTimeout"] = "00:00:02",
-                ["Cluster:Membership:IAmAliveTablePublishTimeout"] = "00:00:05",
-                ["Cluster:Membership:DeathVoteExpirationTimeout"] = "00:00:10",
-            });
+            ["Cluster:Membership:ProbeTimeout"] = "00:00:01",
+            ["Cluster:Membership:NumMissedProbesLimit"] = "2",
+            ["Cluster:Membership:TableRefreshTimeout"] = "00:00:02",
+            ["Cluster:Membership:IAmAliveTablePublishTimeout"] = "00:00:05",
+            ["Cluster:Membership:DeathVoteExpirationTimeout"] = "00:00:10",
         });
-        EngineFixture.ConfigureClient(builder);
-        _cluster = builder.Build();
-        await _cluster.DeployAsync();
     }
 
     /// <summary>The seller's state as stored, read through the surviving silo's grain storage (no activation).</summary>
