@@ -71,6 +71,7 @@ internal static class ResultWriter
             foreach (var r in input.Rejected) rejected.Row(r.Line, r.Code, r.Reason);
         }
 
+        var coverage = engine.Coverage.Report();
         var summary = new
         {
             input = Path.GetFullPath(inputPath),
@@ -90,8 +91,8 @@ internal static class ResultWriter
             },
             policyVersion = engine.Policy.Version,
             // What the file sent, and the signals that did not count for want of it (by the end of the file).
-            evidence = engine.Coverage.Report().Sources.Where(c => c.Sent).Select(c => new { source = c.Source, events = c.Events }),
-            inactiveSignals = engine.Coverage.Report().InactiveSignals().Select(s => new { code = s.Code, because = s.InactiveBecause }),
+            evidence = coverage.Sources.Where(c => c.Sent).Select(c => new { source = c.Source, events = c.Events }),
+            inactiveSignals = coverage.InactiveSignals().Select(s => new { code = s.Code, because = s.InactiveBecause }),
             readSeconds = Math.Round(readTime.TotalSeconds, 2),
             replaySeconds = Math.Round(result.Elapsed.TotalSeconds, 2),
             eventsPerSecond = Math.Round(result.EventsApplied / Math.Max(result.Elapsed.TotalSeconds, 1e-9)),
