@@ -209,19 +209,22 @@ public sealed class DashboardTests(ApiHostFixture host) : IAsyncLifetime
         await page.FillAsync("#key-input", TestSecrets.AnalystKey);
 
         // What the page met on the way, named if it never gets there (a failed session request ends in an alert, which
-        // the browser dismisses, and no navigation): it failed once in CI waiting for the dashboard's load.
+        // the browser dismisses, and no navigation).
         var met = new List<string>();
         page.Dialog += (_, d) => met.Add($"dialog: {d.Message}");
         page.Response += (_, r) => met.Add($"{r.Status} {r.Request.Method} {r.Url}");
         page.RequestFailed += (_, r) => met.Add($"failed {r.Method} {r.Url}: {r.Failure}");
         await page.ClickAsync("#key-form button[type=submit]");
+        // Wait on the page's address, polled, not on a navigation event: WaitForURL reads the address and only then
+        // listens for the navigation, so a navigation that lands in between is never seen (CI: the dashboard was up
+        // and polling at the right address for 30 s while the wait still timed out).
         try
         {
-            await page.WaitForURLAsync(new Uri(host.BaseAddress, "/orleans-dashboard/").ToString(), new() { Timeout = 30_000 });
+            await Expect(page).ToHaveURLAsync(new Uri(host.BaseAddress, "/orleans-dashboard/").ToString(), new() { Timeout = 30_000 });
         }
-        catch (TimeoutException ex)
+        catch (PlaywrightException ex)
         {
-            throw new TimeoutException($"the Orleans Dashboard did not load; the page is at {page.Url} and met: {string.Join("; ", met)}", ex);
+            throw new TimeoutException($"the Orleans Dashboard did not open; the page is at {page.Url} and met: {string.Join("; ", met)}", ex);
         }
 
         await Expect(page.GetByText("Active Silos")).ToBeVisibleAsync(new() { Timeout = 30_000 });
