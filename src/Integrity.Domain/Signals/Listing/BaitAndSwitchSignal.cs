@@ -1,3 +1,4 @@
+using System.Globalization;
 using Integrity.Domain.Enforcement;
 using Integrity.Domain.Policy;
 using Integrity.Domain.State;
@@ -22,9 +23,9 @@ public static class BaitAndSwitchSignal
         if (rewrite is null) return null;
 
         var message = rewrite.FromCategory != rewrite.ToCategory
-            ? (FormattableString)$"category changed from \"{rewrite.FromCategory}\" to \"{rewrite.ToCategory}\" after {rewrite.ReviewsBefore} reviews"
-            : $"title rewritten after {rewrite.ReviewsBefore} reviews (\"{Clip(rewrite.FromTitle)}\" → \"{Clip(rewrite.ToTitle)}\", {SignalReason.Percent(rewrite.TitleOverlap)} words kept)";
-        return SignalReason.Trip(ReasonCodes.BaitAndSwitch, rule, rewrite.TitleOverlap, rule.Threshold, message, [rewrite.EventId]);
+            ? string.Create(CultureInfo.InvariantCulture, $"category changed from \"{rewrite.FromCategory}\" to \"{rewrite.ToCategory}\" after {rewrite.ReviewsBefore} reviews")
+            : string.Create(CultureInfo.InvariantCulture, $"title rewritten after {rewrite.ReviewsBefore} reviews (\"{Clip(rewrite.FromTitle)}\" → \"{Clip(rewrite.ToTitle)}\", {SignalReason.Percent(rewrite.TitleOverlap)} words kept)");
+        return SignalReason.Trip(ReasonCodes.BaitAndSwitch, rule, rewrite.TitleOverlap, rule.Threshold, $"{message}", [rewrite.EventId]);
     }
 
     /// <summary>Share of words two titles have in common (Jaccard over folded words; Chinese per character).</summary>

@@ -37,9 +37,9 @@ public static class HistorySignals
         var rule = policy.Rule(ReasonCodes.ThinHistory);
         if (History(s, rule) is not { Thinness: > 0 } history) return null;
         var (establishment, thinness, span) = history;
-        return SignalReason.Trip(ReasonCodes.ThinHistory, rule, establishment, rule.Threshold,
+        return SignalReason.TripGraded(ReasonCodes.ThinHistory, rule, establishment, rule.Threshold, thinness,
             $"{s.Reviews.Count} review{(s.Reviews.Count == 1 ? "" : "s")} over {SignalReason.Span(TimeSpan.FromDays(Math.Floor(span.TotalDays)))}{(s.AccountCreatedAt is null ? "" : " of account age")} (establishment {establishment:0.0} of {rule.Threshold:0.#})",
-            TimeWindows.Slice(s.Reviews, Math.Max(0, s.Reviews.Count - Reason.MaxEventIds), s.Reviews.Count).Select(r => r.EventId)).Graded(rule, thinness);
+            TimeWindows.Slice(s.Reviews, Math.Max(0, s.Reviews.Count - Reason.MaxEventIds), s.Reviews.Count).Select(r => r.EventId));
     }
 
     /// <summary>
@@ -65,9 +65,9 @@ public static class HistorySignals
         var deviation = sum / count;
         var strength = DeviationStrength(deviation, rule.Threshold);
         if (strength <= 0) return null;
-        return SignalReason.Trip(ReasonCodes.RatingDeviation, rule, deviation, rule.Threshold,
+        return SignalReason.TripGraded(ReasonCodes.RatingDeviation, rule, deviation, rule.Threshold, strength,
             $"ratings differ by {deviation:0.00} stars on average from the listings' averages before them ({count} review{(count == 1 ? "" : "s")} in {SignalReason.Span(rule.Window)}; strength {strength:0.00}, half at {rule.Threshold:0.0#})",
-            TimeWindows.Slice(s.Reviews, start, end).Where(r => Compared(r, rule)).Select(r => r.EventId)).Graded(rule, strength);
+            TimeWindows.Slice(s.Reviews, start, end).Where(r => Compared(r, rule)).Select(r => r.EventId));
     }
 
     /// <summary>

@@ -44,9 +44,9 @@ public static class ReviewPatternSignals
         var thinness = HistorySignals.Thinness(s, policy.Rule(ReasonCodes.ThinHistory));
         var strength = ExtremeStrength(share, reviews, thinness, rule);
         if (strength <= 0) return null;
-        return SignalReason.Trip(ReasonCodes.ExtremeRatings, rule, share, rule.Threshold,
+        return SignalReason.TripGraded(ReasonCodes.ExtremeRatings, rule, share, rule.Threshold, strength,
             $"{extreme} of {reviews} reviews in {SignalReason.Span(rule.Window)} ({SignalReason.Percent(share)}) rated 1 or 5 stars (strength {strength:0.00}; full at {SignalReason.Percent(rule.Threshold)} of {Math.Max(1, rule.MinCount)}+ reviews, below that × thinness {thinness:0.00})",
-            TimeWindows.Slice(s.Reviews, start, end).Where(IsExtreme).Select(r => r.EventId)).Graded(rule, strength);
+            TimeWindows.Slice(s.Reviews, start, end).Where(IsExtreme).Select(r => r.EventId));
     }
 
     /// <summary>1 from a share of Threshold over MinCount reviews; below, the share's and the count's progress toward that, times thinness.</summary>
