@@ -13,17 +13,27 @@ internal static class SignalReason
     public static Reason Trip(string code, SignalRule rule, double value, double threshold, InvariantText message, IEnumerable<string> eventIds) =>
         Build(code, rule, value, threshold, rule.InactiveBecause is null ? rule.Weight : 0, ref message, eventIds);
 
+    /// <summary>As <see cref="Trip(string, SignalRule, double, double, InvariantText, IEnumerable{string})"/>, with the message written only when read: <paramref name="describe"/> must hold the values it shows, not the entity's state, which later events change.</summary>
+    public static Reason Trip(string code, SignalRule rule, double value, double threshold, Func<string> describe, IEnumerable<string> eventIds) =>
+        Build(code, rule, value, threshold, rule.InactiveBecause is null ? rule.Weight : 0, describe, eventIds);
+
     /// <summary>
-    /// A graded signal's reason: as <see cref="Trip"/>, at the rule's weight × <paramref name="strength"/> (0..1), to 6
-    /// decimals (the score's 4 decimals of 0..100), inactive or not (the coverage gate zeroes an inactive rule's weight).
+    /// A graded signal's reason: as <see cref="Trip(string, SignalRule, double, double, Func{string}, IEnumerable{string})"/>, at the
+    /// rule's weight × <paramref name="strength"/> (0..1), to 6 decimals (the score's 4 decimals of 0..100), inactive or
+    /// not (the coverage gate zeroes an inactive rule's weight).
     /// </summary>
-    public static Reason TripGraded(string code, SignalRule rule, double value, double threshold, double strength, InvariantText message, IEnumerable<string> eventIds) =>
-        Build(code, rule, value, threshold, Math.Round(rule.Weight * Math.Clamp(strength, 0, 1), 6), ref message, eventIds);
+    public static Reason TripGraded(string code, SignalRule rule, double value, double threshold, double strength, Func<string> describe, IEnumerable<string> eventIds) =>
+        Build(code, rule, value, threshold, Math.Round(rule.Weight * Math.Clamp(strength, 0, 1), 6), describe, eventIds);
 
     private static Reason Build(string code, SignalRule rule, double value, double threshold, double weight, ref InvariantText message, IEnumerable<string> eventIds) =>
         rule.InactiveBecause is { } because
             ? new(code, $"not counted ({because}): {message.ToStringAndClear()}", Math.Round(value, 4), threshold, weight, Latest(eventIds), Inactive: true)
             : new(code, message.ToStringAndClear(), Math.Round(value, 4), threshold, weight, Latest(eventIds));
+
+    private static Reason Build(string code, SignalRule rule, double value, double threshold, double weight, Func<string> describe, IEnumerable<string> eventIds) =>
+        rule.InactiveBecause is { } because
+            ? new(code, () => $"not counted ({because}): {describe()}", Math.Round(value, 4), threshold, weight, Latest(eventIds), inactive: true)
+            : new(code, describe, Math.Round(value, 4), threshold, weight, Latest(eventIds), inactive: false);
 
     /// <summary>"1h", "24h", "7d": windows as analysts write them.</summary>
     public static string Span(TimeSpan span) =>

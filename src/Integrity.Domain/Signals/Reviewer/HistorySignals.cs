@@ -1,3 +1,4 @@
+using System.Globalization;
 using Integrity.Domain.Enforcement;
 using Integrity.Domain.Policy;
 using Integrity.Domain.State;
@@ -38,9 +39,12 @@ public static class HistorySignals
         if (History(s, rule) is not { Thinness: > 0 } history) return null;
         var (establishment, thinness, span) = history;
         return SignalReason.TripGraded(ReasonCodes.ThinHistory, rule, establishment, rule.Threshold, thinness,
-            $"{s.Reviews.Count} review{(s.Reviews.Count == 1 ? "" : "s")} over {SignalReason.Span(TimeSpan.FromDays(Math.Floor(span.TotalDays)))}{(s.AccountCreatedAt is null ? "" : " of account age")} (establishment {establishment:0.0} of {rule.Threshold:0.#})",
+            ThinHistoryText(s.Reviews.Count, span, s.AccountCreatedAt is not null, establishment, rule.Threshold),
             TimeWindows.Slice(s.Reviews, Math.Max(0, s.Reviews.Count - Reason.MaxEventIds), s.Reviews.Count).Select(r => r.EventId));
     }
+
+    private static Func<string> ThinHistoryText(int reviews, TimeSpan span, bool ofAccountAge, double establishment, double threshold) => () => string.Create(CultureInfo.InvariantCulture,
+        $"{reviews} review{(reviews == 1 ? "" : "s")} over {SignalReason.Span(TimeSpan.FromDays(Math.Floor(span.TotalDays)))}{(ofAccountAge ? " of account age" : "")} (establishment {establishment:0.0} of {threshold:0.#})");
 
     /// <summary>
     /// Graded from any deviation, not tripped at Threshold: every reviewer whose ratings were compared gets a
@@ -66,9 +70,12 @@ public static class HistorySignals
         var strength = DeviationStrength(deviation, rule.Threshold);
         if (strength <= 0) return null;
         return SignalReason.TripGraded(ReasonCodes.RatingDeviation, rule, deviation, rule.Threshold, strength,
-            $"ratings differ by {deviation:0.00} stars on average from the listings' averages before them ({count} review{(count == 1 ? "" : "s")} in {SignalReason.Span(rule.Window)}; strength {strength:0.00}, half at {rule.Threshold:0.0#})",
+            RatingDeviationText(deviation, count, rule.Window, strength, rule.Threshold),
             TimeWindows.Slice(s.Reviews, start, end).Where(r => Compared(r, rule)).Select(r => r.EventId));
     }
+
+    private static Func<string> RatingDeviationText(double deviation, int count, TimeSpan window, double strength, double threshold) => () => string.Create(CultureInfo.InvariantCulture,
+        $"ratings differ by {deviation:0.00} stars on average from the listings' averages before them ({count} review{(count == 1 ? "" : "s")} in {SignalReason.Span(window)}; strength {strength:0.00}, half at {threshold:0.0#})");
 
     /// <summary>
     /// deviation / (deviation + Threshold): 0 without deviation, ½ at Threshold stars, rising without a cap to the largest

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Integrity.Domain.Enforcement;
 using Integrity.Domain.Policy;
 using Integrity.Domain.State;
@@ -45,8 +46,15 @@ public static class ReviewPatternSignals
         var strength = ExtremeStrength(share, reviews, thinness, rule);
         if (strength <= 0) return null;
         return SignalReason.TripGraded(ReasonCodes.ExtremeRatings, rule, share, rule.Threshold, strength,
-            $"{extreme} of {reviews} reviews in {SignalReason.Span(rule.Window)} ({SignalReason.Percent(share)}) rated 1 or 5 stars (strength {strength:0.00}; full at {SignalReason.Percent(rule.Threshold)} of {Math.Max(1, rule.MinCount)}+ reviews, below that × thinness {thinness:0.00})",
+            ExtremeRatingsText(extreme, reviews, rule, share, strength, thinness),
             TimeWindows.Slice(s.Reviews, start, end).Where(IsExtreme).Select(r => r.EventId));
+    }
+
+    private static Func<string> ExtremeRatingsText(int extreme, int reviews, SignalRule rule, double share, double strength, double thinness)
+    {
+        var (window, threshold, minCount) = (rule.Window, rule.Threshold, Math.Max(1, rule.MinCount));
+        return () => string.Create(CultureInfo.InvariantCulture,
+            $"{extreme} of {reviews} reviews in {SignalReason.Span(window)} ({SignalReason.Percent(share)}) rated 1 or 5 stars (strength {strength:0.00}; full at {SignalReason.Percent(threshold)} of {minCount}+ reviews, below that × thinness {thinness:0.00})");
     }
 
     /// <summary>1 from a share of Threshold over MinCount reviews; below, the share's and the count's progress toward that, times thinness.</summary>
