@@ -14,6 +14,7 @@ internal static class LadderEngine
 {
     /// <param name="scoreBoost">Added after combining (the seller credit record); its own reason is already in <paramref name="reasons"/>.</param>
     /// <param name="floorLevel">A level the entity must reach regardless of score (e.g. linked to a closed seller).</param>
+    /// <param name="reasonsOwned">Nobody else holds or changes <paramref name="reasons"/>: the ladder may keep the list itself.</param>
     public static LadderOutcome Evaluate(
         EnforcementState enforcement,
         EntityKind kind,
@@ -23,9 +24,10 @@ internal static class LadderEngine
         DateTimeOffset now,
         PolicyOptions policy,
         double scoreBoost = 0,
-        int floorLevel = 0)
+        int floorLevel = 0,
+        bool reasonsOwned = false)
     {
-        var counted = Acknowledge(enforcement, reasons);
+        var counted = Acknowledge(enforcement, reasons, reasonsOwned);
         var score = Scoring.Round(Scoring.Combine(counted) + scoreBoost);
 
         if (enforcement.Override is { Until: { } until } && now >= until) enforcement.Override = null;
@@ -63,10 +65,13 @@ internal static class LadderEngine
     public static Assessment AssessmentOf(EnforcementState enforcement, EntityKind kind, string entityId, string policyVersion, DateTimeOffset at) =>
         new(kind, entityId, enforcement.Score, enforcement.Level, Ladders.StepName(kind, enforcement.Level), enforcement.Reasons, policyVersion, at);
 
-    /// <summary>Acknowledged codes count for nothing while active; once a code goes quiet its acknowledgement lapses.</summary>
-    private static List<Reason> Acknowledge(EnforcementState enforcement, IReadOnlyList<Reason> reasons)
+    /// <summary>
+    /// Acknowledged codes count for nothing while active; once a code goes quiet its acknowledgement lapses. Without
+    /// acknowledgements, a list the caller gave away (<paramref name="owned"/>) is kept as it is instead of copied.
+    /// </summary>
+    private static List<Reason> Acknowledge(EnforcementState enforcement, IReadOnlyList<Reason> reasons, bool owned)
     {
-        if (enforcement.Acknowledged.Count == 0) return [.. reasons];
+        if (enforcement.Acknowledged.Count == 0) return owned && reasons is List<Reason> list ? list : [.. reasons];
         enforcement.Acknowledged.RemoveAll(code => !reasons.Any(r => r.Code == code));
         return reasons
             .Select(r => enforcement.Acknowledged.Contains(r.Code) ? r with { Weight = 0, Acknowledged = true } : r)

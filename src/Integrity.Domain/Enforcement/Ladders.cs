@@ -32,9 +32,17 @@ public static class Ladders
     };
 
     /// <summary>The highest level whose threshold the score reaches.</summary>
-    public static int LevelFor(EntityKind kind, double score, PolicyOptions policy)
+    public static int LevelFor(EntityKind kind, double score, PolicyOptions policy) => kind switch
     {
-        var thresholds = Thresholds(kind, policy);
+        EntityKind.Listing => policy.Listing.LevelFor(score),
+        EntityKind.Reviewer => policy.Reviewer.LevelFor(score),
+        EntityKind.Seller => policy.Seller.LevelFor(score),
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "No ladder for this entity kind."),
+    };
+
+    /// <summary>The highest level whose threshold the score reaches (1-based; 0 below the first).</summary>
+    internal static int LevelFor(double score, ReadOnlySpan<double> thresholds)
+    {
         var level = 0;
         for (var i = 0; i < thresholds.Length; i++)
         {

@@ -6,6 +6,19 @@ public static class Scoring
     /// Combines weights as independent evidence: 100 × (1 − Π(1 − w)). Stays within 0..100 whatever the number of
     /// reasons, and a strong signal is not drowned by many weak ones.
     /// </summary>
+    public static double Combine(IReadOnlyList<Reason> reasons)
+    {
+        ArgumentNullException.ThrowIfNull(reasons);
+        var keep = 1.0;
+        for (var i = 0; i < reasons.Count; i++)
+        {
+            keep *= 1 - Math.Clamp(reasons[i].Weight, 0, 1);
+        }
+
+        return Round(100 * (1 - keep));
+    }
+
+    /// <inheritdoc cref="Combine(IReadOnlyList{Reason})"/>
     public static double Combine(IEnumerable<Reason> reasons)
     {
         var keep = 1.0;

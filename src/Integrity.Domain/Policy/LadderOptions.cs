@@ -1,3 +1,5 @@
+using Integrity.Domain.Enforcement;
+
 namespace Integrity.Domain.Policy;
 
 /// <summary>Score (0..100) at which a listing reaches each step. Named properties, not a list, so configuration overrides one step cleanly.</summary>
@@ -10,6 +12,9 @@ public sealed class ListingLadderOptions
     public double Removed { get; set; } = 85;
 
     public double[] Thresholds() => [Flagged, Suppressed, Removed];
+
+    /// <summary>The level a score reaches on these thresholds (every evaluation asks: no array per call).</summary>
+    internal int LevelFor(double score) => Ladders.LevelFor(score, [Flagged, Suppressed, Removed]);
 }
 
 public sealed class ReviewerLadderOptions
@@ -21,6 +26,9 @@ public sealed class ReviewerLadderOptions
     public double Restricted { get; set; } = 85;
 
     public double[] Thresholds() => [DownWeighted, ReviewsHidden, Restricted];
+
+    /// <summary>The level a score reaches on these thresholds (every evaluation asks: no array per call).</summary>
+    internal int LevelFor(double score) => Ladders.LevelFor(score, [DownWeighted, ReviewsHidden, Restricted]);
 }
 
 public sealed class SellerLadderOptions
@@ -36,6 +44,9 @@ public sealed class SellerLadderOptions
     public double Closed { get; set; } = 95;
 
     public double[] Thresholds() => [Warning, NewListingsBlocked, PayoutsHeld, Suspended, Closed];
+
+    /// <summary>The level a score reaches on these thresholds (every evaluation asks: no array per call).</summary>
+    internal int LevelFor(double score) => Ladders.LevelFor(score, [Warning, NewListingsBlocked, PayoutsHeld, Suspended, Closed]);
 }
 
 /// <summary>

@@ -5,8 +5,11 @@ using Integrity.Domain.State;
 
 namespace Integrity.Domain.Rules;
 
-/// <summary>Signals evaluated for an entity, plus what the ladder must add (seller credit record, floor rules).</summary>
-internal sealed record Evaluation(IReadOnlyList<Reason> Reasons, double ScoreBoost = 0, int FloorLevel = 0);
+/// <summary>
+/// Signals evaluated for an entity, plus what the ladder must add (seller credit record, floor rules). <see cref="Reasons"/>
+/// is a new list that the ladder keeps as the entity's reasons: nobody else holds or changes it.
+/// </summary>
+internal readonly record struct Evaluation(List<Reason> Reasons, double ScoreBoost = 0, int FloorLevel = 0);
 
 /// <summary>
 /// The shared apply pipeline: dedupe by event id → copy → record the facts → move the clock → evaluate → ladder.
@@ -53,7 +56,7 @@ internal static class EntityRunner
         where T : class, IEntityState<T>
     {
         var evaluation = evaluate(next, now, policy);
-        var outcome = LadderEngine.Evaluate(next.Enforcement, T.Kind, next.EntityId, evaluation.Reasons, triggeringId, now, policy, evaluation.ScoreBoost, evaluation.FloorLevel);
+        var outcome = LadderEngine.Evaluate(next.Enforcement, T.Kind, next.EntityId, evaluation.Reasons, triggeringId, now, policy, evaluation.ScoreBoost, evaluation.FloorLevel, reasonsOwned: true);
         return new ApplyResult<T>(next, ApplyStatus.Applied, outcome.Assessment, outcome.Decision);
     }
 
@@ -71,7 +74,7 @@ internal static class EntityRunner
         try
         {
             var evaluation = evaluate(state, now, candidate);
-            return LadderEngine.Evaluate(shadow, T.Kind, state.EntityId, evaluation.Reasons, triggeringId, now, candidate, evaluation.ScoreBoost, evaluation.FloorLevel).Decision;
+            return LadderEngine.Evaluate(shadow, T.Kind, state.EntityId, evaluation.Reasons, triggeringId, now, candidate, evaluation.ScoreBoost, evaluation.FloorLevel, reasonsOwned: true).Decision;
         }
         finally
         {

@@ -72,9 +72,10 @@ public static class SellerRules
     /// </summary>
     private static Evaluation Evaluate(SellerState s, DateTimeOffset now, PolicyOptions policy)
     {
-        var reasons = SellerSignals.Evaluate(s, now, policy).ToList();
-        var counted = reasons.Where(r => !s.Enforcement.Acknowledged.Contains(r.Code)).ToList();
-        var floor = counted.Any(r => r.Code == ReasonCodes.LinkedToClosed && !r.Inactive) ? (int)SellerStep.PayoutsHeld : 0;
+        var reasons = SellerSignals.Evaluate(s, now, policy);
+        // Most sellers acknowledged nothing: the signals' own list is what counts, read before the credit reason joins it.
+        var counted = s.Enforcement.Acknowledged.Count == 0 ? reasons : reasons.Where(r => !s.Enforcement.Acknowledged.Contains(r.Code)).ToList();
+        var floor = counted.Exists(r => r.Code == ReasonCodes.LinkedToClosed && !r.Inactive) ? (int)SellerStep.PayoutsHeld : 0;
         if (Scoring.Combine(counted) < policy.Seller.Warning) return new Evaluation(reasons, 0, floor);
 
         var currentOffense = s.Enforcement.Level > 0 ? s.Credit.Offenses : s.Credit.Offenses + 1;

@@ -59,11 +59,14 @@ internal static class SignalReason
         var ring = t_latest ??= new string[Reason.MaxEventIds];
         seen.Clear();
         var count = 0;
-        foreach (var id in ids)
+        if (ids is List<string> list)
         {
-            if (!seen.Add(id)) continue;
-            ring[count % ring.Length] = id;
-            count++;
+            // Gathered by the signal (see Evidence): read by index, no enumerator.
+            for (var i = 0; i < list.Count; i++) Keep(list[i]);
+        }
+        else
+        {
+            foreach (var id in ids) Keep(id);
         }
 
         var kept = Math.Min(count, ring.Length);
@@ -71,6 +74,27 @@ internal static class SignalReason
         for (var i = count - kept; i < count; i++) latest.Add(ring[i % ring.Length]);
         Array.Clear(ring);
         return latest;
+
+        void Keep(string id)
+        {
+            if (!seen.Add(id)) return;
+            ring[count % ring.Length] = id;
+            count++;
+        }
+    }
+
+    [ThreadStatic]
+    private static List<string>? t_evidence;
+
+    /// <summary>
+    /// An empty list to gather a reason's evidence ids in, right before <c>Trip</c>, which copies what it keeps: one
+    /// list per thread, reused, instead of an iterator chain per trip.
+    /// </summary>
+    public static List<string> Evidence()
+    {
+        var list = t_evidence ??= [];
+        list.Clear();
+        return list;
     }
 }
 

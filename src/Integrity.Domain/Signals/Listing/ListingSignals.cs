@@ -7,7 +7,8 @@ namespace Integrity.Domain.Signals.Listing;
 /// <summary>Every listing signal, evaluated at the listing's clock.</summary>
 public static class ListingSignals
 {
-    public static IReadOnlyList<Reason> Evaluate(ListingState s, DateTimeOffset now, PolicyOptions policy)
+    /// <returns>A new list, the caller's to keep.</returns>
+    public static List<Reason> Evaluate(ListingState s, DateTimeOffset now, PolicyOptions policy)
     {
         var reasons = new List<Reason>(4);
         Add(reasons, ReviewBurstSignal.Burst(s, now, policy));

@@ -40,7 +40,14 @@ public static class HistorySignals
         var (establishment, thinness, span) = history;
         return SignalReason.TripGraded(ReasonCodes.ThinHistory, rule, establishment, rule.Threshold, thinness,
             ThinHistoryText(s.Reviews.Count, span, s.AccountCreatedAt is not null, establishment, rule.Threshold),
-            TimeWindows.Slice(s.Reviews, Math.Max(0, s.Reviews.Count - Reason.MaxEventIds), s.Reviews.Count).Select(r => r.EventId));
+            LatestIds(s.Reviews));
+    }
+
+    private static List<string> LatestIds(List<ReviewerReview> reviews)
+    {
+        var ids = SignalReason.Evidence();
+        for (var i = Math.Max(0, reviews.Count - Reason.MaxEventIds); i < reviews.Count; i++) ids.Add(reviews[i].EventId);
+        return ids;
     }
 
     private static Func<string> ThinHistoryText(int reviews, TimeSpan span, bool ofAccountAge, double establishment, double threshold) => () => string.Create(CultureInfo.InvariantCulture,
@@ -71,7 +78,18 @@ public static class HistorySignals
         if (strength <= 0) return null;
         return SignalReason.TripGraded(ReasonCodes.RatingDeviation, rule, deviation, rule.Threshold, strength,
             RatingDeviationText(deviation, count, rule.Window, strength, rule.Threshold),
-            TimeWindows.Slice(s.Reviews, start, end).Where(r => Compared(r, rule)).Select(r => r.EventId));
+            ComparedIds(s.Reviews, start, end, rule));
+    }
+
+    private static List<string> ComparedIds(List<ReviewerReview> reviews, int start, int end, SignalRule rule)
+    {
+        var ids = SignalReason.Evidence();
+        for (var i = start; i < end; i++)
+        {
+            if (Compared(reviews[i], rule)) ids.Add(reviews[i].EventId);
+        }
+
+        return ids;
     }
 
     private static Func<string> RatingDeviationText(double deviation, int count, TimeSpan window, double strength, double threshold) => () => string.Create(CultureInfo.InvariantCulture,

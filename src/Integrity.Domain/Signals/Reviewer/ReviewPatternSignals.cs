@@ -47,7 +47,18 @@ public static class ReviewPatternSignals
         if (strength <= 0) return null;
         return SignalReason.TripGraded(ReasonCodes.ExtremeRatings, rule, share, rule.Threshold, strength,
             ExtremeRatingsText(extreme, reviews, rule, share, strength, thinness),
-            TimeWindows.Slice(s.Reviews, start, end).Where(IsExtreme).Select(r => r.EventId));
+            ExtremeIds(s.Reviews, start, end));
+    }
+
+    private static List<string> ExtremeIds(List<ReviewerReview> reviews, int start, int end)
+    {
+        var ids = SignalReason.Evidence();
+        for (var i = start; i < end; i++)
+        {
+            if (IsExtreme(reviews[i])) ids.Add(reviews[i].EventId);
+        }
+
+        return ids;
     }
 
     private static Func<string> ExtremeRatingsText(int extreme, int reviews, SignalRule rule, double share, double strength, double thinness)

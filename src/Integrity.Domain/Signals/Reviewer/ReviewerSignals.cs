@@ -10,7 +10,8 @@ namespace Integrity.Domain.Signals.Reviewer;
 /// </summary>
 public static class ReviewerSignals
 {
-    public static IReadOnlyList<Reason> Evaluate(ReviewerState s, DateTimeOffset now, PolicyOptions policy)
+    /// <returns>A new list, the caller's to keep.</returns>
+    public static List<Reason> Evaluate(ReviewerState s, DateTimeOffset now, PolicyOptions policy)
     {
         var reasons = new List<Reason>(4);
         Add(reasons, ReviewPatternSignals.Velocity(s, now, policy));

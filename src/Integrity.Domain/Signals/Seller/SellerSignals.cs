@@ -7,7 +7,8 @@ namespace Integrity.Domain.Signals.Seller;
 /// <summary>Every seller signal, evaluated at the seller's clock. The credit record is applied on top (see SellerRules).</summary>
 public static class SellerSignals
 {
-    public static IReadOnlyList<Reason> Evaluate(SellerState s, DateTimeOffset now, PolicyOptions policy)
+    /// <returns>A new list, the caller's to keep.</returns>
+    public static List<Reason> Evaluate(SellerState s, DateTimeOffset now, PolicyOptions policy)
     {
         var reasons = new List<Reason>(4);
         Add(reasons, OrderSignals.Brushing(s, now, policy));
