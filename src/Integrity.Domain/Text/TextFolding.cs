@@ -12,7 +12,12 @@ public static class TextFolding
 {
     public static string Fold(string text)
     {
-        var decomposed = text.Normalize(NormalizationForm.FormKD);
+        ArgumentNullException.ThrowIfNull(text);
+        if (text.Length == 0) return "";
+
+        // ASCII is already in every normalization form: only other text goes through the (ICU) normalizer, twice.
+        var ascii = !text.AsSpan().ContainsAnyExceptInRange('\0', '\x7f');
+        var decomposed = ascii ? text : text.Normalize(NormalizationForm.FormKD);
         var sb = new StringBuilder(decomposed.Length);
         var pendingSpace = false;
         foreach (var c in decomposed)
@@ -30,7 +35,7 @@ public static class TextFolding
             }
         }
 
-        return sb.ToString().Normalize(NormalizationForm.FormC);
+        return ascii ? sb.ToString() : sb.ToString().Normalize(NormalizationForm.FormC);
     }
 
     /// <summary>True for CJK ideographs, which are written without spaces between words.</summary>

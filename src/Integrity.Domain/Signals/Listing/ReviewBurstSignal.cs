@@ -36,8 +36,11 @@ public static class ReviewBurstSignal
         }
 
         var listCoversWindow = s.Reviews.Count < ListingState.MaxReviews || s.Reviews[0].At <= now - rule.Window;
-        var b = RateBaselines.Evaluate(counts, now, rule.Window, Lookback, Alpha, listCoversWindow ? count : null);
-        if (b.Current < rule.MinCount || b.ZScore < rule.Threshold) return null;
+        var current = listCoversWindow ? count : counts.InWindow(now, rule.Window);
+        // Too few to trip whatever the baseline: the baseline (a pass over a week of windows) is not computed.
+        if (current < rule.MinCount) return null;
+        var b = RateBaselines.Evaluate(counts, now, rule.Window, Lookback, Alpha, current);
+        if (b.ZScore < rule.Threshold) return null;
 
         var window = SignalReason.Span(rule.Window);
         var ids = TimeWindows.Slice(s.Reviews, start, end).Where(matches).Select(r => r.EventId);
