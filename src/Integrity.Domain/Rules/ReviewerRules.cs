@@ -22,9 +22,13 @@ public static class ReviewerRules
     {
         // Checked before anything is built or written: most co-reviews of a popular listing are already known.
         if (fact.OtherReviewerId == state.ReviewerId || !AddsCoReview(state, fact.OtherReviewerId, fact.ListingId)) return EntityRunner.Unchanged(state, ApplyStatus.Duplicate, policy);
-        return EntityRunner.Observe(state, fact.At, $"co-review/{fact.OtherReviewerId}/{fact.ListingId}", policy,
-            next => AddCoReview(next, fact.OtherReviewerId, fact.ListingId, fact.At), Evaluate, owned);
+        return RecordCoReview(state, fact, policy, owned);
     }
+
+    /// <summary>Apart from the check, so the closure over the fact is allocated only for a co-review that is new.</summary>
+    private static ApplyResult<ReviewerState> RecordCoReview(ReviewerState state, CoReviewFact fact, PolicyOptions policy, bool owned) =>
+        EntityRunner.Observe(state, fact.At, $"co-review/{fact.OtherReviewerId}/{fact.ListingId}", policy,
+            next => AddCoReview(next, fact.OtherReviewerId, fact.ListingId, fact.At), Evaluate, owned);
 
     /// <summary>The candidate policy's would-be decision on the facts the state holds, on its own ladder (see <see cref="EntityRunner.Shadow{T}"/>).</summary>
     public static Decision? Shadow(ReviewerState state, ShadowLadder shadow, string triggeringId, DateTimeOffset now, PolicyOptions candidate) =>

@@ -25,6 +25,12 @@ public static class SellerRules
             return EntityRunner.Unchanged(state, ApplyStatus.Duplicate, policy);
         }
 
+        return RecordListingOutcome(state, fact, policy, owned);
+    }
+
+    /// <summary>Apart from the check, so the closure over the fact is allocated only for an outcome that may be new.</summary>
+    private static ApplyResult<SellerState> RecordListingOutcome(SellerState state, ListingOutcomeFact fact, PolicyOptions policy, bool owned)
+    {
         return WithCredit(EntityRunner.Observe(state, fact.At, $"listing-outcome/{fact.ListingId}/{fact.Level}/{string.Join('+', fact.ReasonCodes)}", policy, next =>
         {
             var outcome = new ListingOutcome(fact.Level, fact.Score, [.. fact.ReasonCodes.Order(StringComparer.Ordinal)], fact.At);
@@ -74,7 +80,7 @@ public static class SellerRules
     {
         var reasons = SellerSignals.Evaluate(s, now, policy);
         // Most sellers acknowledged nothing: the signals' own list is what counts, read before the credit reason joins it.
-        var counted = s.Enforcement.Acknowledged.Count == 0 ? reasons : reasons.Where(r => !s.Enforcement.Acknowledged.Contains(r.Code)).ToList();
+        var counted = s.Enforcement.Acknowledged.Count == 0 ? reasons : Unacknowledged(reasons, s.Enforcement.Acknowledged);
         var floor = counted.Exists(r => r.Code == ReasonCodes.LinkedToClosed && !r.Inactive) ? (int)SellerStep.PayoutsHeld : 0;
         if (Scoring.Combine(counted) < policy.Seller.Warning) return new Evaluation(reasons, 0, floor);
 
@@ -84,16 +90,24 @@ public static class SellerRules
         var boost = (points * policy.Credit.ScorePerPoint) + (priorOffenses * policy.Credit.ScorePerPriorOffense);
         if (boost <= 0) return new Evaluation(reasons, 0, floor);
 
+        reasons.Add(CreditReason(s, policy, points, currentOffense, boost));
+        return new Evaluation(reasons, boost, floor);
+    }
+
+    private static List<Reason> Unacknowledged(List<Reason> reasons, List<string> acknowledged) => reasons.Where(r => !acknowledged.Contains(r.Code)).ToList();
+
+    /// <summary>The credit record's reason (apart, so its closures are allocated only for a seller whose record adds to the score).</summary>
+    private static Reason CreditReason(SellerState s, PolicyOptions policy, double points, int currentOffense, double boost)
+    {
         var earned = s.Credit.Penalties.Where(p => p.Offense < currentOffense).Sum(p => p.Points);
-        reasons.Add(new Reason(
+        return new Reason(
             ReasonCodes.CreditRecord,
             string.Create(CultureInfo.InvariantCulture,
                 $"{points:0.#} of {earned:0} penalty points left (half-life {policy.Credit.HalfLife.TotalDays:0.#}d) and {currentOffense - 1} prior offense{(currentOffense == 2 ? "" : "s")} add {boost:0.#} to the score"),
             Math.Round(boost, 2),
             0,
             0,
-            s.Credit.Penalties.Where(p => p.Offense < currentOffense).Select(p => p.DecisionId).TakeLast(Reason.MaxEventIds).ToList()));
-        return new Evaluation(reasons, boost, floor);
+            s.Credit.Penalties.Where(p => p.Offense < currentOffense).Select(p => p.DecisionId).TakeLast(Reason.MaxEventIds).ToList());
     }
 
     /// <summary>Each step climbed adds its penalty points to the offense in progress (opening a new offense when leaving None).</summary>

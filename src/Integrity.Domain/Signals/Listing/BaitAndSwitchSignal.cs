@@ -16,6 +16,12 @@ public static class BaitAndSwitchSignal
     {
         var rule = policy.Rule(ReasonCodes.BaitAndSwitch);
         if (!rule.Enabled || s.Rewrites.Count == 0) return null;
+        return RewriteReason(s, now, rule);
+    }
+
+    /// <summary>Past the counts that can stop it: its lambdas live here, so their closures are allocated only when it gets this far.</summary>
+    private static Reason? RewriteReason(ListingState s, DateTimeOffset now, SignalRule rule)
+    {
         var rewrite = s.Rewrites
             .Where(r => r.At > now - rule.Window && r.At <= now && r.ReviewsBefore >= rule.MinCount)
             .Where(r => r.TitleOverlap <= rule.Threshold || r.FromCategory != r.ToCategory)

@@ -33,6 +33,12 @@ public static class BrandSignals
     {
         var rule = policy.Rule(ReasonCodes.BrandReports);
         if (!rule.Enabled || s.BrandReports.Count == 0) return null;
+        return ReportsReason(s, now, rule);
+    }
+
+    /// <summary>Past the counts that can stop it: its lambdas live here, so their closures are allocated only when it gets this far.</summary>
+    private static Reason? ReportsReason(ListingState s, DateTimeOffset now, SignalRule rule)
+    {
         var reports = s.BrandReports.Where(r => r.Kind != BrandReportKind.Defamation && r.At > now - rule.Window && r.At <= now).ToList();
         if (reports.Count < Math.Max(1, rule.Threshold)) return null;
         var kinds = string.Join(", ", reports.GroupBy(r => r.Kind).Select(g => $"{g.Count()} {g.Key.ToString().ToLowerInvariant()}"));

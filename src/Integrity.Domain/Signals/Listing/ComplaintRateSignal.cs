@@ -12,7 +12,14 @@ public static class ComplaintRateSignal
     public static Reason? Evaluate(ListingState s, DateTimeOffset now, PolicyOptions policy)
     {
         var rule = policy.Rule(ReasonCodes.ComplaintRate);
-        if (!rule.Enabled) return null;
+        // No fewer complaints in the window than MinCount can come from fewer complaints in all.
+        if (!rule.Enabled || s.Complaints.Count < Math.Max(1, rule.MinCount)) return null;
+        return ComplaintRateReason(s, now, rule);
+    }
+
+    /// <summary>Past the counts that can stop it: its lambdas live here, so their closures are allocated only when it gets this far.</summary>
+    private static Reason? ComplaintRateReason(ListingState s, DateTimeOffset now, SignalRule rule)
+    {
         var complaints = s.Complaints.Where(c => c.At > now - rule.Window && c.At <= now).ToList();
         if (complaints.Count < Math.Max(1, rule.MinCount)) return null;
         var orders = s.Orders.InWindow(now, OrderWindow);

@@ -29,6 +29,12 @@ public static class ContentSignals
     {
         var rule = policy.Rule(code);
         if (!rule.Enabled || s.Claims.Count == 0) return null;
+        return ClaimsReason(s, rule, code, category, label);
+    }
+
+    /// <summary>Past the counts that can stop it: its lambdas live here, so their closures are allocated only when it gets this far.</summary>
+    private static Reason? ClaimsReason(ListingState s, SignalRule rule, string code, ClaimCategory category, string label)
+    {
         var matches = s.Claims.Where(c => c.Category == category).ToList();
         if (matches.Count == 0 || matches.Count < rule.Threshold) return null;
         var phrases = string.Join(", ", matches.Select(m => $"\"{m.Phrase}\" ({m.Language})"));

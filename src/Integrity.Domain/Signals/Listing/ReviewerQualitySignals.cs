@@ -23,6 +23,12 @@ public static class ReviewerQualitySignals
         }
 
         if (flaggedCount < rule.MinCount || positiveCount == 0) return null;
+        return SuspiciousReason(s, start, end, rule);
+    }
+
+    /// <summary>Past the counts that can stop it: its lambdas live here, so their closures are allocated only when it gets this far.</summary>
+    private static Reason? SuspiciousReason(ListingState s, int start, int end, SignalRule rule)
+    {
         var positive = TimeWindows.Slice(s.Reviews, start, end).Where(r => r.IsPositive).ToList();
         var flagged = positive.Where(r => s.FlaggedReviewers.GetValueOrDefault(r.ReviewerId) > 0).ToList();
         var share = (double)flagged.Count / positive.Count;

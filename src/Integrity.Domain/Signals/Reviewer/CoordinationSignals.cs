@@ -23,6 +23,12 @@ public static class CoordinationSignals
         }
 
         if (strong < Math.Max(1, rule.Threshold)) return null;
+        return LockstepReason(s, rule);
+    }
+
+    /// <summary>Past the counts that can stop it: its lambdas live here, so their closures are allocated only when it gets this far.</summary>
+    private static Reason? LockstepReason(ReviewerState s, SignalRule rule)
+    {
         var partners = s.CoReviewers.Where(kv => kv.Value.Count >= Math.Max(1, rule.MinCount)).ToList();
         var shared = partners.SelectMany(p => p.Value).ToHashSet(StringComparer.Ordinal);
         var max = partners.Max(p => p.Value.Count);
@@ -47,6 +53,12 @@ public static class CoordinationSignals
 
         // Each hit is a refunded order: fewer refunds than the threshold cannot trip.
         if (refunds < Math.Max(1, rule.Threshold)) return null;
+        return RefundReason(s, now, rule);
+    }
+
+    /// <summary>Past the counts that can stop it: its lambdas live here, so their closures are allocated only when it gets this far.</summary>
+    private static Reason? RefundReason(ReviewerState s, DateTimeOffset now, SignalRule rule)
+    {
         var hits = s.Orders
             .Where(o => o.RefundedAt is { } refunded && refunded <= now && refunded > now - rule.Window)
             .Select(o => (Order: o, Review: s.Reviews.LastOrDefault(r =>

@@ -37,6 +37,12 @@ public static class NetworkSignals
         }
 
         if (manipulated < Math.Max(1, rule.Threshold)) return null;
+        return ManipulationReason(s, now, rule);
+    }
+
+    /// <summary>Past the counts that can stop it: its lambdas live here, so their closures are allocated only when it gets this far.</summary>
+    private static Reason? ManipulationReason(SellerState s, DateTimeOffset now, SignalRule rule)
+    {
         var listings = s.Listings
             .Where(l => l.Value.At > now - rule.Window && l.Value.ReasonCodes.Any(ReasonCodes.ReviewManipulationCodes.Contains))
             .ToList();

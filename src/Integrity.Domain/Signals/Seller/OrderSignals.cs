@@ -27,6 +27,12 @@ public static class OrderSignals
         if (recent < Math.Max(1, rule.MinCount)) return null;
         if (rule.Threshold > 0 && bound == 0) return null;
         if ((double)bound / recent < rule.Threshold) return null;
+        return BrushingReason(s, now, rule);
+    }
+
+    /// <summary>Past the counts that can stop it: its lambdas live here, so their closures are allocated only when it gets this far.</summary>
+    private static Reason? BrushingReason(SellerState s, DateTimeOffset now, SignalRule rule)
+    {
         var orders = Recent(s, now, rule.Window);
         var repeatBuyers = orders.GroupBy(o => o.BuyerId).Where(g => g.Count() >= RepeatBuyerOrders).Select(g => g.Key).ToHashSet(StringComparer.Ordinal);
         var reversed = orders.Count(o => o.Status is OrderStatus.Refunded or OrderStatus.Cancelled);
@@ -55,6 +61,12 @@ public static class OrderSignals
         var rule = policy.Rule(ReasonCodes.SellerComplaintRate);
         if (!rule.Enabled) return null;
         if (CountRecent(s.Complaints, now, rule.Window) < Math.Max(1, rule.MinCount)) return null;
+        return ComplaintRateReason(s, now, rule);
+    }
+
+    /// <summary>Past the counts that can stop it: its lambdas live here, so their closures are allocated only when it gets this far.</summary>
+    private static Reason? ComplaintRateReason(SellerState s, DateTimeOffset now, SignalRule rule)
+    {
         var complaints = s.Complaints.Where(c => c.At > now - rule.Window && c.At <= now).ToList();
         var orders = s.OrderTimes().InWindow(now, rule.Window).Recent;
         var rate = (double)complaints.Count / Math.Max(orders, 1);
@@ -70,6 +82,12 @@ public static class OrderSignals
         if (!rule.Enabled) return null;
         if (CountRecent(s.BrandReports, now, rule.Window, static r => r.Kind != BrandReportKind.Defamation)
             + CountRecent(s.Complaints, now, rule.Window, static c => c.Kind == ComplaintKind.Counterfeit) < Math.Max(1, rule.Threshold)) return null;
+        return CounterfeitReason(s, now, rule);
+    }
+
+    /// <summary>Past the counts that can stop it: its lambdas live here, so their closures are allocated only when it gets this far.</summary>
+    private static Reason? CounterfeitReason(SellerState s, DateTimeOffset now, SignalRule rule)
+    {
         var reports = s.BrandReports.Where(r => r.Kind != BrandReportKind.Defamation && r.At > now - rule.Window && r.At <= now).Select(r => r.EventId).ToList();
         var complaints = s.Complaints.Where(c => c.Kind == ComplaintKind.Counterfeit && c.At > now - rule.Window && c.At <= now).Select(c => c.EventId).ToList();
         var total = reports.Count + complaints.Count;
