@@ -36,7 +36,8 @@ internal static class Backtester
     {
         var engine = new ReplayEngine(policy) { CollectDecisions = collectDecisions };
         var ordered = input.Select((e, i) => (e, i)).OrderBy(x => x.e.Event.OccurredAt).ThenBy(x => x.i).Select(x => x.e).ToList();
-        var arrival = new Dictionary<string, double>(StringComparer.Ordinal);
+        // Sized for every review up front: grown inside the timed loop, they were copied (and reallocated on the large object heap) as it ran.
+        var arrival = new Dictionary<string, double>(ordered.Count(x => x.Event is ReviewPosted), StringComparer.Ordinal);
         var firstScores = new Dictionary<string, double>(StringComparer.Ordinal);
         var (allocatedBefore, pauseBefore) = (GC.GetAllocatedBytesForCurrentThread(), GC.GetTotalPauseDuration());
         var (gen0, gen1, gen2) = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));

@@ -80,7 +80,7 @@ public static class ReviewerRules
     /// <summary>Order events update one record per order; a refund may arrive before the order it refunds.</summary>
     private static void RecordOrder(ReviewerState s, OrderEvent e)
     {
-        var i = s.Orders.FindIndex(o => o.OrderId == e.OrderId);
+        var i = IndexOfOrder(s.Orders, e.OrderId);
         var order = i >= 0 ? s.Orders[i] : new ReviewerOrder(e.OrderId, e.ListingId, e.SellerId, null, null, null, e.EventId);
         order = e switch
         {
@@ -91,6 +91,17 @@ public static class ReviewerRules
         };
         if (i >= 0) s.Orders[i] = order;
         else BoundedLists.InsertByTime(s.Orders, order, o => o.PlacedAt ?? o.RefundedAt ?? o.CancelledAt ?? e.OccurredAt, ReviewerState.MaxOrders);
+    }
+
+    /// <summary>The first record of the order (a loop, not FindIndex with a closure: every order event of the buyer looks).</summary>
+    private static int IndexOfOrder(List<ReviewerOrder> orders, string orderId)
+    {
+        for (var i = 0; i < orders.Count; i++)
+        {
+            if (orders[i].OrderId == orderId) return i;
+        }
+
+        return -1;
     }
 
     /// <summary>Whether <see cref="AddCoReview"/> would record the listing for the partner (it returns exactly this).</summary>

@@ -39,7 +39,15 @@ public sealed class AppliedEventLog
     public DateTimeOffset? ForgottenBefore { get; set; }
 
     [JsonIgnore]
-    private HashSet<string> Index => _index ??= Entries.Select(e => e.Id).ToHashSet(StringComparer.Ordinal);
+    private HashSet<string> Index => _index ??= BuildIndex(Entries);
+
+    private static HashSet<string> BuildIndex(List<AppliedEvent> entries)
+    {
+        // A new entity's log is empty: most entities of a replay start here, once each.
+        var index = new HashSet<string>(entries.Count, StringComparer.Ordinal);
+        foreach (var entry in entries) index.Add(entry.Id);
+        return index;
+    }
 
     public ApplyStatus Check(string eventId, DateTimeOffset occurredAt)
     {
