@@ -33,7 +33,7 @@ public static class SellerRules
     {
         return WithCredit(EntityRunner.Observe(state, fact.At, $"listing-outcome/{fact.ListingId}/{fact.Level}/{string.Join('+', fact.ReasonCodes)}", policy, next =>
         {
-            var outcome = new ListingOutcome(fact.Level, fact.Score, [.. fact.ReasonCodes.Order(StringComparer.Ordinal)], fact.At);
+            var outcome = new ListingOutcome(fact.Level, fact.Score, Sorted(fact.ReasonCodes), fact.At);
             if (next.Listings.TryGetValue(fact.ListingId, out var known) && (known.At > fact.At ||
                 (known.Level == outcome.Level && known.ReasonCodes.SequenceEqual(outcome.ReasonCodes)))) return false;
             if (outcome.Level == 0 && outcome.ReasonCodes.Count == 0) next.Listings.Remove(fact.ListingId);
@@ -226,6 +226,15 @@ public static class SellerRules
         s.LinkedSellers[fact.SellerId] = new LinkedSeller(kinds, known is not null && known.At > fact.At ? known.Level : fact.Level, BoundedLists.Later(known?.At, fact.At));
         Trim(s.LinkedSellers, SellerState.MaxLinkedSellers, l => l.At);
         return true;
+    }
+
+    /// <summary>The codes in ordinal order (equal codes are the same text, so an unstable sort orders them as a stable one).</summary>
+    private static List<string> Sorted(IReadOnlyList<string> codes)
+    {
+        var sorted = new List<string>(codes.Count);
+        for (var i = 0; i < codes.Count; i++) sorted.Add(codes[i]);
+        sorted.Sort(StringComparer.Ordinal);
+        return sorted;
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Globalization;
 using Integrity.Domain.Enforcement;
 using Integrity.Domain.Policy;
@@ -85,12 +86,32 @@ public static class ReviewPatternSignals
         if (!rule.Enabled) return null;
         var (start, end) = TimeWindows.Range(s.Reviews, now, rule.Window);
         if (end - start < Math.Max(1, rule.MinCount)) return null;
+        // The top seller's share decides; grouping (and its tie-break) is only needed for the reason.
+        if ((double)TopSellerCount(s.Reviews, start, end) / (end - start) < rule.Threshold) return null;
         var recent = s.Reviews.GetRange(start, end - start);
         var top = recent.GroupBy(r => r.SellerId).OrderByDescending(g => g.Count()).First();
         var share = (double)top.Count() / recent.Count;
         if (share < rule.Threshold) return null;
         return SignalReason.Trip(ReasonCodes.SellerConcentration, rule, share, rule.Threshold,
             $"{top.Count()} of {recent.Count} reviews in {SignalReason.Span(rule.Window)} ({SignalReason.Percent(share)}) on seller {top.Key}", top.Select(r => r.EventId));
+    }
+
+    [ThreadStatic]
+    private static Dictionary<string, int>? t_perSeller;
+
+    /// <summary>The most reviews in [start, end) on one seller, counted in a map reused per thread.</summary>
+    private static int TopSellerCount(List<ReviewerReview> reviews, int start, int end)
+    {
+        var perSeller = t_perSeller ??= new Dictionary<string, int>(StringComparer.Ordinal);
+        perSeller.Clear();
+        var top = 0;
+        for (var i = start; i < end; i++)
+        {
+            ref var n = ref CollectionsMarshal.GetValueRefOrAddDefault(perSeller, reviews[i].SellerId, out _);
+            top = Math.Max(top, ++n);
+        }
+
+        return top;
     }
 
     private static Reason? Share(ReviewerState s, DateTimeOffset now, PolicyOptions policy, string code, Func<ReviewerReview, bool> matches, string label)
