@@ -93,10 +93,13 @@ public static class ReviewerRules
         else BoundedLists.InsertByTime(s.Orders, order, o => o.PlacedAt ?? o.RefundedAt ?? o.CancelledAt ?? e.OccurredAt, ReviewerState.MaxOrders);
     }
 
-    /// <summary>The first record of the order (a loop, not FindIndex with a closure: every order event of the buyer looks).</summary>
+    /// <summary>
+    /// The order's record: an order has at most one (<see cref="RecordOrder"/> adds one only when none is found), so
+    /// the search starts from the newest, where an order's later events find theirs (not FindIndex with a closure).
+    /// </summary>
     private static int IndexOfOrder(List<ReviewerOrder> orders, string orderId)
     {
-        for (var i = 0; i < orders.Count; i++)
+        for (var i = orders.Count - 1; i >= 0; i--)
         {
             if (orders[i].OrderId == orderId) return i;
         }
