@@ -8,11 +8,18 @@ public static class Ladders
 {
     public static string StepName(EntityKind kind, int level) => kind switch
     {
-        EntityKind.Listing => ((ListingStep)level).ToString(),
-        EntityKind.Reviewer => ((ReviewerStep)level).ToString(),
-        EntityKind.Seller => ((SellerStep)level).ToString(),
+        EntityKind.Listing => Named(ListingSteps, level) ?? ((ListingStep)level).ToString(),
+        EntityKind.Reviewer => Named(ReviewerSteps, level) ?? ((ReviewerStep)level).ToString(),
+        EntityKind.Seller => Named(SellerSteps, level) ?? ((SellerStep)level).ToString(),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "No ladder for this entity kind."),
     };
+
+    // Every assessment names its step: the names of levels 0..top once, instead of boxing the enum for ToString each time.
+    private static readonly string[] ListingSteps = [.. Enumerable.Range(0, (int)ListingStep.Removed + 1).Select(l => ((ListingStep)l).ToString())];
+    private static readonly string[] ReviewerSteps = [.. Enumerable.Range(0, (int)ReviewerStep.Restricted + 1).Select(l => ((ReviewerStep)l).ToString())];
+    private static readonly string[] SellerSteps = [.. Enumerable.Range(0, (int)SellerStep.Closed + 1).Select(l => ((SellerStep)l).ToString())];
+
+    private static string? Named(string[] names, int level) => (uint)level < (uint)names.Length ? names[level] : null;
 
     public static int TopLevel(EntityKind kind) => kind switch
     {
