@@ -3,8 +3,8 @@ using Integrity.Domain.Policy;
 
 namespace Integrity.Domain.Enforcement;
 
-/// <summary>What an evaluation concluded: the assessment, and the decision if the step changed.</summary>
-public sealed record LadderOutcome(Assessment Assessment, Decision? Decision);
+/// <summary>What an evaluation concluded: the assessment, and the decision if the step changed (a value: one per apply, handed straight on).</summary>
+public readonly record struct LadderOutcome(Assessment Assessment, Decision? Decision);
 
 /// <summary>
 /// Turns reasons into a score and a ladder step. Never steps down: lowering is an analyst's act
