@@ -1,7 +1,9 @@
 using Integrity.Host.Hosting;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Orleans.Configuration;
 
 namespace Integrity.Engine.Tests;
 
@@ -38,5 +40,23 @@ public sealed class CompositionTests
         Assert.Contains("Signals:REVIEW_BURST:Weight", said, StringComparison.Ordinal);
         Assert.Contains("ShadowPolicy: Listing:Suppressed: must be above Listing:Flagged", said, StringComparison.Ordinal);
         Assert.Contains("PolicyPromotion: RefreshInterval", said, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(null, IntegritySiloBuilderExtensions.DefaultDirectoryCacheSize)]
+    [InlineData("2500000", 2_500_000)]
+    public void The_directory_cache_is_sized_for_an_idle_silo_unless_configured(string? configured, int expected)
+    {
+        // Orleans' own default (1,000,000) costs an idle silo a walk of a dictionary that large every second.
+        Assert.NotEqual(new GrainDirectoryOptions().CacheSize, IntegritySiloBuilderExtensions.DefaultDirectoryCacheSize);
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Cluster:Directory:CacheSize"] = configured,
+        }).Build();
+        using var host = new HostBuilder()
+            .UseOrleans(silo => silo.UseLocalhostClustering().AddIntegrity(configuration))
+            .Build();
+
+        Assert.Equal(expected, host.Services.GetRequiredService<IOptions<GrainDirectoryOptions>>().Value.CacheSize);
     }
 }

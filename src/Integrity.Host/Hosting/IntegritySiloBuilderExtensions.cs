@@ -27,6 +27,9 @@ namespace Integrity.Host.Hosting;
 /// </summary>
 public static class IntegritySiloBuilderExtensions
 {
+    /// <summary>The grain-directory cache's capacity unless <c>Cluster:Directory:CacheSize</c> says otherwise.</summary>
+    public const int DefaultDirectoryCacheSize = 100_000;
+
     public static ISiloBuilder AddIntegrity(this ISiloBuilder silo, IConfiguration configuration, string grainStateProviderName = ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME)
     {
         var services = silo.Services;
@@ -43,6 +46,12 @@ public static class IntegritySiloBuilderExtensions
         // others: a call already on its way to a silo that dies waits this long.
         services.Configure<ClusterMembershipOptions>(configuration.GetSection("Cluster:Membership"));
         services.Configure<SiloMessagingOptions>(configuration.GetSection("Cluster:Messaging"));
+        // The directory cache holds where other silos' grains live. Orleans' default capacity (1,000,000) is paid for at
+        // rest: its size gauge counts the cache by walking a dictionary preallocated to that capacity, once a second while
+        // the Orleans Dashboard collects metrics (docs/benchmarks/idle-2026-12-04.md). 100,000 remote grains per silo
+        // covers the runs measured here (53,000 entities over three silos); a silo that calls more distinct remote grains
+        // than it holds makes a directory lookup for each one it has forgotten: raise Cluster:Directory:CacheSize there.
+        services.Configure<GrainDirectoryOptions>(directory => directory.CacheSize = DefaultDirectoryCacheSize);
         services.Configure<GrainDirectoryOptions>(configuration.GetSection("Cluster:Directory"));
 
         // The strongly consistent in-cluster grain directory (Orleans 9+). With the default, eventually consistent one, a
