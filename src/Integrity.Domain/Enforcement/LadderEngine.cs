@@ -20,7 +20,7 @@ internal static class LadderEngine
         EntityKind kind,
         string entityId,
         IReadOnlyList<Reason> reasons,
-        string triggeringEventId,
+        TriggeringId triggeringId,
         DateTimeOffset now,
         PolicyOptions policy,
         double scoreBoost = 0,
@@ -37,6 +37,7 @@ internal static class LadderEngine
         Decision? decision = null;
         if (enforcement.Override is null && target > from)
         {
+            var triggeringEventId = triggeringId.ToString();
             var triggering = counted.Where(r => r.Weight > 0).SelectMany(r => r.EventIds).Append(triggeringEventId)
                 .Distinct(StringComparer.Ordinal).Take(Reason.MaxEventIds * 2).ToList();
             decision = new Decision(

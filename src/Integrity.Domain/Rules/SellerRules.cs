@@ -31,7 +31,7 @@ public static class SellerRules
     /// <summary>Apart from the check, so the closure over the fact is allocated only for an outcome that may be new.</summary>
     private static ApplyResult<SellerState> RecordListingOutcome(SellerState state, ListingOutcomeFact fact, PolicyOptions policy, bool owned)
     {
-        return WithCredit(EntityRunner.Observe(state, fact.At, $"listing-outcome/{fact.ListingId}/{fact.Level}/{string.Join('+', fact.ReasonCodes)}", policy, next =>
+        return WithCredit(EntityRunner.Observe(state, fact.At, TriggeringId.Deferred(fact, ListingOutcomeId), policy, next =>
         {
             var outcome = new ListingOutcome(fact.Level, fact.Score, Sorted(fact.ReasonCodes), fact.At);
             if (next.Listings.TryGetValue(fact.ListingId, out var known) && (known.At > fact.At ||
@@ -46,7 +46,21 @@ public static class SellerRules
     /// <summary>A seller sharing identifiers with this one was linked or changed level. Unchanged if already known.</summary>
     /// <param name="owned">The caller owns <paramref name="state"/>: it is changed in place (see <see cref="EntityRunner.Apply{T}"/>).</param>
     public static ApplyResult<SellerState> ObserveLinkedSeller(SellerState state, LinkedSellerFact fact, PolicyOptions policy, bool owned = false) =>
-        WithCredit(EntityRunner.Observe(state, fact.At, $"linked-seller/{fact.SellerId}/{fact.Level}", policy, next => Link(next, fact), Evaluate, owned), policy);
+        WithCredit(EntityRunner.Observe(state, fact.At, TriggeringId.Deferred(fact, LinkedSellerId), policy, next => Link(next, fact), Evaluate, owned), policy);
+
+    /// <summary>The triggering id of a <see cref="ListingOutcomeFact"/>, written only for a decision (<see cref="TriggeringId"/>).</summary>
+    private static string ListingOutcomeId(object source)
+    {
+        var fact = (ListingOutcomeFact)source;
+        return $"listing-outcome/{fact.ListingId}/{fact.Level}/{string.Join('+', fact.ReasonCodes)}";
+    }
+
+    /// <summary>The triggering id of a <see cref="LinkedSellerFact"/>, written only for a decision (<see cref="TriggeringId"/>).</summary>
+    private static string LinkedSellerId(object source)
+    {
+        var fact = (LinkedSellerFact)source;
+        return $"linked-seller/{fact.SellerId}/{fact.Level}";
+    }
 
     /// <summary>The candidate policy's would-be decision on the facts the state holds, on its own ladder (see <see cref="EntityRunner.Shadow{T}"/>).</summary>
     /// <remarks>
