@@ -3,8 +3,8 @@ using Integrity.Domain.Policy;
 
 namespace Integrity.Domain.Enforcement;
 
-/// <summary>What an evaluation concluded: the assessment, and the decision if the step changed (a value: one per apply, handed straight on).</summary>
-public readonly record struct LadderOutcome(Assessment Assessment, Decision? Decision);
+/// <summary>What an evaluation concluded: the assessment's values, and the decision if the step changed (a value: one per apply, handed straight on).</summary>
+internal readonly record struct LadderOutcome(AssessedValues Assessment, Decision? Decision);
 
 /// <summary>
 /// Turns reasons into a score and a ladder step. Never steps down: lowering is an analyst's act
@@ -60,11 +60,8 @@ internal static class LadderEngine
         enforcement.Score = score;
         enforcement.Reasons = decision is null ? counted : [.. counted];
         enforcement.AssessedAt = now;
-        return new LadderOutcome(AssessmentOf(enforcement, kind, entityId, policy.Version, now), decision);
+        return new LadderOutcome(AssessedValues.Of(enforcement, kind, entityId, policy.Version, now), decision);
     }
-
-    public static Assessment AssessmentOf(EnforcementState enforcement, EntityKind kind, string entityId, string policyVersion, DateTimeOffset at) =>
-        new(kind, entityId, enforcement.Score, enforcement.Level, Ladders.StepName(kind, enforcement.Level), enforcement.Reasons, policyVersion, at);
 
     /// <summary>
     /// Acknowledged codes count for nothing while active; once a code goes quiet its acknowledgement lapses. Without

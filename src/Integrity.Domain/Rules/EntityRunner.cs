@@ -84,5 +84,5 @@ internal static class EntityRunner
 
     public static ApplyResult<T> Unchanged<T>(T state, ApplyStatus status, PolicyOptions policy)
         where T : class, IEntityState<T> =>
-        new(state, status, LadderEngine.AssessmentOf(state.Enforcement, T.Kind, state.EntityId, policy.Version, state.Enforcement.AssessedAt ?? state.Clock ?? default), null);
+        new(state, status, AssessedValues.Of(state.Enforcement, T.Kind, state.EntityId, policy.Version, state.Enforcement.AssessedAt ?? state.Clock ?? default), null);
 }
