@@ -196,7 +196,7 @@ public static class SellerRules
             OrderDelivered => OrderStatus.Delivered,
             _ => OrderStatus.Placed,
         };
-        var selfLinked = e.BuyerId == s.SellerId || e.BuyerIdentifiers().Any(s.Identifiers.Contains);
+        var selfLinked = e.BuyerId == s.SellerId || SharesIdentifier(s, e);
         var times = s.OrderTimes();
         var i = times.IndexOf(s.Orders, e.OrderId);
         if (i < 0)
@@ -218,6 +218,17 @@ public static class SellerRules
             EventId = Rank(status) > Rank(known.Status) && status is OrderStatus.Refunded or OrderStatus.Cancelled ? e.EventId : known.EventId,
         };
         times.Add(s.Orders[i]);
+    }
+
+    /// <summary>Whether the buyer of the order uses one of the seller's identifiers (a loop: no identifier objects, iterators or closures per order).</summary>
+    private static bool SharesIdentifier(SellerState s, OrderEvent e)
+    {
+        foreach (var id in s.Identifiers)
+        {
+            if (e.HasBuyerIdentifier(id)) return true;
+        }
+
+        return false;
     }
 
     /// <summary>Later states win whatever the arrival order; refunded outranks cancelled so both orders of arrival agree.</summary>
