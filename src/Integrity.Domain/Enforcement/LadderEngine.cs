@@ -3,8 +3,8 @@ using Integrity.Domain.Policy;
 
 namespace Integrity.Domain.Enforcement;
 
-/// <summary>What an evaluation concluded: the assessment, and the decision if the step changed (a value: one per apply, handed straight on).</summary>
-public readonly record struct LadderOutcome(Assessment Assessment, Decision? Decision);
+/// <summary>What an evaluation concluded: the assessment's values, and the decision if the step changed (a value: one per apply, handed straight on).</summary>
+internal readonly record struct LadderOutcome(AssessedValues Assessment, Decision? Decision);
 
 /// <summary>
 /// Turns reasons into a score and a ladder step. Never steps down: lowering is an analyst's act
@@ -20,7 +20,7 @@ internal static class LadderEngine
         EntityKind kind,
         string entityId,
         IReadOnlyList<Reason> reasons,
-        string triggeringEventId,
+        TriggeringId triggeringId,
         DateTimeOffset now,
         PolicyOptions policy,
         double scoreBoost = 0,
@@ -37,6 +37,7 @@ internal static class LadderEngine
         Decision? decision = null;
         if (enforcement.Override is null && target > from)
         {
+            var triggeringEventId = triggeringId.ToString();
             var triggering = counted.Where(r => r.Weight > 0).SelectMany(r => r.EventIds).Append(triggeringEventId)
                 .Distinct(StringComparer.Ordinal).Take(Reason.MaxEventIds * 2).ToList();
             decision = new Decision(
@@ -59,11 +60,8 @@ internal static class LadderEngine
         enforcement.Score = score;
         enforcement.Reasons = decision is null ? counted : [.. counted];
         enforcement.AssessedAt = now;
-        return new LadderOutcome(AssessmentOf(enforcement, kind, entityId, policy.Version, now), decision);
+        return new LadderOutcome(AssessedValues.Of(enforcement, kind, entityId, policy.Version, now), decision);
     }
-
-    public static Assessment AssessmentOf(EnforcementState enforcement, EntityKind kind, string entityId, string policyVersion, DateTimeOffset at) =>
-        new(kind, entityId, enforcement.Score, enforcement.Level, Ladders.StepName(kind, enforcement.Level), enforcement.Reasons, policyVersion, at);
 
     /// <summary>
     /// Acknowledged codes count for nothing while active; once a code goes quiet its acknowledgement lapses. Without

@@ -15,15 +15,28 @@ public sealed record IdentifierSet(
 {
     public static IdentifierSet Empty { get; } = new();
 
+    private static readonly IdentifierKind[] Kinds =
+        [IdentifierKind.BankAccount, IdentifierKind.Phone, IdentifierKind.Email, IdentifierKind.Address, IdentifierKind.Device, IdentifierKind.TaxId, IdentifierKind.Ip];
+
     /// <summary>The identifiers present, as (kind, hash) pairs.</summary>
     public IEnumerable<IdentifierHash> Present()
     {
-        if (BankAccount is not null) yield return new(IdentifierKind.BankAccount, BankAccount);
-        if (Phone is not null) yield return new(IdentifierKind.Phone, Phone);
-        if (Email is not null) yield return new(IdentifierKind.Email, Email);
-        if (Address is not null) yield return new(IdentifierKind.Address, Address);
-        if (Device is not null) yield return new(IdentifierKind.Device, Device);
-        if (TaxId is not null) yield return new(IdentifierKind.TaxId, TaxId);
-        if (Ip is not null) yield return new(IdentifierKind.Ip, Ip);
+        foreach (var kind in Kinds)
+        {
+            if (HashOf(kind) is { } hash) yield return new(kind, hash);
+        }
     }
+
+    /// <summary>The hash of that kind, or null when it is not given (or not a kind of this set).</summary>
+    public string? HashOf(IdentifierKind kind) => kind switch
+    {
+        IdentifierKind.BankAccount => BankAccount,
+        IdentifierKind.Phone => Phone,
+        IdentifierKind.Email => Email,
+        IdentifierKind.Address => Address,
+        IdentifierKind.Device => Device,
+        IdentifierKind.TaxId => TaxId,
+        IdentifierKind.Ip => Ip,
+        _ => null,
+    };
 }

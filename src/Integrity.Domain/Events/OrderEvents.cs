@@ -31,6 +31,18 @@ public abstract record OrderEvent(
         if (PaymentHash is not null) yield return new(IdentifierKind.Payment, PaymentHash);
         foreach (var id in Buyer?.Present() ?? []) yield return id;
     }
+
+    /// <summary>Whether <paramref name="id"/> is one of <see cref="BuyerIdentifiers"/>, checked without building them.</summary>
+    public bool HasBuyerIdentifier(IdentifierHash id)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        return id.Kind switch
+        {
+            IdentifierKind.Address when ShipToHash == id.Hash => true,
+            IdentifierKind.Payment when PaymentHash == id.Hash => true,
+            _ => Buyer?.HashOf(id.Kind) == id.Hash,
+        };
+    }
 }
 
 public sealed record OrderPlaced(

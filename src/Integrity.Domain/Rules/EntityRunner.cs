@@ -43,7 +43,7 @@ internal static class EntityRunner
     /// As for <see cref="Apply{T}"/>: the state is changed in place. <paramref name="record"/> must then leave the state
     /// untouched when it returns false (every observer checks before it writes).
     /// </param>
-    public static ApplyResult<T> Observe<T>(T state, DateTimeOffset at, string triggeringId, PolicyOptions policy, Func<T, bool> record, Func<T, DateTimeOffset, PolicyOptions, Evaluation> evaluate, bool owned = false)
+    public static ApplyResult<T> Observe<T>(T state, DateTimeOffset at, TriggeringId triggeringId, PolicyOptions policy, Func<T, bool> record, Func<T, DateTimeOffset, PolicyOptions, Evaluation> evaluate, bool owned = false)
         where T : class, IEntityState<T>
     {
         var next = owned ? state : state.Clone();
@@ -52,7 +52,7 @@ internal static class EntityRunner
         return Assess(next, triggeringId, next.Clock!.Value, policy, evaluate);
     }
 
-    public static ApplyResult<T> Assess<T>(T next, string triggeringId, DateTimeOffset now, PolicyOptions policy, Func<T, DateTimeOffset, PolicyOptions, Evaluation> evaluate)
+    public static ApplyResult<T> Assess<T>(T next, TriggeringId triggeringId, DateTimeOffset now, PolicyOptions policy, Func<T, DateTimeOffset, PolicyOptions, Evaluation> evaluate)
         where T : class, IEntityState<T>
     {
         var evaluation = evaluate(next, now, policy);
@@ -84,5 +84,5 @@ internal static class EntityRunner
 
     public static ApplyResult<T> Unchanged<T>(T state, ApplyStatus status, PolicyOptions policy)
         where T : class, IEntityState<T> =>
-        new(state, status, LadderEngine.AssessmentOf(state.Enforcement, T.Kind, state.EntityId, policy.Version, state.Enforcement.AssessedAt ?? state.Clock ?? default), null);
+        new(state, status, AssessedValues.Of(state.Enforcement, T.Kind, state.EntityId, policy.Version, state.Enforcement.AssessedAt ?? state.Clock ?? default), null);
 }

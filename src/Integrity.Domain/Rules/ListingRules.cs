@@ -18,13 +18,20 @@ public static class ListingRules
     /// <summary>A reviewer of this listing changed level: re-weigh the listing's reviews. Unchanged if nothing new.</summary>
     /// <param name="owned">The caller owns <paramref name="state"/>: it is changed in place (see <see cref="EntityRunner.Apply{T}"/>).</param>
     public static ApplyResult<ListingState> ObserveReviewerRisk(ListingState state, ReviewerRiskFact fact, PolicyOptions policy, bool owned = false) =>
-        EntityRunner.Observe(state, fact.At, $"reviewer-risk/{fact.ReviewerId}/{fact.Level}", policy, next =>
+        EntityRunner.Observe(state, fact.At, TriggeringId.Deferred(fact, ReviewerRiskId), policy, next =>
         {
             var known = next.FlaggedReviewers.GetValueOrDefault(fact.ReviewerId);
             if (known == fact.Level || !next.Reviews.Any(r => r.ReviewerId == fact.ReviewerId)) return false;
             SetReviewerLevel(next, fact.ReviewerId, fact.Level);
             return true;
         }, Evaluate, owned);
+
+    /// <summary>The triggering id of a <see cref="ReviewerRiskFact"/>, written only for a decision (<see cref="TriggeringId"/>).</summary>
+    private static string ReviewerRiskId(object source)
+    {
+        var fact = (ReviewerRiskFact)source;
+        return $"reviewer-risk/{fact.ReviewerId}/{fact.Level}";
+    }
 
     /// <summary>Re-evaluates at <paramref name="now"/> without new facts (policy reload, override expiry).</summary>
     /// <summary>The candidate policy's would-be decision on the facts the state holds, on its own ladder (see <see cref="EntityRunner.Shadow{T}"/>).</summary>

@@ -27,8 +27,15 @@ public static class ReviewerRules
 
     /// <summary>Apart from the check, so the closure over the fact is allocated only for a co-review that is new.</summary>
     private static ApplyResult<ReviewerState> RecordCoReview(ReviewerState state, CoReviewFact fact, PolicyOptions policy, bool owned) =>
-        EntityRunner.Observe(state, fact.At, $"co-review/{fact.OtherReviewerId}/{fact.ListingId}", policy,
+        EntityRunner.Observe(state, fact.At, TriggeringId.Deferred(fact, CoReviewId), policy,
             next => AddCoReview(next, fact.OtherReviewerId, fact.ListingId, fact.At), Evaluate, owned);
+
+    /// <summary>The triggering id of a <see cref="CoReviewFact"/>, written only for a decision (<see cref="TriggeringId"/>).</summary>
+    private static string CoReviewId(object source)
+    {
+        var fact = (CoReviewFact)source;
+        return $"co-review/{fact.OtherReviewerId}/{fact.ListingId}";
+    }
 
     /// <summary>The candidate policy's would-be decision on the facts the state holds, on its own ladder (see <see cref="EntityRunner.Shadow{T}"/>).</summary>
     public static Decision? Shadow(ReviewerState state, ShadowLadder shadow, string triggeringId, DateTimeOffset now, PolicyOptions candidate) =>

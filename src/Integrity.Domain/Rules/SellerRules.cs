@@ -31,7 +31,7 @@ public static class SellerRules
     /// <summary>Apart from the check, so the closure over the fact is allocated only for an outcome that may be new.</summary>
     private static ApplyResult<SellerState> RecordListingOutcome(SellerState state, ListingOutcomeFact fact, PolicyOptions policy, bool owned)
     {
-        return WithCredit(EntityRunner.Observe(state, fact.At, $"listing-outcome/{fact.ListingId}/{fact.Level}/{string.Join('+', fact.ReasonCodes)}", policy, next =>
+        return WithCredit(EntityRunner.Observe(state, fact.At, TriggeringId.Deferred(fact, ListingOutcomeId), policy, next =>
         {
             var outcome = new ListingOutcome(fact.Level, fact.Score, Sorted(fact.ReasonCodes), fact.At);
             if (next.Listings.TryGetValue(fact.ListingId, out var known) && (known.At > fact.At ||
@@ -46,7 +46,21 @@ public static class SellerRules
     /// <summary>A seller sharing identifiers with this one was linked or changed level. Unchanged if already known.</summary>
     /// <param name="owned">The caller owns <paramref name="state"/>: it is changed in place (see <see cref="EntityRunner.Apply{T}"/>).</param>
     public static ApplyResult<SellerState> ObserveLinkedSeller(SellerState state, LinkedSellerFact fact, PolicyOptions policy, bool owned = false) =>
-        WithCredit(EntityRunner.Observe(state, fact.At, $"linked-seller/{fact.SellerId}/{fact.Level}", policy, next => Link(next, fact), Evaluate, owned), policy);
+        WithCredit(EntityRunner.Observe(state, fact.At, TriggeringId.Deferred(fact, LinkedSellerId), policy, next => Link(next, fact), Evaluate, owned), policy);
+
+    /// <summary>The triggering id of a <see cref="ListingOutcomeFact"/>, written only for a decision (<see cref="TriggeringId"/>).</summary>
+    private static string ListingOutcomeId(object source)
+    {
+        var fact = (ListingOutcomeFact)source;
+        return $"listing-outcome/{fact.ListingId}/{fact.Level}/{string.Join('+', fact.ReasonCodes)}";
+    }
+
+    /// <summary>The triggering id of a <see cref="LinkedSellerFact"/>, written only for a decision (<see cref="TriggeringId"/>).</summary>
+    private static string LinkedSellerId(object source)
+    {
+        var fact = (LinkedSellerFact)source;
+        return $"linked-seller/{fact.SellerId}/{fact.Level}";
+    }
 
     /// <summary>The candidate policy's would-be decision on the facts the state holds, on its own ladder (see <see cref="EntityRunner.Shadow{T}"/>).</summary>
     /// <remarks>
@@ -182,7 +196,7 @@ public static class SellerRules
             OrderDelivered => OrderStatus.Delivered,
             _ => OrderStatus.Placed,
         };
-        var selfLinked = e.BuyerId == s.SellerId || e.BuyerIdentifiers().Any(s.Identifiers.Contains);
+        var selfLinked = e.BuyerId == s.SellerId || SharesIdentifier(s, e);
         var times = s.OrderTimes();
         var i = times.IndexOf(s.Orders, e.OrderId);
         if (i < 0)
@@ -204,6 +218,17 @@ public static class SellerRules
             EventId = Rank(status) > Rank(known.Status) && status is OrderStatus.Refunded or OrderStatus.Cancelled ? e.EventId : known.EventId,
         };
         times.Add(s.Orders[i]);
+    }
+
+    /// <summary>Whether the buyer of the order uses one of the seller's identifiers (a loop: no identifier objects, iterators or closures per order).</summary>
+    private static bool SharesIdentifier(SellerState s, OrderEvent e)
+    {
+        foreach (var id in s.Identifiers)
+        {
+            if (e.HasBuyerIdentifier(id)) return true;
+        }
+
+        return false;
     }
 
     /// <summary>Later states win whatever the arrival order; refunded outranks cancelled so both orders of arrival agree.</summary>

@@ -38,6 +38,12 @@ public sealed class AppliedEventLog
 
     public DateTimeOffset? ForgottenBefore { get; set; }
 
+    /// <summary>
+    /// Below this many ids a search of <see cref="Entries"/> is as quick as hashing, and most entities of a replay (a
+    /// reviewer with a review or two) never get an index: three objects fewer per entity, kept for as long as it is.
+    /// </summary>
+    private const int IndexedFrom = 16;
+
     [JsonIgnore]
     private HashSet<string> Index => _index ??= BuildIndex(Entries);
 
@@ -51,14 +57,15 @@ public sealed class AppliedEventLog
 
     public ApplyStatus Check(string eventId, DateTimeOffset occurredAt)
     {
-        if (Index.Contains(eventId)) return ApplyStatus.Duplicate;
+        if (Contains(eventId)) return ApplyStatus.Duplicate;
         return ForgottenBefore is { } forgotten && occurredAt <= forgotten ? ApplyStatus.TooLate : ApplyStatus.Applied;
     }
 
     public void Record(string eventId, DateTimeOffset occurredAt)
     {
-        if (!Index.Add(eventId)) return;
+        if (Contains(eventId)) return;
         Entries.Add(new AppliedEvent(eventId, occurredAt));
+        _index?.Add(eventId);
         if (Entries.Count <= Capacity) return;
 
         var drop = Math.Max(1, Capacity / 10);
@@ -67,7 +74,7 @@ public sealed class AppliedEventLog
             // The usual case (events arrive about in time order): the oldest are the first, no sorting, and the index
             // loses just their ids instead of being built again.
             ForgottenBefore = Max(ForgottenBefore, Entries[drop - 1].At);
-            for (var i = 0; i < drop; i++) _index!.Remove(Entries[i].Id);
+            for (var i = 0; i < drop; i++) _index?.Remove(Entries[i].Id);
             Entries.RemoveRange(0, drop);
             return;
         }
@@ -78,6 +85,22 @@ public sealed class AppliedEventLog
         var dropIds = forgotten.Select(e => e.Id).ToHashSet(StringComparer.Ordinal);
         Entries.RemoveAll(e => dropIds.Contains(e.Id));
         _index = null;
+    }
+
+    /// <summary>Whether the id is remembered. The index, once built, holds exactly the ids of <see cref="Entries"/>.</summary>
+    private bool Contains(string eventId)
+    {
+        if (_index is null && Entries.Count < IndexedFrom)
+        {
+            foreach (var entry in Entries)
+            {
+                if (string.Equals(entry.Id, eventId, StringComparison.Ordinal)) return true;
+            }
+
+            return false;
+        }
+
+        return Index.Contains(eventId);
     }
 
     private static bool InTimeOrder(List<AppliedEvent> entries)
