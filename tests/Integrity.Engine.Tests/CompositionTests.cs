@@ -48,7 +48,7 @@ public sealed class CompositionTests
     public void The_directory_cache_is_sized_for_an_idle_silo_unless_configured(string? configured, int expected)
     {
         // Orleans' own default (1,000,000) costs an idle silo a walk of a dictionary that large every second.
-        Assert.NotEqual(new GrainDirectoryOptions().CacheSize, IntegritySiloBuilderExtensions.DefaultDirectoryCacheSize);
+        Assert.NotEqual(IntegritySiloBuilderExtensions.DefaultDirectoryCacheSize, new GrainDirectoryOptions().CacheSize);
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Cluster:Directory:CacheSize"] = configured,
