@@ -49,10 +49,13 @@ public sealed class CompositionTests
     {
         // Orleans' own default (1,000,000) costs an idle silo a walk of a dictionary that large every second.
         Assert.NotEqual(IntegritySiloBuilderExtensions.DefaultDirectoryCacheSize, new GrainDirectoryOptions().CacheSize);
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        var settings = new Dictionary<string, string?>();
+        if (configured is not null)
         {
-            ["Cluster:Directory:CacheSize"] = configured,
-        }).Build();
+            settings["Cluster:Directory:CacheSize"] = configured;
+        }
+
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         using var host = new HostBuilder()
             .UseOrleans(silo => silo.UseLocalhostClustering().AddIntegrity(configuration))
             .Build();
