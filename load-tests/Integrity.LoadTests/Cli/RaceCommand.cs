@@ -66,11 +66,13 @@ public static class RaceCommand
             var take = Math.Min((int)(cl.GetValue<long?>("--events-a") ?? 4_000), events.Count);
             await progress.WriteLineAsync($"(a) the standard Orleans Azure setup on {take:N0} events...");
             await using var azurite = await LocalAzurite.StartAsync(new LocalAzuriteOptions(), cancellationToken: cancellationToken);
+            var cost = await PhaseCost.StartAsync([("app and producer (one process)", Environment.ProcessId), ("Azurite", azurite.ProcessId)], PhaseCost.AllocatedInThisProcess, cancellationToken);
             var a = await StandardAppRun.RunAsync(azurite.ConnectionString, [.. events.Take(take)], workers: 32, queues: 8, batchContainerBatchSize: 32,
                 TimeSpan.FromMinutes(15), progress, cancellationToken);
             rows.Add(("(a) standard: Azure Queue streams + AzureTableGrainStorage, write per delivered batch", take, a.EventsPerSecond,
                 $"{a.Applications:N0} entity applications; puts {a.PutsPerSecond:N0}/s over {a.SecondsToProduce:0.0} s; all stored after {a.SecondsToStore:0.0} s; " +
-                $"{a.Writes:N0} state writes ({a.Applications / (double)Math.Max(a.Writes, 1):0.00} applications each), {a.FailedWrites} failed{(a.Completed ? "" : "; NOT COMPLETE within 15 min")}"));
+                $"{a.Writes:N0} state writes ({a.Applications / (double)Math.Max(a.Writes, 1):0.00} applications each), {a.FailedWrites} failed{(a.Completed ? "" : "; NOT COMPLETE within 15 min")}; " +
+                await cost.DescribeAsync(take, cancellationToken)));
         }
 
         if (phases.Contains('b'))
@@ -127,10 +129,13 @@ public static class RaceCommand
         // Backpressure (503 with Retry-After) is waited out, not given up on: the figure counts every event of the phase.
         var options = new SenderOptions { Target = engine.BaseAddress, ApiKey = TestSecrets.IngestKey, MaxEvents = take, Duration = TimeSpan.FromMinutes(10), MaxRetries = 10_000 };
         using var sender = new IngestSender(options, time);
+        using var http = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { Timeout = Timeout.InfiniteTimeSpan };
+        var cost = await PhaseCost.StartAsync(
+            [("host", engine.Host.ProcessId), ("Azurite", engine.Azurite.ProcessId), ("sender", Environment.ProcessId)],
+            PhaseCost.AllocatedByHost(http, engine.BaseAddress, TestSecrets.ViewerKey), cancellationToken);
         var started = time.GetTimestamp();
         await sender.RunAsync(events, cancellationToken);
         var totals = sender.Stats.Totals();
-        using var http = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { Timeout = Timeout.InfiniteTimeSpan };
         var applied = await EngineProgress.WaitAppliedAsync(http, engine.BaseAddress, TestSecrets.AnalystKey, totals.EventsAccepted, started, TimeSpan.FromMinutes(10), progress, time, cancellationToken,
             journal: new JournalProgress(engine.Azurite.ConnectionString));
         if (applied is not { Settled: true } a)
@@ -140,6 +145,7 @@ public static class RaceCommand
 
         var latency = sender.Stats.Latency();
         return (a.EventsPerSecond, string.Create(CultureInfo.InvariantCulture,
-            $"{totals.EventsAccepted:N0} accepted ({totals.EventsGivenUp:N0} given up) in {sender.Stats.Elapsed.TotalSeconds:0.0} s, all checkpointed after {a.SecondsToApply:0.0} s; ingest p99 {latency.P99Ms:0} ms; {totals.Retries:N0} retries"));
+            $"{totals.EventsAccepted:N0} accepted ({totals.EventsGivenUp:N0} given up) in {sender.Stats.Elapsed.TotalSeconds:0.0} s, all checkpointed after {a.SecondsToApply:0.0} s; ingest p99 {latency.P99Ms:0} ms; {totals.Retries:N0} retries; ") +
+            await cost.DescribeAsync((int)totals.EventsAccepted, cancellationToken));
     }
 }
