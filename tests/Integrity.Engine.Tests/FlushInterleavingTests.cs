@@ -77,6 +77,46 @@ public sealed class FlushInterleavingTests(FlushInterleavingFixture cluster) : I
     }
 
     /// <summary>
+    /// A batch that fails midway (its second item's identifier grain cannot store the link) is never stored in part:
+    /// the seller applies work to its state in place, so the activation that failed leaves memory without writing,
+    /// and the retry, which the consumer makes, applies every event of the batch once on the stored state.
+    /// </summary>
+    [Fact]
+    public async Task A_batch_that_fails_midway_is_never_stored_in_part_and_its_retry_applies_each_event_once()
+    {
+        var b = new ScenarioBuilder { Prefix = "apply-failed" };
+        var registered = b.Seller("S-apply-failed");
+        var first = b.Advance(TimeSpan.FromHours(1)).SellerUpdate("S-apply-failed", ScenarioBuilder.Ids(phone: "+33 6 00 00 00 11"));
+        var second = b.Advance(TimeSpan.FromHours(1)).SellerUpdate("S-apply-failed", ScenarioBuilder.Ids(phone: "+33 6 00 00 00 12"));
+        var seller = cluster.Client.GetGrain<ISellerGrain>("S-apply-failed");
+        Assert.Equal(1, (await seller.ApplyAsync(Work(registered)).WaitAsync(Bound)).Applied);
+        await seller.FlushAsync().WaitAsync(Bound);
+
+        var identifier = cluster.Client.GetGrain<IIdentifierGrain>(Assert.Single(second.Identifiers.Present()).Key);
+        var failing = cluster.Writes.HoldNext(identifier.GetGrainId(), fail: true);
+        failing.Release();
+        var batch = new EntityWork([new WorkItem(Event: first), new WorkItem(Event: second)]);
+        await Assert.ThrowsAnyAsync<Exception>(() => seller.ApplyAsync(batch).WaitAsync(Bound));
+        Assert.True(failing.Entered.IsCompleted, "the second item did not reach its identifier grain");
+
+        // Whatever a flush now answers, the first item alone is never stored.
+        await Record.ExceptionAsync(() => seller.FlushAsync().WaitAsync(Bound));
+        Assert.Equal(1, (await cluster.StoredAsync("S-apply-failed"))?.EventsApplied);
+
+        WorkResult? retried = null;
+        await cluster.WaitAsync(async () =>
+        {
+            retried = await seller.ApplyAsync(batch).WaitAsync(Bound).ContinueWith(t => t.IsCompletedSuccessfully ? t.Result : null, TaskScheduler.Default);
+            return retried is not null;
+        }, "the batch was never applied after the failure");
+        Assert.Equal(2, retried!.Applied);
+        Assert.Equal(0, retried.Duplicates);
+
+        await seller.FlushAsync().WaitAsync(Bound);
+        Assert.Equal(3, (await cluster.StoredAsync("S-apply-failed"))?.EventsApplied);
+    }
+
+    /// <summary>
     /// The checkpoint rule when a grain's final write fails at deactivation: its next activation reads the older row and
     /// has nothing dirty to write, so a consumer that only asked it to flush moved its checkpoint past the lost event.
     /// </summary>

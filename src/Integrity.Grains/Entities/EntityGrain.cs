@@ -29,6 +29,8 @@ public abstract partial class EntityGrain<TState>(
     where TState : class, IEntityState<TState>, new()
 {
     private bool _dirty;
+
+    /// <summary>This activation's state is never written again: its ETag is stale, or an apply failed midway. It is leaving memory.</summary>
     private bool _stale;
     private Task? _writing;
     private EntityCoverage _coverage = new();
@@ -272,12 +274,19 @@ public abstract partial class EntityGrain<TState>(
     protected abstract ApplyResult<TState> Reassess(TState state, DateTimeOffset now);
 
     /// <summary>
-    /// Applies a batch of work on a copy of the state made once for the batch, which the domain then changes in place
-    /// for each event (<see cref="ApplyItemAsync"/> runs only here, so its <c>owned: true</c> holds). If an item fails,
-    /// the state is the one from before the batch and the caller retries the batch; its events are idempotent.
+    /// Applies a batch of work to the state in place (<see cref="ApplyItemAsync"/> runs only here, so its
+    /// <c>owned: true</c> holds): no copy of the state per batch. If an item fails, the state may hold part of the
+    /// batch, so this activation never writes it again: it leaves memory, the caller's retry meets the next activation,
+    /// which reads the stored row, and the consumer replays what that row lacks (Checkpoints/README.md). Events are
+    /// idempotent, and a replayed event routes its facts again.
     /// </summary>
     public async Task<WorkResult> ApplyAsync(EntityWork work)
     {
+        if (_stale)
+        {
+            throw new InvalidOperationException($"{GetType().Name} {Id}: this activation is leaving memory (a failed apply or a stale write); retry to meet the next one");
+        }
+
         if (work.Row is { } row && !_coverage.Holds(row))
         {
             // An earlier activation applied rows whose state never reached storage: refuse, and let the consumer
@@ -287,10 +296,7 @@ public abstract partial class EntityGrain<TState>(
         }
 
         var batch = new WorkBatch();
-        var original = persisted.State.State;
-        var originalShadow = persisted.State.Shadow;
-        persisted.State.State = original.Clone();
-        persisted.State.Shadow = originalShadow?.Clone();
+        var shadowStart = ShadowStartBefore();
         try
         {
             foreach (var item in work.Items)
@@ -308,17 +314,17 @@ public abstract partial class EntityGrain<TState>(
                 Accept(result, item, batch);
                 if (result.Changed && item.Event is not Domain.Events.AppealFiled)
                 {
-                    AssessShadow(original, item.Event?.EventId ?? item.CauseEventId ?? "observed");
+                    AssessShadow(shadowStart, item.Event?.EventId ?? item.CauseEventId ?? "observed");
                 }
 
                 await RouteAsync(item, result.Status, levelBefore, batch);
             }
         }
-        catch
+        catch (Exception e)
         {
-            persisted.State.State = original;
-            persisted.State.Shadow = originalShadow;
-            _dirty = true;
+            _stale = true;
+            DeactivateOnIdle();
+            LogApplyFailed(logger, GetType().Name, Id, e.Message);
             throw;
         }
 
@@ -362,6 +368,11 @@ public abstract partial class EntityGrain<TState>(
     /// </summary>
     private async Task WriteAsync()
     {
+        if (_stale)
+        {
+            throw new InvalidOperationException($"{GetType().Name} {Id}: this activation's state is not written (a failed apply or a stale write); the next activation reads the stored row");
+        }
+
         while (true)
         {
             while (_writing is { } under)
@@ -434,7 +445,7 @@ public abstract partial class EntityGrain<TState>(
     /// <summary>An event this entity cannot take (valid shape, impossible content), with a code and a reason.</summary>
     protected virtual (string Code, string Reason)? Validate(Domain.Events.IntegrityEvent e) => null;
 
-    /// <summary>One item of a batch, on the batch's own copy of <see cref="State"/>: domain applies may take it as owned.</summary>
+    /// <summary>One item of a batch, applied to <see cref="State"/> in place: domain applies take it as owned (see <see cref="ApplyAsync"/>).</summary>
     protected abstract ValueTask<ApplyResult<TState>> ApplyItemAsync(WorkItem item, WorkBatch batch);
 
     /// <summary>
@@ -489,11 +500,22 @@ public abstract partial class EntityGrain<TState>(
     }
 
     /// <summary>
+    /// The candidate's ladder as it would start from the real one before a batch (which changes the state in place),
+    /// made only while a candidate is in force and its ladder has not started: null otherwise.
+    /// </summary>
+    private Domain.Enforcement.ShadowLadder? ShadowStartBefore() =>
+        policy.Candidate is { } candidate && persisted.State.Shadow?.PolicyVersion != candidate.Version
+            ? Domain.Enforcement.ShadowLadder.StartFrom(State.Enforcement, candidate.Version, (State as Domain.State.SellerState)?.Credit)
+            : null;
+
+    /// <summary>
     /// The candidate policy's would-be decision on the facts this item left, on its own ladder (started from the real
-    /// one, <paramref name="realBefore"/>'s, with a seller's credit record, when the candidate first sees the entity). Recorded apart by the shadow sink,
+    /// one before the batch, with a seller's credit record, when the candidate first sees the entity). Recorded apart by the shadow sink,
     /// never published as a decision: no audit row, no webhook, no live feed, no change to the real step.
     /// </summary>
-    private void AssessShadow(TState realBefore, string triggeringId)
+    /// <param name="startBefore">The candidate's ladder from before the batch (<see cref="ShadowStartBefore"/>); a
+    /// candidate put in force while the batch ran starts from the real ladder as it is now.</param>
+    private void AssessShadow(Domain.Enforcement.ShadowLadder? startBefore, string triggeringId)
     {
         if (policy.Candidate is not { } candidate)
         {
@@ -503,7 +525,9 @@ public abstract partial class EntityGrain<TState>(
         var record = persisted.State;
         if (record.Shadow is not { } shadow || shadow.PolicyVersion != candidate.Version)
         {
-            record.Shadow = shadow = Domain.Enforcement.ShadowLadder.StartFrom(realBefore.Enforcement, candidate.Version, (realBefore as Domain.State.SellerState)?.Credit);
+            record.Shadow = shadow = startBefore?.PolicyVersion == candidate.Version
+                ? startBefore
+                : Domain.Enforcement.ShadowLadder.StartFrom(State.Enforcement, candidate.Version, (State as Domain.State.SellerState)?.Credit);
         }
 
         if (Shadow(State, shadow, triggeringId, State.Clock ?? time.GetUtcNow(), Evidence.Gate(candidate)) is { } decision)
@@ -541,6 +565,9 @@ public abstract partial class EntityGrain<TState>(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "{Grain} {Id}: state write at deactivation failed; replay from the journal checkpoint will restore it: {Error}")]
     private static partial void LogLastWriteFailed(ILogger logger, string grain, string id, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Grain} {Id}: an apply failed midway; this activation leaves memory without writing its state, and the journal's replay restores it: {Error}")]
+    private static partial void LogApplyFailed(ILogger logger, string grain, string id, string error);
 }
 
 /// <summary>What one call to <see cref="EntityGrain{TState}.ApplyAsync"/> collects.</summary>
