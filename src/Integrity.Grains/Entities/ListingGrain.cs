@@ -77,7 +77,7 @@ public sealed class ListingGrain(
                 return ListingRules.Apply(State, other, ListingContext.None, Policy, owned: true);
 
             case { ReviewerRisk: { } risk }:
-                return ListingRules.ObserveReviewerRisk(State, risk, Policy);
+                return ListingRules.ObserveReviewerRisk(State, risk, Policy, owned: true);
 
             default:
                 throw new ArgumentException("A listing takes events and reviewer-risk facts only.", nameof(item));

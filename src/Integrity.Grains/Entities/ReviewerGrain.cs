@@ -31,7 +31,7 @@ public sealed class ReviewerGrain(
     {
         { Event: ReviewPosted review } => ReviewerRules.Apply(State, review, item.ReviewerContext ?? ReviewerContext.None, Policy, owned: true),
         { Event: { } other } => ReviewerRules.Apply(State, other, ReviewerContext.None, Policy, owned: true),
-        { CoReview: { } co } => ReviewerRules.ObserveCoReview(State, co, Policy),
+        { CoReview: { } co } => ReviewerRules.ObserveCoReview(State, co, Policy, owned: true),
         _ => throw new ArgumentException("A reviewer takes events and co-review facts only.", nameof(item)),
     });
 

@@ -52,10 +52,10 @@ public sealed class SellerGrain(
                 return SellerRules.Apply(State, other, SellerContext.None, Policy, owned: true);
 
             case { ListingOutcome: { } outcome }:
-                return SellerRules.ObserveListingOutcome(State, outcome, Policy);
+                return SellerRules.ObserveListingOutcome(State, outcome, Policy, owned: true);
 
             case { LinkedSeller: { } linked }:
-                return SellerRules.ObserveLinkedSeller(State, linked, Policy);
+                return SellerRules.ObserveLinkedSeller(State, linked, Policy, owned: true);
 
             default:
                 throw new ArgumentException("A seller takes events, listing outcomes and linked-seller facts only.", nameof(item));
