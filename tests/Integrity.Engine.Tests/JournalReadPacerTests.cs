@@ -151,6 +151,28 @@ public sealed class JournalReadPacerTests
         Assert.True(woken.WaitAsync(TimeSpan.FromHours(1)).IsCompleted);
     }
 
+    [Fact]
+    public async Task A_stopping_silo_ends_its_resting_readers_waits_at_once_without_a_read()
+    {
+        var time = new FakeTimeProvider();
+        var signals = new JournalWakeSignals();
+        var resting = Resting(time);
+        signals.Register(0, resting);
+        var waiting = resting.WaitAsync(TimeSpan.FromHours(1));
+        Assert.False(waiting.IsCompleted);
+
+        signals.Stop();
+
+        await waiting.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.False(resting.ShouldRead());
+        Assert.True(resting.WaitAsync(TimeSpan.FromHours(1)).IsCompleted);
+
+        // A reader that starts while the silo stops does not wait either.
+        var late = Resting(time);
+        signals.Register(1, late);
+        Assert.True(late.WaitAsync(TimeSpan.FromHours(1)).IsCompleted);
+    }
+
     private static JournalReadPacer Resting(FakeTimeProvider time)
     {
         var pacer = new JournalReadPacer(time, IdlePoll);

@@ -13,6 +13,7 @@ public sealed class JournalReadPacer(TimeProvider time, TimeSpan idlePollInterva
     public const int EmptyReadsBeforeIdle = 5;
 
     private int _woken;
+    private int _released;
     private int _emptyReads;
     private long _nextReadAt;
     private TaskCompletionSource? _waiter;
@@ -24,6 +25,16 @@ public sealed class JournalReadPacer(TimeProvider time, TimeSpan idlePollInterva
     public void Wake()
     {
         Volatile.Write(ref _woken, 1);
+        Interlocked.Exchange(ref _waiter, null)?.TrySetResult();
+    }
+
+    /// <summary>
+    /// The reader stops: a wait under way ends now and none starts again. Nothing is read for it: Orleans' pulling agent
+    /// awaits its reader's read under way before it stops, and a stopping silo should not wait for a resting one.
+    /// </summary>
+    public void Release()
+    {
+        Volatile.Write(ref _released, 1);
         Interlocked.Exchange(ref _waiter, null)?.TrySetResult();
     }
 
@@ -41,12 +52,12 @@ public sealed class JournalReadPacer(TimeProvider time, TimeSpan idlePollInterva
 
     /// <summary>
     /// While the reader rests, waits until it is woken or its idle read is due, but no longer than
-    /// <paramref name="most"/>; returns at once when it is active, woken or due. One reader waits at a time.
+    /// <paramref name="most"/>; returns at once when it is active, woken, due or released. One reader waits at a time.
     /// </summary>
     public async Task WaitAsync(TimeSpan most)
     {
         var due = Volatile.Read(ref _nextReadAt) - time.GetTimestamp();
-        if (!Idle || Volatile.Read(ref _woken) == 1 || due <= 0 || most <= TimeSpan.Zero)
+        if (!Idle || Volatile.Read(ref _woken) == 1 || Volatile.Read(ref _released) == 1 || due <= 0 || most <= TimeSpan.Zero)
         {
             return;
         }
@@ -55,8 +66,8 @@ public sealed class JournalReadPacer(TimeProvider time, TimeSpan idlePollInterva
         Volatile.Write(ref _waiter, waiter);
         try
         {
-            // A wake between the check above and the waiter's publication set _woken without seeing the waiter.
-            if (Volatile.Read(ref _woken) == 1)
+            // A wake (or release) between the check above and the waiter's publication did not see the waiter.
+            if (Volatile.Read(ref _woken) == 1 || Volatile.Read(ref _released) == 1)
             {
                 return;
             }

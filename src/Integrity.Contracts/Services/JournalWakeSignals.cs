@@ -16,14 +16,32 @@ public sealed class JournalWakeSignals
 
     private readonly ConcurrentDictionary<int, JournalReadPacer> _readers = new();
     private readonly long[] _appends = new long[MaxPartitions];
+    private volatile bool _stopping;
 
     /// <summary>Called after every append with its partition (on the appending thread: keep it cheap).</summary>
     public event Action<int>? Forward;
 
-    public void Register(int partition, JournalReadPacer reader) => _readers[partition] = reader;
+    public void Register(int partition, JournalReadPacer reader)
+    {
+        _readers[partition] = reader;
+        if (_stopping)
+        {
+            reader.Release();
+        }
+    }
 
     public void Unregister(int partition, JournalReadPacer reader) =>
         _readers.TryRemove(new KeyValuePair<int, JournalReadPacer>(partition, reader));
+
+    /// <summary>The silo stops: every reader's wait ends now and none starts again (<see cref="JournalReadPacer.Release"/>).</summary>
+    public void Stop()
+    {
+        _stopping = true;
+        foreach (var reader in _readers.Values)
+        {
+            reader.Release();
+        }
+    }
 
     /// <summary>The partitions this silo reads now whose readers rest (<see cref="JournalReadPacer.Idle"/>).</summary>
     public IReadOnlyList<int> IdleReaders() => [.. _readers.Where(r => r.Value.Idle).Select(r => r.Key).Order()];

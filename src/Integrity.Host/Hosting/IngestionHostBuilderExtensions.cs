@@ -7,7 +7,6 @@ using Integrity.Host.Security;
 using Integrity.Storage.AzureTables.Journal;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -46,21 +45,6 @@ public static class IngestionHostBuilderExtensions
             authorization.AddPolicy(role, p => p.AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName).RequireRole(role));
         }
 
-        services.AddRateLimiter(limiter =>
-        {
-            limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
-            {
-                var key = context.User.FindFirst(ApiRoles.KeyHashClaim)?.Value;
-                if (key is null)
-                {
-                    return RateLimitPartition.GetNoLimiter("anonymous");
-                }
-
-                var limits = context.RequestServices.GetRequiredService<IOptions<SecurityOptions>>().Value.RateLimit;
-                return RateLimitPartition.GetTokenBucketLimiter(key, _ => Bucket(limits.PermitsPerSecond, limits.Burst));
-            });
-            limiter.OnRejected = (rejected, _) => TooManyAsync(rejected, "This API key has exceeded its rate limit (Security:RateLimit)");
-        });
         return builder;
     }
 
@@ -87,43 +71,55 @@ public static class IngestionHostBuilderExtensions
     /// </summary>
     public static WebApplication UseIntegritySecurity(this WebApplication app)
     {
-        app.UseRateLimiter(new RateLimiterOptions
-        {
-            GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
-            {
-                if (ClientAddress.Of(context) is not { } address)
-                {
-                    return RateLimitPartition.GetNoLimiter("no address");
-                }
-
-                var limits = context.RequestServices.GetRequiredService<IOptions<SecurityOptions>>().Value.RateLimit.PerAddress;
-                return RateLimitPartition.GetTokenBucketLimiter(address, _ => Bucket(limits.PermitsPerSecond, limits.Burst));
-            }),
-            OnRejected = (rejected, _) => TooManyAsync(rejected, "This client address has exceeded its rate limit (Security:RateLimit:PerAddress)"),
-        });
+        var time = app.Services.GetRequiredService<TimeProvider>();
+        var perAddress = new OnDemandTokenBuckets<HttpContext>(
+            context => ClientAddress.Of(context) is { } address
+                ? Bucket(address, context.RequestServices.GetRequiredService<IOptions<SecurityOptions>>().Value.RateLimit.PerAddress)
+                : null,
+            time);
+        var perKey = new OnDemandTokenBuckets<HttpContext>(
+            context => context.User.FindFirst(ApiRoles.KeyHashClaim)?.Value is { } key
+                ? Bucket(key, context.RequestServices.GetRequiredService<IOptions<SecurityOptions>>().Value.RateLimit)
+                : null,
+            time);
+        app.Use(Limited(perAddress, "This client address has exceeded its rate limit (Security:RateLimit:PerAddress)"));
         app.UseAuthentication();
         app.UseAuthorization();
-        app.UseRateLimiter();
+        app.Use(Limited(perKey, "This API key has exceeded its rate limit (Security:RateLimit)"));
         return app;
     }
 
-    /// <summary>A token bucket refilled each second with <paramref name="permitsPerSecond"/>, holding at most <paramref name="burst"/>; no queueing.</summary>
-    private static TokenBucketRateLimiterOptions Bucket(int permitsPerSecond, int burst) => new()
+    /// <summary>A token bucket per key refilled with <c>PermitsPerSecond</c> a second, holding at most <c>Burst</c>; no queueing.</summary>
+    private static TokenBucketLimit Bucket(string key, SecurityOptions.ApiRateLimitOptions limits) => new(key, limits.PermitsPerSecond, TimeSpan.FromSeconds(1), limits.Burst);
+
+    private static TokenBucketLimit Bucket(string address, SecurityOptions.AddressRateLimitOptions limits) => new(address, limits.PermitsPerSecond, TimeSpan.FromSeconds(1), limits.Burst);
+
+    /// <summary>
+    /// Answers 429 when <paramref name="limiter"/> refuses the request. Not ASP.NET's rate-limiting middleware: it keeps a
+    /// <c>PartitionedRateLimiter.Create</c> limiter of its own for endpoint policies, whose 100 ms timer would wake an
+    /// idle host ten times a second for policies this API does not have.
+    /// </summary>
+    private static Func<HttpContext, RequestDelegate, Task> Limited(PartitionedRateLimiter<HttpContext> limiter, string what) => async (context, next) =>
     {
-        TokenLimit = burst,
-        TokensPerPeriod = permitsPerSecond,
-        ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-        QueueLimit = 0,
-        AutoReplenishment = true,
+        using (var lease = limiter.AttemptAcquire(context))
+        {
+            if (!lease.IsAcquired)
+            {
+                await TooManyAsync(context, lease, what);
+                return;
+            }
+        }
+
+        await next(context);
     };
 
-    private static async ValueTask TooManyAsync(OnRejectedContext rejected, string what)
+    private static async Task TooManyAsync(HttpContext context, RateLimitLease lease, string what)
     {
-        var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)) : 1;
-        rejected.HttpContext.Response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
+        var retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)) : 1;
+        context.Response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
         await Results.Problem(
             detail: $"{what}; retry after {retryAfter} s.",
             statusCode: StatusCodes.Status429TooManyRequests,
-            title: "Too many requests").ExecuteAsync(rejected.HttpContext);
+            title: "Too many requests").ExecuteAsync(context);
     }
 }

@@ -93,6 +93,9 @@ public static class IntegritySiloBuilderExtensions
         services.AddValidatedOptions<EvidenceCoverageOptions>(configuration.GetSection(EvidenceCoverageOptions.Section), o => o.Validate());
         services.AddValidatedOptions<CoverageSyncOptions>(configuration.GetSection(EvidenceCoverageOptions.Section), o => o.Validate());
         silo.AddIntegrityGrains();
+        // Orleans' own stateless workers (we have none) are inspected for idle ones every 500 ms by default, a timer for
+        // each that wakes an idle silo twice a second; they are shrunk a little later instead.
+        services.Configure<StatelessWorkerOptions>(o => o.IdleWorkersInspectionPeriod = TimeSpan.FromSeconds(5));
 
         // Outbound webhooks: configured endpoints validated at start; secrets of registered ones sealed under a key
         // derived from the identifier hash key (read when first needed: a local run generates that key after this).

@@ -12,8 +12,10 @@ namespace Integrity.Host.Ingest;
 /// the checkpoint's next one; it is read again only once the checkpoint moved or while none was there.
 /// A partition found settled (no row past its checkpoint) is left alone until an append to it is signalled, here or by
 /// another silo (<see cref="JournalWakeSignals"/>), or <see cref="SettledRecheck"/> passed: an idle engine reads nothing.
-/// A settled partition that this silo reads is not rechecked: its reader's idle poll, no slower than the recheck, finds
-/// rows whose wake was lost and signals them (<see cref="JournalWakeSignals.Found"/>).
+/// A settled partition that this silo reads is not rechecked: its reader's idle poll finds rows whose wake was lost and
+/// signals them (<see cref="JournalWakeSignals.Found"/>), so such rows reach the gate within that poll
+/// (<see cref="JournalStreamOptions.IdlePollInterval"/>) and one tick, where a recheck of every partition would cost an
+/// idle silo two storage requests per partition every <see cref="SettledRecheck"/>.
 /// A process without the checkpoint store (an ingest-only app with no silo) does not gate.
 /// </summary>
 public sealed partial class StoredLagMonitor(
@@ -22,7 +24,10 @@ public sealed partial class StoredLagMonitor(
     TimeProvider time,
     ILogger<StoredLagMonitor> logger) : BackgroundService
 {
-    /// <summary>How long a settled partition goes unread when no append to it is signalled (a lost signal costs this much).</summary>
+    /// <summary>
+    /// How long a settled partition another silo reads goes unread when no append to it is signalled (a lost signal costs
+    /// this much).
+    /// </summary>
     public static readonly TimeSpan SettledRecheck = TimeSpan.FromSeconds(10);
 
     /// <summary>Per partition, the sequence of the first row past the checkpoint as last read (null: none was there).</summary>
@@ -30,9 +35,6 @@ public sealed partial class StoredLagMonitor(
 
     /// <summary>Per partition found settled, when; the append count then is in the watermark (forgotten while rows wait).</summary>
     private DateTimeOffset[] _settledAt = [];
-
-    /// <summary>Whether this silo's readers poll a resting partition at least as often as <see cref="SettledRecheck"/>.</summary>
-    private bool _readerPollsSettled;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -49,8 +51,6 @@ public sealed partial class StoredLagMonitor(
         _knownWaiting = new long?[tracker.Partitions];
         _settledAt = new DateTimeOffset[tracker.Partitions];
         var settled = new AppendWatermark(signals);
-        var idlePoll = services.GetService<IOptions<JournalStreamOptions>>()?.Value.IdlePollInterval;
-        _readerPollsSettled = idlePoll <= SettledRecheck;
 
         // The first read comes before the gate closes on anything, so a restarted host starts from the stored checkpoints.
         await ReadAsync(tracker, journal, checkpoints, settled, signals, waiting: false, stoppingToken);
@@ -69,7 +69,7 @@ public sealed partial class StoredLagMonitor(
         {
             var started = time.GetUtcNow();
             var partitions = Enumerable.Range(0, tracker.Partitions)
-                .Where(p => !waiting || settled.Moved(p) || (started - _settledAt[p] > SettledRecheck && !(_readerPollsSettled && signals.ReadHere(p))))
+                .Where(p => !waiting || settled.Moved(p) || (started - _settledAt[p] > SettledRecheck && !signals.ReadHere(p)))
                 .ToList();
             if (partitions.Count == 0)
             {

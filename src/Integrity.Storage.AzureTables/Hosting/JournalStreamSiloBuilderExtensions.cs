@@ -36,6 +36,7 @@ public static class JournalStreamSiloBuilderExtensions
                     o.MaxEventDeliveryTime = TimeSpan.FromDays(365);
                 }));
             });
+        builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => new JournalReadersStopping(sp.GetRequiredService<JournalWakeSignals>()));
         return builder;
     }
 }

@@ -26,10 +26,11 @@ public sealed partial class JournalQueueReceiver(
     ILogger<JournalQueueReceiver> logger) : IQueueAdapterReceiver
 {
     /// <summary>
-    /// The longest a resting read waits before it answers empty (and the agent ticks again). It bounds how long an agent
-    /// that gives up the partition (the queues are rebalanced, the silo stops) waits for the read under way.
+    /// The longest a resting read waits before it answers empty (and the agent ticks again): each answer costs the silo
+    /// a few wake-ups. It bounds how long an agent that gives up the partition while the silo runs on (the queues are
+    /// rebalanced) waits for the read under way; a stopping silo ends the wait at once (<see cref="JournalWakeSignals.Stop"/>).
     /// </summary>
-    public static readonly TimeSpan MaxRestingWait = TimeSpan.FromSeconds(1);
+    public static readonly TimeSpan MaxRestingWait = TimeSpan.FromSeconds(5);
 
     private readonly JournalReadPacer _pacer = new(time, options.IdlePollInterval);
     private long _lastRead;

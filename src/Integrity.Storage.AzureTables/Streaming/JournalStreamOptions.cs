@@ -14,9 +14,10 @@ public sealed class JournalStreamOptions
     /// <summary>
     /// How often a partition that has had nothing to read is read (it rests after a few empty reads). Appends wake the
     /// partition's reader at once wherever it runs, so this bounds only the delivery of rows whose wake was lost (say,
-    /// in a silo's death) or that another process appended to the journal directly.
+    /// in a silo's death) or that another process appended to the journal directly. Each resting partition costs
+    /// storage one query per interval: at the default, an idle silo with 8 partitions makes 16 a minute.
     /// </summary>
-    public TimeSpan IdlePollInterval { get; set; } = TimeSpan.FromSeconds(5);
+    public TimeSpan IdlePollInterval { get; set; } = TimeSpan.FromSeconds(30);
 
     public IEnumerable<string> Validate()
     {
