@@ -31,7 +31,7 @@ internal static class EntityRunner
         if (status != ApplyStatus.Applied) return Unchanged(state, status, policy);
 
         var next = owned ? state : state.Clone();
-        next.Applied.Record(e.EventId, e.OccurredAt);
+        next.Applied.RecordNew(e.EventId, e.OccurredAt);
         next.EventsApplied++;
         next.Clock = BoundedLists.Later(next.Clock, e.OccurredAt);
         record(next);

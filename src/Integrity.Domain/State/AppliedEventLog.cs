@@ -64,6 +64,16 @@ public sealed class AppliedEventLog
     public void Record(string eventId, DateTimeOffset occurredAt)
     {
         if (Contains(eventId)) return;
+        RecordNew(eventId, occurredAt);
+    }
+
+    /// <summary>
+    /// <see cref="Record"/> for an id <see cref="Check"/> has just reported <see cref="ApplyStatus.Applied"/> on this log
+    /// (or on the log it was cloned from): not searched for again. Every apply checks, then records, and a seller's or
+    /// listing's search is a hash of the id into a set of up to a thousand.
+    /// </summary>
+    internal void RecordNew(string eventId, DateTimeOffset occurredAt)
+    {
         Entries.Add(new AppliedEvent(eventId, occurredAt));
         _index?.Add(eventId);
         if (Entries.Count <= Capacity) return;
