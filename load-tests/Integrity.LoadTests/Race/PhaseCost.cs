@@ -60,16 +60,13 @@ public sealed class PhaseCost
     /// <summary>"CPU host 37.1 s (0.25 ms/event), Azurite …; allocated 3.2 KB/event" over <paramref name="events"/> events.</summary>
     public async Task<string> DescribeAsync(int events, CancellationToken cancellationToken)
     {
-        var text = new StringBuilder("CPU ");
         var perEvent = Math.Max(events, 1);
-        foreach (var (name, process, start) in _processes)
+        var text = new StringBuilder("CPU ").AppendJoin(", ", _processes.Select(p =>
         {
-            process.Refresh();
-            var used = process.HasExited ? TimeSpan.Zero : process.TotalProcessorTime - start;
-            text.Append(CultureInfo.InvariantCulture, $"{name} {used.TotalSeconds:0.0} s ({used.TotalMilliseconds / perEvent:0.00} ms/event), ");
-        }
-
-        text.Length -= 2;
+            p.Process.Refresh();
+            var used = p.Process.HasExited ? TimeSpan.Zero : p.Process.TotalProcessorTime - p.Start;
+            return string.Create(CultureInfo.InvariantCulture, $"{p.Name} {used.TotalSeconds:0.0} s ({used.TotalMilliseconds / perEvent:0.00} ms/event)");
+        }));
         var allocatedAtEnd = await _allocated(cancellationToken);
         text.Append(_allocatedAtStart is { } a0 && allocatedAtEnd is { } a1
             ? string.Create(CultureInfo.InvariantCulture, $"; allocated {(a1 - a0) / perEvent / 1024:0.0} KB/event")
